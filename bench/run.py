@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Benchmarks corvid-server beside redis-server in one run, and prints ratios.
+
+Each server is pinned to CPU 0 and the load generator to CPU 1; rounds alternate
+between the two servers so that drift on the machine hits both alike.
+
+  /usr/bin/python3 bench/run.py --server build/release/corvid-server [--quick]
+
+Sections: throughput (redis-benchmark), server CPU per request, memory per key,
+worst latency while the keyspace grows past 10M keys, and active-expiry latency.
+"""
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+TESTS = ["PING_MBULK", "SET", "GET", "INCR", "MSET"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, name, argv, port):
+        self.name = name
+        self.port = port
+        self.dir = tempfile.mkdtemp(prefix="bench-%s-" % name)
+        self.proc = subprocess.Popen(["taskset", "-c", "0"] + argv, cwd=self.dir, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("%s did not start" % name)
+
+    def cpu_seconds(self):
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    def rss_bytes(self):
+        with open("/proc/%d/statm" % self.proc.pid) as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def call(self, *args):
+        with socket.create_connection(("127.0.0.1", self.port)) as s:
+            s.sendall(encode(args))
+            return read_reply(s)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def encode(args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def read_reply(sock):
+    data = b""
+    while b"\r\n" not in data:
+        data += sock.recv(65536)
+    if data[:1] == b"$":
+        n = int(data[1:data.index(b"\r\n")])
+        start = data.index(b"\r\n") + 2
+        while len(data) < start + n + 2:
+            data += sock.recv(65536)
+        return data[start:start + n]
+    return data
+
+
+def redis_benchmark(port, test, pipeline, requests, clients=50):
+    out = subprocess.run(["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-t", test.split("_")[0].lower(),
+                          "-n", str(requests), "-P", str(pipeline), "-c", str(clients), "-r", "100000", "-q",
+                          "--csv"], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        fields = [f.strip('"') for f in line.split(",")]
+        if fields and fields[0].startswith(test.split("_")[0]) and (test != "PING_MBULK" or "MBULK" in fields[0]):
+            return float(fields[1])
+    raise RuntimeError("no result for %s in %r" % (test, out))
+
+
+def throughput(servers, rounds, requests):
+    rows = []
+    for pipeline in (1, 32):
+        for test in TESTS:
+            n = requests * (10 if pipeline > 1 else 1)
+            results = {s.name: [] for s in servers}
+            cpu = {s.name: [] for s in servers}
+            for _ in range(rounds):
+                for s in servers:
+                    before = s.cpu_seconds()
+                    rps = redis_benchmark(s.port, test, pipeline, n)
+                    results[s.name].append(rps)
+                    cpu[s.name].append((s.cpu_seconds() - before) / n * 1e6)
+            best = {k: max(v) for k, v in results.items()}
+            cpu_per_req = {k: min(v) for k, v in cpu.items()}
+            rows.append((test, pipeline, best, cpu_per_req))
+            print("  %-10s P=%-2d corvid %10.0f rps  redis %10.0f rps  ratio %.2fx   cpu/req corvid %.2fus redis %.2fus"
+                  % (test, pipeline, best["corvid"], best["redis"], best["corvid"] / best["redis"],
+                     cpu_per_req["corvid"], cpu_per_req["redis"]), flush=True)
+    return rows
+
+
+def load_keys(server, count, key_len=16, value=b"v" * 16, ttl_ms=None, batch=10000):
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        fmt = "key:%0" + str(key_len - 4) + "d"
+        for start in range(0, count, batch):
+            chunk = []
+            for i in range(start, min(count, start + batch)):
+                if ttl_ms:
+                    chunk.append(encode(["SET", fmt % i, value, "PX", ttl_ms]))
+                else:
+                    chunk.append(encode(["SET", fmt % i, value]))
+            s.sendall(b"".join(chunk))
+            expected = len(chunk)
+            got = b""
+            while got.count(b"\r\n") < expected:
+                got += s.recv(1 << 20)
+
+
+def memory_per_key(servers, count):
+    rows = {}
+    for s in servers:
+        s.call("FLUSHALL")
+        time.sleep(0.2)
+        before = s.rss_bytes()
+        load_keys(s, count)
+        time.sleep(0.2)
+        rows[s.name] = (s.rss_bytes() - before) / count
+        s.call("FLUSHALL")
+    print("  RSS per key (%d keys, 16-byte keys, 16-byte values): corvid %.1f B  redis %.1f B  ratio %.2fx"
+          % (count, rows["corvid"], rows["redis"], rows["corvid"] / rows["redis"]), flush=True)
+    return rows
+
+
+class LatencyProbe(threading.Thread):
+    """Sends PING back to back on its own connection and keeps the worst round trip."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.port = port
+        self.worst_ms = 0.0
+        self.samples = 0
+        self.stop = False
+
+    def run(self):
+        with socket.create_connection(("127.0.0.1", self.port)) as s:
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            while not self.stop:
+                t0 = time.perf_counter()
+                s.sendall(b"PING\r\n")
+                s.recv(64)
+                self.worst_ms = max(self.worst_ms, (time.perf_counter() - t0) * 1000)
+                self.samples += 1
+                time.sleep(0.0005)
+
+
+def growth_latency(servers, keys):
+    rows = {}
+    for s in servers:
+        s.call("FLUSHALL")
+        probe = LatencyProbe(s.port)
+        probe.start()
+        subprocess.run(["taskset", "-c", "1", "redis-benchmark", "-p", str(s.port), "-t", "set", "-n",
+                        str(int(keys * 1.2)), "-r", str(keys * 50), "-P", "64", "-c", "4", "-d", "8", "-q"],
+                       capture_output=True, check=True)
+        probe.stop = True
+        probe.join()
+        dbsize = s.call("DBSIZE")
+        rows[s.name] = probe.worst_ms
+        print("  worst PING latency while growing to %s keys: %s %.2f ms (%d probes)"
+              % (dbsize.decode().strip()[1:], s.name, probe.worst_ms, probe.samples), flush=True)
+        s.call("FLUSHALL")
+    return rows
+
+
+def expiry_latency(servers, keys):
+    rows = {}
+    for s in servers:
+        s.call("FLUSHALL")
+        load_keys(s, keys, ttl_ms=1000)
+        probe = LatencyProbe(s.port)
+        probe.start()
+        start = time.time()
+        while time.time() - start < 30:
+            if s.call("DBSIZE").strip() == b":0":
+                break
+            time.sleep(0.1)
+        gone = time.time() - start
+        probe.stop = True
+        probe.join()
+        rows[s.name] = (probe.worst_ms, gone)
+        print("  %d keys with 1s TTL: %s all expired %.1fs after loading, worst PING latency meanwhile %.2f ms"
+              % (keys, s.name, gone, probe.worst_ms), flush=True)
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--server", required=True)
+    ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
+    ap.add_argument("--sections", default="throughput,memory,growth,expiry")
+    args = ap.parse_args()
+    rounds, requests = (1, 20000) if args.quick else (3, 200000)
+    cport, rport = free_port(), free_port()
+    servers = [
+        Server("corvid", [os.path.abspath(args.server), "--port", str(cport), "--bind", "127.0.0.1"], cport),
+        Server("redis", ["redis-server", "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
+                         "--appendonly", "no"], rport),
+    ]
+    try:
+        version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
+        print("corvid %s vs %s" % (args.server, version))
+        sections = args.sections.split(",")
+        if "throughput" in sections:
+            print("throughput (best of %d alternating rounds, 50 clients):" % rounds)
+            throughput(servers, rounds, requests)
+        if "memory" in sections:
+            memory_per_key(servers, 100000 if args.quick else 1000000)
+        if "growth" in sections:
+            growth_latency(servers, 200000 if args.quick else 10000000)
+        if "expiry" in sections:
+            expiry_latency(servers, 100000 if args.quick else 1000000)
+    finally:
+        for s in servers:
+            s.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,446 @@
+// CLIENT: connection introspection and control (ID, SETNAME, GETNAME, LIST, INFO, KILL,
+// PAUSE, UNPAUSE, REPLY, NO-EVICT, SETINFO, HELP).
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "commands/context.h"
+#include "core/number_format.h"
+#include "server/server.h"
+
+namespace corvid {
+
+namespace {
+
+// "ERR unknown subcommand or wrong number of arguments for 'x'. Try CLIENT HELP.": Redis's
+// reply when a subcommand's own argument count check fails.
+void subcommand_syntax_error(CommandContext& ctx) {
+  ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(ctx.arg(1).substr(0, 128)) +
+                  "'. Try CLIENT HELP.");
+}
+
+// Redis accepts only printable ASCII without spaces in client names and library
+// attributes (the same rule as HELLO SETNAME).
+bool valid_client_attribute(std::string_view value) {
+  for (unsigned char c : value) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
+}
+
+// Client types as CLIENT LIST TYPE and CLIENT KILL TYPE name them. Every connection is a
+// normal client until pub/sub and replication exist.
+enum class ClientType { Normal, Master, Replica, PubSub };
+
+std::optional<ClientType> parse_client_type(std::string_view name) {
+  if (equals_ignore_case(name, "normal")) return ClientType::Normal;
+  if (equals_ignore_case(name, "master")) return ClientType::Master;
+  if (equals_ignore_case(name, "replica") || equals_ignore_case(name, "slave")) return ClientType::Replica;
+  if (equals_ignore_case(name, "pubsub")) return ClientType::PubSub;
+  return std::nullopt;
+}
+
+ClientType client_type(const Connection&) { return ClientType::Normal; }
+
+void unknown_client_type(CommandContext& ctx, std::string_view name) {
+  ctx.reply.error("ERR Unknown client type '" + std::string(name) + "'");
+}
+
+// One line of CLIENT LIST / CLIENT INFO, with Redis 7.0's fields in its order and the
+// library attributes Redis 7.2 appends. `current` is the command the caller is running,
+// which Redis shows for the calling client instead of its previous one.
+std::string client_info_line(Connection& c, int64_t now_ms, const std::string* current) {
+  std::string flags;
+  if (c.closing_after_reply()) flags += 'c';
+  if (c.closed()) flags += 'A';
+  if (c.is_unix_socket()) flags += 'U';
+  if (c.no_evict) flags += 'e';
+  if (flags.empty()) flags.push_back('N');
+  std::string events;
+  if (!c.held_by_pause()) events += 'r';
+  if (c.wants_write()) events += 'w';
+  size_t qbuf = c.query_buffer_size();
+  size_t qbuf_capacity = c.query_buffer_capacity();
+  size_t pending = c.pending_output_bytes();
+  // Arguments are views into the query buffer, so the two buffers and the object are
+  // all the memory a connection holds.
+  size_t total = sizeof(Connection) + qbuf_capacity + c.output_buffer_capacity();
+
+  std::string line;
+  line.reserve(320);
+  auto field = [&line](std::string_view name, std::string_view value) {
+    if (!line.empty()) line += ' ';
+    line += name;
+    line += '=';
+    line += value;
+  };
+  auto number = [&field](std::string_view name, int64_t value) { field(name, std::to_string(value)); };
+  number("id", static_cast<int64_t>(c.id()));
+  field("addr", c.peer_address());
+  field("laddr", c.local_address());
+  number("fd", c.fd());
+  field("name", c.name);
+  number("age", (now_ms - c.created_ms) / 1000);
+  number("idle", (now_ms - c.last_interaction_ms) / 1000);
+  field("flags", flags);
+  number("db", c.db_index);
+  number("sub", 0);
+  number("psub", 0);
+  number("ssub", 0);
+  number("multi", -1);
+  number("qbuf", static_cast<int64_t>(qbuf));
+  number("qbuf-free", static_cast<int64_t>(qbuf_capacity > qbuf ? qbuf_capacity - qbuf : 0));
+  number("argv-mem", static_cast<int64_t>(c.args_memory()));
+  number("multi-mem", 0);
+  // One contiguous reply buffer: its size, and how much of it is in use now.
+  number("rbs", static_cast<int64_t>(c.output_buffer_capacity()));
+  number("rbp", static_cast<int64_t>(c.output_size()));
+  // No reply list exists: everything unsent is in that buffer, and it is what the
+  // output-buffer limits count.
+  number("obl", static_cast<int64_t>(pending));
+  number("oll", 0);
+  number("omem", static_cast<int64_t>(pending));
+  number("tot-mem", static_cast<int64_t>(total));
+  field("events", events);
+  field("cmd", current ? *current : c.last_command);
+  field("user", c.user);
+  number("redir", -1);
+  number("resp", c.reply().protocol());
+  field("lib-name", c.lib_name);
+  field("lib-ver", c.lib_version);
+  line += '\n';
+  return line;
+}
+
+std::string describe(CommandContext& ctx, Connection& c) {
+  return client_info_line(c, ctx.clock.now_ms, &c == &ctx.client ? &ctx.command.full_name : nullptr);
+}
+
+// Live connections in id order, as Redis lists them (oldest first).
+std::vector<Connection*> connections_by_id(Server& server) {
+  std::vector<Connection*> out;
+  for (const auto& [id, client] : server.clients()) {
+    if (!client->closed()) out.push_back(client.get());
+  }
+  std::sort(out.begin(), out.end(), [](const Connection* a, const Connection* b) { return a->id() < b->id(); });
+  return out;
+}
+
+void client_id(CommandContext& ctx) { ctx.reply.integer(static_cast<int64_t>(ctx.client.id())); }
+
+void client_setname(CommandContext& ctx) {
+  if (!valid_client_attribute(ctx.arg(2))) {
+    ctx.reply.error("ERR Client names cannot contain spaces, newlines or special characters.");
+    return;
+  }
+  ctx.client.name = std::string(ctx.arg(2));
+  ctx.reply.ok();
+}
+
+void client_getname(CommandContext& ctx) {
+  if (ctx.client.name.empty()) {
+    ctx.reply.null();
+  } else {
+    ctx.reply.bulk(ctx.client.name);
+  }
+}
+
+void client_list(CommandContext& ctx) {
+  std::string text;
+  if (ctx.argc() == 2) {
+    for (Connection* c : connections_by_id(ctx.server)) text += describe(ctx, *c);
+  } else if (ctx.argc() == 4 && equals_ignore_case(ctx.arg(2), "type")) {
+    auto type = parse_client_type(ctx.arg(3));
+    if (!type) {
+      unknown_client_type(ctx, ctx.arg(3));
+      return;
+    }
+    for (Connection* c : connections_by_id(ctx.server)) {
+      if (client_type(*c) == *type) text += describe(ctx, *c);
+    }
+  } else if (ctx.argc() > 3 && equals_ignore_case(ctx.arg(2), "id")) {
+    // All ids are checked before any is listed; they are listed in the order given.
+    std::vector<int64_t> ids;
+    for (size_t i = 3; i < ctx.argc(); ++i) {
+      auto id = parse_int64(ctx.arg(i));
+      if (!id) {
+        ctx.reply.error("ERR Invalid client ID");
+        return;
+      }
+      ids.push_back(*id);
+    }
+    for (int64_t id : ids) {
+      if (id <= 0) continue;
+      if (Connection* c = ctx.server.find_client(static_cast<uint64_t>(id))) text += describe(ctx, *c);
+    }
+  } else {
+    ctx.reply.error(errors::kSyntax);
+    return;
+  }
+  ctx.reply.verbatim(text);
+}
+
+void client_info(CommandContext& ctx) { ctx.reply.verbatim(describe(ctx, ctx.client)); }
+
+void client_kill(CommandContext& ctx) {
+  // The old form, CLIENT KILL addr, may kill the caller; the filter form skips it unless
+  // SKIPME no is given.
+  bool old_form = ctx.argc() == 3;
+  std::optional<std::string_view> addr;
+  std::optional<std::string_view> laddr;
+  std::optional<ClientType> type;
+  std::optional<uint64_t> id;
+  std::optional<std::string_view> user;
+  bool skip_me = !old_form;
+  if (old_form) {
+    addr = ctx.arg(2);
+  } else {
+    for (size_t i = 2; i < ctx.argc(); i += 2) {
+      std::string_view option = ctx.arg(i);
+      if (i + 1 >= ctx.argc()) {
+        ctx.reply.error(errors::kSyntax);
+        return;
+      }
+      std::string_view value = ctx.arg(i + 1);
+      if (equals_ignore_case(option, "id")) {
+        auto parsed = parse_int64(value);
+        if (!parsed || *parsed <= 0) {
+          ctx.reply.error("ERR client-id should be greater than 0");
+          return;
+        }
+        id = static_cast<uint64_t>(*parsed);
+      } else if (equals_ignore_case(option, "type")) {
+        type = parse_client_type(value);
+        if (!type) {
+          unknown_client_type(ctx, value);
+          return;
+        }
+      } else if (equals_ignore_case(option, "addr")) {
+        addr = value;
+      } else if (equals_ignore_case(option, "laddr")) {
+        laddr = value;
+      } else if (equals_ignore_case(option, "user")) {
+        // Only the default user exists until ACLs do.
+        if (value != "default") {
+          ctx.reply.error("ERR No such user '" + std::string(value) + "'");
+          return;
+        }
+        user = value;
+      } else if (equals_ignore_case(option, "skipme")) {
+        if (equals_ignore_case(value, "yes")) {
+          skip_me = true;
+        } else if (equals_ignore_case(value, "no")) {
+          skip_me = false;
+        } else {
+          ctx.reply.error(errors::kSyntax);
+          return;
+        }
+      } else {
+        ctx.reply.error(errors::kSyntax);
+        return;
+      }
+    }
+  }
+
+  int64_t killed = 0;
+  for (Connection* c : connections_by_id(ctx.server)) {
+    if (addr && c->peer_address() != *addr) continue;
+    if (laddr && c->local_address() != *laddr) continue;
+    if (type && client_type(*c) != *type) continue;
+    if (id && c->id() != *id) continue;
+    if (user && c->user != *user) continue;
+    if (c == &ctx.client) {
+      if (skip_me) continue;
+      // The caller still gets its reply before the connection closes.
+      c->close_after_reply();
+    } else {
+      ctx.server.close_client(*c);
+    }
+    ++killed;
+  }
+  if (!old_form) {
+    ctx.reply.integer(killed);
+  } else if (killed == 0) {
+    ctx.reply.error("ERR No such client");
+  } else {
+    ctx.reply.ok();
+  }
+}
+
+void client_pause(CommandContext& ctx) {
+  if (ctx.argc() > 4) {
+    subcommand_syntax_error(ctx);
+    return;
+  }
+  // The mode is checked before the timeout, as Redis does.
+  bool writes_only = false;
+  if (ctx.argc() == 4) {
+    if (equals_ignore_case(ctx.arg(3), "write")) {
+      writes_only = true;
+    } else if (!equals_ignore_case(ctx.arg(3), "all")) {
+      ctx.reply.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+      return;
+    }
+  }
+  auto timeout = ctx.int_arg(2, "ERR timeout is not an integer or out of range");
+  if (!timeout) return;
+  if (*timeout < 0) {
+    ctx.reply.error("ERR timeout is negative");
+    return;
+  }
+  // Redis adds the timeout to the clock without an overflow check; a wrapped (negative)
+  // end time is a pause that has already ended.
+  auto until = static_cast<int64_t>(static_cast<uint64_t>(ctx.clock.now_ms) + static_cast<uint64_t>(*timeout));
+  ctx.server.pause_clients(until, writes_only);
+  ctx.reply.ok();
+}
+
+void client_unpause(CommandContext& ctx) {
+  ctx.server.unpause_clients();
+  ctx.reply.ok();
+}
+
+void client_reply(CommandContext& ctx) {
+  // The server drops the output of commands run while replies are off or skipped, this
+  // one's included; only ON answers.
+  using Mode = Connection::ReplyMode;
+  std::string_view mode = ctx.arg(2);
+  if (equals_ignore_case(mode, "on")) {
+    ctx.client.reply_mode = Mode::On;
+    ctx.reply.ok();
+  } else if (equals_ignore_case(mode, "off")) {
+    ctx.client.reply_mode = Mode::Off;
+  } else if (equals_ignore_case(mode, "skip")) {
+    if (ctx.client.reply_mode != Mode::Off) ctx.client.reply_mode = Mode::SkipNext;
+  } else {
+    ctx.reply.error(errors::kSyntax);
+  }
+}
+
+void client_no_evict(CommandContext& ctx) {
+  if (equals_ignore_case(ctx.arg(2), "on")) {
+    ctx.client.no_evict = true;
+  } else if (equals_ignore_case(ctx.arg(2), "off")) {
+    ctx.client.no_evict = false;
+  } else {
+    ctx.reply.error(errors::kSyntax);
+    return;
+  }
+  ctx.reply.ok();
+}
+
+// CLIENT SETINFO LIB-NAME|LIB-VER value, as Redis 7.2 defines it.
+void client_setinfo(CommandContext& ctx) {
+  std::string_view attribute = ctx.arg(2);
+  std::string* target = nullptr;
+  if (equals_ignore_case(attribute, "lib-name")) {
+    target = &ctx.client.lib_name;
+  } else if (equals_ignore_case(attribute, "lib-ver")) {
+    target = &ctx.client.lib_version;
+  } else {
+    ctx.reply.error("ERR Unrecognized option '" + std::string(attribute) + "'");
+    return;
+  }
+  if (!valid_client_attribute(ctx.arg(3))) {
+    ctx.reply.error("ERR " + std::string(attribute) + " cannot contain spaces, newlines or special characters.");
+    return;
+  }
+  *target = std::string(ctx.arg(3));
+  ctx.reply.ok();
+}
+
+void client_help(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+      "GETREDIR",
+      "    Return the client ID we are redirecting to when tracking is enabled.",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Return clients of specified type.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
+      "REPLY (ON|OFF|SKIP)",
+      "    Control the replies sent to the current connection.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
+  };
+  ctx.help(kLines);
+}
+
+constexpr uint32_t kSub = kCmdNoScript | kCmdLoading | kCmdStale;
+constexpr uint32_t kAdminSub = kCmdAdmin | kSub;
+constexpr uint32_t kAcl = kAclSlow | kAclConnection;
+constexpr uint32_t kAdminAcl = kAclAdmin | kAclSlow | kAclDangerous | kAclConnection;
+constexpr std::string_view kGroup = "connection";
+
+const CommandSpec kClientSubcommands[] = {
+    {"id", 2, kSub, kAcl, client_id, {}, {}, "Returns the client ID for the current connection", "5.0.0", kGroup,
+     "O(1)"},
+    {"setname", 3, kSub, kAcl, client_setname, {}, {}, "Set the current connection name", "2.6.9", kGroup, "O(1)"},
+    {"getname", 2, kSub, kAcl, client_getname, {}, {}, "Get the current connection name", "2.6.9", kGroup, "O(1)"},
+    {"list", -2, kAdminSub, kAdminAcl, client_list, {}, {}, "Get the list of client connections", "2.4.0", kGroup,
+     "O(N) where N is the number of client connections"},
+    {"info", 2, kSub, kAcl, client_info, {}, {}, "Returns information about the current client connection.", "6.2.0",
+     kGroup, "O(1)"},
+    {"kill", -3, kAdminSub, kAdminAcl, client_kill, {}, {}, "Kill the connection of a client", "2.4.0", kGroup,
+     "O(N) where N is the number of client connections"},
+    {"pause", -3, kAdminSub, kAdminAcl, client_pause, {}, {}, "Stop processing commands from clients for some time",
+     "2.9.50", kGroup, "O(1)"},
+    {"unpause", 2, kAdminSub, kAdminAcl, client_unpause, {}, {}, "Resume processing of clients that were paused",
+     "6.2.0", kGroup, "O(N) Where N is the number of paused clients"},
+    {"reply", 3, kSub, kAcl, client_reply, {}, {}, "Instruct the server whether to reply to commands", "3.2.0", kGroup,
+     "O(1)"},
+    {"no-evict", 3, kAdminSub, kAdminAcl, client_no_evict, {}, {}, "Set client eviction mode for the current connection",
+     "7.0.0", kGroup, "O(1)"},
+    {"setinfo", 4, kSub, kAcl, client_setinfo, {}, {}, "Sets information specific to the client or connection.",
+     "7.2.0", kGroup, "O(1)"},
+    {"help", 2, kCmdLoading | kCmdStale, kAcl, client_help, {}, {}, "Show helpful text about the different subcommands",
+     "5.0.0", kGroup, "O(1)"},
+};
+
+const CommandSpec kCommands[] = {
+    {"client", -2, 0, kAclSlow, nullptr, {}, kClientSubcommands, "A container for client connection commands", "2.4.0",
+     kGroup, "Depends on subcommand."},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> client_commands() { return kCommands; }
+
+}  // namespace corvid

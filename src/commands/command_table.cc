@@ -1,0 +1,64 @@
+#include "commands/command_table.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace corvid {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::unique_ptr<Command> build(const CommandSpec& spec, const Command* parent) {
+  auto command = std::make_unique<Command>();
+  command->spec = &spec;
+  command->parent = parent;
+  command->full_name = parent ? parent->full_name + "|" + std::string(spec.name) : std::string(spec.name);
+  for (const CommandSpec& sub : spec.subcommands) command->subcommands.push_back(build(sub, command.get()));
+  return command;
+}
+
+}  // namespace
+
+const Command* Command::find_subcommand(std::string_view name) const {
+  std::string wanted = lower(name);
+  for (const auto& sub : subcommands) {
+    if (sub->spec->name == wanted) return sub.get();
+  }
+  return nullptr;
+}
+
+CommandTable::CommandTable() {
+  // The families, in the order COMMAND lists them.
+  for (auto family : {connection_commands, string_commands, key_commands, expire_commands, server_commands,
+                      client_commands, introspection_commands}) {
+    for (const CommandSpec& spec : family()) add(spec);
+  }
+}
+
+void CommandTable::add(const CommandSpec& spec) {
+  commands_.push_back(build(spec, nullptr));
+  by_name_[std::string(spec.name)] = commands_.back().get();
+}
+
+const Command* CommandTable::find(std::string_view name) const {
+  char buffer[64];
+  if (name.size() >= sizeof buffer) return nullptr;
+  for (size_t i = 0; i < name.size(); ++i) buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  auto it = by_name_.find(std::string(buffer, name.size()));
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+void CommandTable::reset_stats() {
+  auto reset = [](auto& self, const Command& c) -> void {
+    c.stats = CommandStats{};
+    for (const auto& sub : c.subcommands) self(self, *sub);
+  };
+  for (const auto& c : commands_) reset(reset, *c);
+}
+
+}  // namespace corvid

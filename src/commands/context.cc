@@ -1,0 +1,50 @@
+#include "commands/context.h"
+
+#include <cctype>
+
+#include "core/number_format.h"
+
+namespace corvid {
+
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+std::optional<int64_t> CommandContext::int_arg(size_t i, std::string_view error) {
+  auto value = parse_int64(args[i]);
+  if (!value) reply.error(error);
+  return value;
+}
+
+std::optional<double> CommandContext::double_arg(size_t i, std::string_view error) {
+  auto value = parse_double(args[i]);
+  if (!value) reply.error(error);
+  return value;
+}
+
+void CommandContext::wrong_arity() {
+  reply.error("ERR wrong number of arguments for '" + command.full_name + "' command");
+}
+
+void CommandContext::unknown_subcommand() {
+  std::string parent(command.parent ? command.parent->full_name : command.full_name);
+  std::string upper;
+  for (char c : parent) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  reply.error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " + upper + " HELP.");
+}
+
+void CommandContext::help(std::span<const std::string_view> lines) {
+  std::string name(command.parent ? command.parent->full_name : command.full_name);
+  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  reply.array(lines.size() + 3);
+  reply.simple(name + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+  for (std::string_view line : lines) reply.simple(line);
+  reply.simple("HELP");
+  reply.simple("    Prints this help.");
+}
+
+}  // namespace corvid

@@ -1,0 +1,59 @@
+#pragma once
+// What a command handler gets: the request, the client, its selected database, the
+// reply writer and the server. Handlers reach data only through the Database API.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "commands/command_table.h"
+#include "db/database.h"
+#include "net/connection.h"
+#include "net/reply_writer.h"
+
+namespace corvid {
+
+class Server;
+
+// Error texts shared across command families (exactly as Redis words them).
+namespace errors {
+inline constexpr std::string_view kWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
+inline constexpr std::string_view kInvalidDbIndex = "ERR invalid DB index";
+}  // namespace errors
+
+struct CommandContext {
+  Server& server;
+  Connection& client;
+  Database& db;
+  std::span<const std::string_view> args;
+  ReplyWriter& reply;
+  const Command& command;
+  const Clock& clock;
+
+  std::string_view arg(size_t i) const { return args[i]; }
+  size_t argc() const { return args.size(); }
+
+  // Argument parsing that replies Redis's error itself and returns nullopt on failure.
+  std::optional<int64_t> int_arg(size_t i, std::string_view error = errors::kNotInteger);
+  std::optional<double> double_arg(size_t i, std::string_view error = errors::kNotFloat);
+
+  // "ERR wrong number of arguments for 'xxx' command", for arity that depends on options.
+  void wrong_arity();
+  // "ERR unknown subcommand 'x'. Try XXX HELP."
+  void unknown_subcommand();
+  // Replies a HELP text as Redis does: "<CMD> <subcommand> [<arg> ...]. Subcommands are:" + lines + HELP.
+  void help(std::span<const std::string_view> lines);
+};
+
+// Lower-cased ASCII comparison for option keywords.
+bool equals_ignore_case(std::string_view a, std::string_view b);
+
+}  // namespace corvid

@@ -1,0 +1,790 @@
+// String commands: SET and its variants, GET and its variants, the counters, APPEND,
+// the range commands and LCS.
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "commands/context.h"
+#include "core/number_format.h"
+#include "server/server.h"
+
+namespace corvid {
+
+namespace {
+
+constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
+constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+constexpr std::string_view kNanOrInfinity = "ERR increment would produce NaN or Infinity";
+
+// Replies WRONGTYPE and returns false when `entry` exists but is not a string.
+bool string_or_absent(CommandContext& ctx, const KeyEntry* entry) {
+  if (entry == nullptr || entry->type() == ValueType::String) return true;
+  ctx.reply.error(errors::kWrongType);
+  return false;
+}
+
+// Redis refuses to build a string longer than proto-max-bulk-len, whatever the command.
+bool length_allowed(CommandContext& ctx, uint64_t current, uint64_t added) {
+  uint64_t total = current + added;
+  if (total >= current && total <= ctx.server.config().proto_max_bulk_len) return true;
+  ctx.reply.error(kStringTooLong);
+  return false;
+}
+
+// ---- expiry arguments ---------------------------------------------------------------
+
+enum class ExpireKind : uint8_t { None, Ex, Px, ExAt, PxAt };
+
+ExpireKind expire_kind(std::string_view option) {
+  if (equals_ignore_case(option, "EX")) return ExpireKind::Ex;
+  if (equals_ignore_case(option, "PX")) return ExpireKind::Px;
+  if (equals_ignore_case(option, "EXAT")) return ExpireKind::ExAt;
+  if (equals_ignore_case(option, "PXAT")) return ExpireKind::PxAt;
+  return ExpireKind::None;
+}
+
+// The absolute deadline in ms for an EX/PX/EXAT/PXAT argument, or nullopt once the error
+// has been replied. Like Redis, anything that is not positive once converted (including
+// overflow past int64) is "invalid expire time", naming the command.
+std::optional<int64_t> parse_deadline(CommandContext& ctx, std::string_view text, ExpireKind kind) {
+  auto value = parse_int64(text);
+  if (!value) {
+    ctx.reply.error(errors::kNotInteger);
+    return std::nullopt;
+  }
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  bool seconds = kind == ExpireKind::Ex || kind == ExpireKind::ExAt;
+  bool relative = kind == ExpireKind::Ex || kind == ExpireKind::Px;
+  int64_t ms = *value;
+  bool valid = ms > 0 && (!seconds || ms <= kMax / 1000);
+  if (valid && seconds) ms *= 1000;
+  if (valid && relative) {
+    valid = ms <= kMax - ctx.clock.now_ms;
+    if (valid) ms += ctx.clock.now_ms;
+  }
+  if (!valid) {
+    ctx.reply.error("ERR invalid expire time in '" + ctx.command.full_name + "' command");
+    return std::nullopt;
+  }
+  return ms;
+}
+
+// SET and GETEX share one option grammar; each accepts only its half of it. An option may
+// repeat, but two different expiry forms, or an expiry with KEEPTTL/PERSIST, may not.
+struct StringOptions {
+  ExpireKind expire = ExpireKind::None;
+  std::string_view expire_text;
+  bool nx = false;
+  bool xx = false;
+  bool get = false;
+  bool keep_ttl = false;
+  bool persist = false;
+};
+
+bool parse_string_options(CommandContext& ctx, size_t first, bool for_set, StringOptions& opts) {
+  for (size_t i = first; i < ctx.argc(); ++i) {
+    std::string_view opt = ctx.arg(i);
+    ExpireKind kind = ExpireKind::None;
+    if (for_set && equals_ignore_case(opt, "NX") && !opts.xx) {
+      opts.nx = true;
+    } else if (for_set && equals_ignore_case(opt, "XX") && !opts.nx) {
+      opts.xx = true;
+    } else if (for_set && equals_ignore_case(opt, "GET")) {
+      opts.get = true;
+    } else if (for_set && equals_ignore_case(opt, "KEEPTTL") && opts.expire == ExpireKind::None) {
+      opts.keep_ttl = true;
+    } else if (!for_set && equals_ignore_case(opt, "PERSIST") && opts.expire == ExpireKind::None) {
+      opts.persist = true;
+    } else if ((kind = expire_kind(opt)) != ExpireKind::None && !opts.keep_ttl && !opts.persist &&
+               (opts.expire == ExpireKind::None || opts.expire == kind) && i + 1 < ctx.argc()) {
+      opts.expire = kind;
+      opts.expire_text = ctx.arg(++i);
+    } else {
+      ctx.reply.error(errors::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+// ---- storing values -----------------------------------------------------------------
+
+// Puts `value` under `key` as SET does (the TTL becomes `deadline`), where `existing` is
+// what a lookup just found there. Overwriting an int with an int, or a raw buffer with a
+// value that fits it snugly, reuses the entry: the common benchmark case of SET/INCR on
+// hot keys then allocates nothing.
+void store_string(Database& db, KeyEntry* existing, std::string_view key, std::string_view value,
+                  int64_t deadline) {
+  if (existing != nullptr && existing->type() == ValueType::String &&
+      existing->has_expiry() == (deadline != KeyEntry::kNoExpiry)) {
+    if (existing->is_int() && value.size() <= 20) {
+      if (auto number = parse_int64(value)) {
+        existing->set_int_value(*number);
+        db.set_expiry(existing, deadline);
+        return;
+      }
+    } else if (existing->encoding() == Encoding::Raw && value.size() > KeyEntry::kEmbstrMaxLength) {
+      RawString* raw = existing->raw_string();
+      // Only when little would be wasted: a value much smaller than the buffer gets an
+      // exact one, as Redis's fresh object would.
+      if (raw->capacity >= value.size() && raw->capacity / 2 <= value.size()) {
+        std::memcpy(raw->data(), value.data(), value.size());
+        raw->length = value.size();
+        db.set_expiry(existing, deadline);
+        return;
+      }
+    }
+  }
+  KeyEntry* entry = KeyEntry::create_string(key, value, deadline);
+  if (existing != nullptr) {
+    db.replace(existing, entry);
+  } else {
+    db.insert(entry);
+  }
+}
+
+// Like Redis's sds: double small buffers, grow large ones by 1MB, so that repeated
+// APPEND/SETRANGE are amortised O(1).
+size_t grown_capacity(size_t needed) {
+  constexpr size_t kStepLimit = 1024 * 1024;
+  return needed < kStepLimit ? needed * 2 : needed + kStepLimit;
+}
+
+// Converts `entry` to the raw encoding (what APPEND and SETRANGE leave behind in Redis)
+// with room for `needed` bytes, keeping its content. May reallocate the entry.
+KeyEntry* make_raw(Database& db, KeyEntry* entry, size_t needed) {
+  if (entry->encoding() == Encoding::Raw) {
+    RawString* raw = entry->raw_string();
+    if (raw->capacity < needed) entry->replace_raw_string(RawString::create(raw->view(), grown_capacity(needed)));
+    return entry;
+  }
+  char scratch[24];
+  std::string_view current = entry->string_value(scratch);
+  RawString* raw = RawString::create(current, needed > current.size() ? grown_capacity(needed) : current.size());
+  if (entry->encoding() == Encoding::Int) {
+    entry->replace_raw_string(raw);
+    return entry;
+  }
+  // An embstr keeps its bytes inside the entry; a raw entry without them is smaller.
+  KeyEntry* moved = KeyEntry::create_raw(entry->key(), raw, entry->expire_at_ms());
+  moved->set_lfu_counter(entry->lfu_counter());
+  db.replace(entry, moved);
+  return moved;
+}
+
+// ---- SET family ---------------------------------------------------------------------
+
+void set_command(CommandContext& ctx) {
+  StringOptions opts;
+  if (ctx.argc() > 3 && !parse_string_options(ctx, 3, true, opts)) return;
+  int64_t deadline = KeyEntry::kNoExpiry;
+  if (opts.expire != ExpireKind::None) {
+    auto parsed = parse_deadline(ctx, opts.expire_text, opts.expire);
+    if (!parsed) return;
+    deadline = *parsed;
+  }
+  std::string_view key = ctx.arg(1);
+  KeyEntry* existing;
+  if (opts.get) {
+    existing = ctx.db.lookup_read(key);
+    if (!string_or_absent(ctx, existing)) return;
+    if (existing != nullptr) {
+      char scratch[24];
+      ctx.reply.bulk(existing->string_value(scratch));
+    } else {
+      ctx.reply.null();
+    }
+  } else {
+    existing = ctx.db.lookup_write(key);
+  }
+  if ((opts.nx && existing != nullptr) || (opts.xx && existing == nullptr)) {
+    if (!opts.get) ctx.reply.null();
+    return;
+  }
+  if (opts.keep_ttl && existing != nullptr) deadline = existing->expire_at_ms();
+  store_string(ctx.db, existing, key, ctx.arg(2), deadline);
+  ctx.db.key_changed(key, kEventString, "set");
+  if (!opts.get) ctx.reply.ok();
+}
+
+void setnx(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  if (ctx.db.lookup_write(key) != nullptr) {
+    ctx.reply.integer(0);
+    return;
+  }
+  ctx.db.insert(KeyEntry::create_string(key, ctx.arg(2), KeyEntry::kNoExpiry));
+  ctx.db.key_changed(key, kEventString, "set");
+  ctx.reply.integer(1);
+}
+
+void set_with_ttl(CommandContext& ctx, ExpireKind kind) {
+  auto deadline = parse_deadline(ctx, ctx.arg(2), kind);
+  if (!deadline) return;
+  std::string_view key = ctx.arg(1);
+  store_string(ctx.db, ctx.db.lookup_write(key), key, ctx.arg(3), *deadline);
+  ctx.db.key_changed(key, kEventString, "set");
+  ctx.reply.ok();
+}
+
+void setex(CommandContext& ctx) { set_with_ttl(ctx, ExpireKind::Ex); }
+void psetex(CommandContext& ctx) { set_with_ttl(ctx, ExpireKind::Px); }
+
+void getset(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  KeyEntry* existing = ctx.db.lookup_read(key);
+  if (!string_or_absent(ctx, existing)) return;
+  if (existing != nullptr) {
+    char scratch[24];
+    ctx.reply.bulk(existing->string_value(scratch));
+  } else {
+    ctx.reply.null();
+  }
+  store_string(ctx.db, existing, key, ctx.arg(2), KeyEntry::kNoExpiry);
+  ctx.db.key_changed(key, kEventString, "set");
+}
+
+void mset(CommandContext& ctx) {
+  if (ctx.argc() % 2 == 0) {
+    ctx.wrong_arity();
+    return;
+  }
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
+    std::string_view key = ctx.arg(i);
+    store_string(ctx.db, ctx.db.lookup_write(key), key, ctx.arg(i + 1), KeyEntry::kNoExpiry);
+    ctx.db.key_changed(key, kEventString, "set");
+  }
+  ctx.reply.ok();
+}
+
+void msetnx(CommandContext& ctx) {
+  if (ctx.argc() % 2 == 0) {
+    ctx.wrong_arity();
+    return;
+  }
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
+    if (ctx.db.lookup_write(ctx.arg(i)) != nullptr) {
+      ctx.reply.integer(0);
+      return;
+    }
+  }
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
+    std::string_view key = ctx.arg(i);
+    // A key named twice is present by its second turn.
+    store_string(ctx.db, ctx.db.lookup_write(key), key, ctx.arg(i + 1), KeyEntry::kNoExpiry);
+    ctx.db.key_changed(key, kEventString, "set");
+  }
+  ctx.reply.integer(1);
+}
+
+// ---- GET family ---------------------------------------------------------------------
+
+void get(CommandContext& ctx) {
+  KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
+  if (entry == nullptr) {
+    ctx.reply.null();
+    return;
+  }
+  if (!string_or_absent(ctx, entry)) return;
+  char scratch[24];
+  ctx.reply.bulk(entry->string_value(scratch));
+}
+
+void getex(CommandContext& ctx) {
+  StringOptions opts;
+  if (!parse_string_options(ctx, 2, false, opts)) return;
+  std::string_view key = ctx.arg(1);
+  KeyEntry* entry = ctx.db.lookup_read(key);
+  if (entry == nullptr) {
+    ctx.reply.null();
+    return;
+  }
+  if (!string_or_absent(ctx, entry)) return;
+  int64_t deadline = KeyEntry::kNoExpiry;
+  if (opts.expire != ExpireKind::None) {
+    auto parsed = parse_deadline(ctx, opts.expire_text, opts.expire);
+    if (!parsed) return;
+    deadline = *parsed;
+  }
+  char scratch[24];
+  ctx.reply.bulk(entry->string_value(scratch));
+  bool absolute = opts.expire == ExpireKind::ExAt || opts.expire == ExpireKind::PxAt;
+  if (absolute && deadline <= ctx.clock.now_ms) {
+    // A deadline already past deletes the key now rather than leaving it to expire.
+    ctx.db.remove(key);
+    ctx.db.key_changed(key, kEventGeneric, "del");
+  } else if (opts.expire != ExpireKind::None) {
+    ctx.db.set_expiry(entry, deadline);
+    ctx.db.key_changed(key, kEventGeneric, "expire");
+  } else if (opts.persist && entry->has_expiry()) {
+    ctx.db.clear_expiry(entry);
+    ctx.db.key_changed(key, kEventGeneric, "persist");
+  }
+}
+
+void getdel(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  KeyEntry* entry = ctx.db.lookup_read(key);
+  if (entry == nullptr) {
+    ctx.reply.null();
+    return;
+  }
+  if (!string_or_absent(ctx, entry)) return;
+  char scratch[24];
+  ctx.reply.bulk(entry->string_value(scratch));
+  ctx.db.remove(key);
+  ctx.db.key_changed(key, kEventGeneric, "del");
+}
+
+void mget(CommandContext& ctx) {
+  ctx.reply.array(ctx.argc() - 1);
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    KeyEntry* entry = ctx.db.lookup_read(ctx.arg(i));
+    // MGET answers nil for keys of other types instead of failing.
+    if (entry == nullptr || entry->type() != ValueType::String) {
+      ctx.reply.null();
+    } else {
+      char scratch[24];
+      ctx.reply.bulk(entry->string_value(scratch));
+    }
+  }
+}
+
+void strlen_command(CommandContext& ctx) {
+  KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
+  if (!string_or_absent(ctx, entry)) return;
+  if (entry == nullptr) {
+    ctx.reply.integer(0);
+    return;
+  }
+  char scratch[24];
+  ctx.reply.integer(static_cast<int64_t>(entry->string_value(scratch).size()));
+}
+
+void getrange(CommandContext& ctx) {
+  auto start = ctx.int_arg(2);
+  if (!start) return;
+  auto end = ctx.int_arg(3);
+  if (!end) return;
+  KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
+  if (entry == nullptr) {
+    ctx.reply.bulk("");
+    return;
+  }
+  if (!string_or_absent(ctx, entry)) return;
+  char scratch[24];
+  std::string_view value = entry->string_value(scratch);
+  auto length = static_cast<int64_t>(value.size());
+  int64_t from = *start;
+  int64_t to = *end;
+  // Two negative indexes in the wrong order select nothing, before any clamping.
+  if (from < 0 && to < 0 && from > to) {
+    ctx.reply.bulk("");
+    return;
+  }
+  if (from < 0) from += length;
+  if (to < 0) to += length;
+  if (from < 0) from = 0;
+  if (to < 0) to = 0;
+  if (to >= length) to = length - 1;
+  if (length == 0 || from > to) {
+    ctx.reply.bulk("");
+    return;
+  }
+  ctx.reply.bulk(value.substr(static_cast<size_t>(from), static_cast<size_t>(to - from + 1)));
+}
+
+// ---- modifying in place -------------------------------------------------------------
+
+void append(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  std::string_view tail = ctx.arg(2);
+  KeyEntry* entry = ctx.db.lookup_write(key);
+  size_t total;
+  if (entry == nullptr) {
+    // A new key gets the encoding SET would give it.
+    ctx.db.insert(KeyEntry::create_string(key, tail, KeyEntry::kNoExpiry));
+    total = tail.size();
+  } else {
+    if (!string_or_absent(ctx, entry)) return;
+    char scratch[24];
+    size_t current = entry->string_value(scratch).size();
+    if (!length_allowed(ctx, current, tail.size())) return;
+    total = current + tail.size();
+    entry = make_raw(ctx.db, entry, total);
+    RawString* raw = entry->raw_string();
+    if (!tail.empty()) std::memcpy(raw->data() + raw->length, tail.data(), tail.size());
+    raw->length = total;
+  }
+  ctx.db.key_changed(key, kEventString, "append");
+  ctx.reply.integer(static_cast<int64_t>(total));
+}
+
+void setrange(CommandContext& ctx) {
+  auto offset = ctx.int_arg(2);
+  if (!offset) return;
+  if (*offset < 0) {
+    ctx.reply.error(kOffsetOutOfRange);
+    return;
+  }
+  std::string_view key = ctx.arg(1);
+  std::string_view patch = ctx.arg(3);
+  auto start = static_cast<uint64_t>(*offset);
+  KeyEntry* entry = ctx.db.lookup_write(key);
+  if (entry == nullptr) {
+    // Writing nothing does not create the key.
+    if (patch.empty()) {
+      ctx.reply.integer(0);
+      return;
+    }
+    if (!length_allowed(ctx, start, patch.size())) return;
+    size_t total = start + patch.size();
+    RawString* raw = RawString::create({}, total);
+    std::memset(raw->data(), 0, start);
+    std::memcpy(raw->data() + start, patch.data(), patch.size());
+    raw->length = total;
+    ctx.db.insert(KeyEntry::create_raw(key, raw, KeyEntry::kNoExpiry));
+    ctx.db.key_changed(key, kEventString, "setrange");
+    ctx.reply.integer(static_cast<int64_t>(total));
+    return;
+  }
+  if (!string_or_absent(ctx, entry)) return;
+  char scratch[24];
+  size_t current = entry->string_value(scratch).size();
+  if (patch.empty()) {
+    ctx.reply.integer(static_cast<int64_t>(current));
+    return;
+  }
+  if (!length_allowed(ctx, start, patch.size())) return;
+  size_t end = start + patch.size();
+  entry = make_raw(ctx.db, entry, end);
+  RawString* raw = entry->raw_string();
+  if (start > raw->length) std::memset(raw->data() + raw->length, 0, start - raw->length);
+  std::memcpy(raw->data() + start, patch.data(), patch.size());
+  if (end > raw->length) raw->length = end;
+  ctx.db.key_changed(key, kEventString, "setrange");
+  ctx.reply.integer(static_cast<int64_t>(raw->length));
+}
+
+// ---- counters -----------------------------------------------------------------------
+
+void increment(CommandContext& ctx, int64_t delta) {
+  std::string_view key = ctx.arg(1);
+  KeyEntry* entry = ctx.db.lookup_write(key);
+  if (!string_or_absent(ctx, entry)) return;
+  int64_t current = 0;
+  if (entry != nullptr) {
+    if (entry->is_int()) {
+      current = entry->int_value();
+    } else {
+      char scratch[24];
+      auto parsed = parse_int64(entry->string_value(scratch));
+      if (!parsed) {
+        ctx.reply.error(errors::kNotInteger);
+        return;
+      }
+      current = *parsed;
+    }
+  }
+  int64_t result;
+  if (__builtin_add_overflow(current, delta, &result)) {
+    ctx.reply.error(errors::kOverflow);
+    return;
+  }
+  if (entry == nullptr) {
+    ctx.db.insert(KeyEntry::create_int(key, result, KeyEntry::kNoExpiry));
+  } else if (entry->is_int()) {
+    entry->set_int_value(result);
+  } else {
+    KeyEntry* replacement = KeyEntry::create_int(key, result, entry->expire_at_ms());
+    replacement->set_lfu_counter(entry->lfu_counter());
+    ctx.db.replace(entry, replacement);
+  }
+  ctx.db.key_changed(key, kEventString, "incrby");
+  ctx.reply.integer(result);
+}
+
+void incr(CommandContext& ctx) { increment(ctx, 1); }
+void decr(CommandContext& ctx) { increment(ctx, -1); }
+
+void incrby(CommandContext& ctx) {
+  if (auto delta = ctx.int_arg(2)) increment(ctx, *delta);
+}
+
+void decrby(CommandContext& ctx) {
+  auto delta = ctx.int_arg(2);
+  if (!delta) return;
+  // Its negation does not exist, so Redis refuses it before looking at the key.
+  if (*delta == std::numeric_limits<int64_t>::min()) {
+    ctx.reply.error("ERR decrement would overflow");
+    return;
+  }
+  increment(ctx, -*delta);
+}
+
+void incrbyfloat(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  KeyEntry* entry = ctx.db.lookup_write(key);
+  if (!string_or_absent(ctx, entry)) return;
+  long double current = 0;
+  if (entry != nullptr) {
+    if (entry->is_int()) {
+      current = static_cast<long double>(entry->int_value());
+    } else {
+      char scratch[24];
+      auto parsed = parse_long_double(entry->string_value(scratch));
+      if (!parsed) {
+        ctx.reply.error(errors::kNotFloat);
+        return;
+      }
+      current = *parsed;
+    }
+  }
+  auto delta = parse_long_double(ctx.arg(2));
+  if (!delta) {
+    ctx.reply.error(errors::kNotFloat);
+    return;
+  }
+  long double result = current + *delta;
+  if (std::isnan(result) || std::isinf(result)) {
+    ctx.reply.error(kNanOrInfinity);
+    return;
+  }
+  std::string text = format_long_double_human(result);
+  int64_t deadline = entry != nullptr ? entry->expire_at_ms() : KeyEntry::kNoExpiry;
+  KeyEntry* replacement = KeyEntry::create_text(key, text, deadline);
+  if (entry != nullptr) {
+    replacement->set_lfu_counter(entry->lfu_counter());
+    ctx.db.replace(entry, replacement);
+  } else {
+    ctx.db.insert(replacement);
+  }
+  ctx.db.key_changed(key, kEventString, "incrbyfloat");
+  ctx.reply.bulk(text);
+}
+
+// ---- LCS ----------------------------------------------------------------------------
+
+struct LcsMatch {
+  uint32_t a_first;
+  uint32_t a_last;
+  uint32_t b_first;
+  uint32_t b_last;
+};
+
+void lcs(CommandContext& ctx) {
+  // Both keys are looked up (and type-checked) before the options are read.
+  KeyEntry* entry_a = ctx.db.lookup_read(ctx.arg(1));
+  KeyEntry* entry_b = ctx.db.lookup_read(ctx.arg(2));
+  if ((entry_a != nullptr && entry_a->type() != ValueType::String) ||
+      (entry_b != nullptr && entry_b->type() != ValueType::String)) {
+    ctx.reply.error("ERR The specified keys must contain string values");
+    return;
+  }
+  char scratch_a[24];
+  char scratch_b[24];
+  std::string_view a = entry_a != nullptr ? entry_a->string_value(scratch_a) : std::string_view();
+  std::string_view b = entry_b != nullptr ? entry_b->string_value(scratch_b) : std::string_view();
+
+  bool want_idx = false;
+  bool want_len = false;
+  bool with_match_len = false;
+  int64_t min_match_len = 0;
+  for (size_t i = 3; i < ctx.argc(); ++i) {
+    std::string_view opt = ctx.arg(i);
+    if (equals_ignore_case(opt, "IDX")) {
+      want_idx = true;
+    } else if (equals_ignore_case(opt, "LEN")) {
+      want_len = true;
+    } else if (equals_ignore_case(opt, "WITHMATCHLEN")) {
+      with_match_len = true;
+    } else if (equals_ignore_case(opt, "MINMATCHLEN") && i + 1 < ctx.argc()) {
+      auto value = ctx.int_arg(++i);
+      if (!value) return;
+      min_match_len = *value < 0 ? 0 : *value;
+    } else {
+      ctx.reply.error(errors::kSyntax);
+      return;
+    }
+  }
+  if (want_idx && want_len) {
+    ctx.reply.error("ERR If you want both the length and indexes, please just use IDX.");
+    return;
+  }
+  constexpr size_t kMaxInput = std::numeric_limits<uint32_t>::max() - 1;
+  if (a.size() >= kMaxInput || b.size() >= kMaxInput) {
+    ctx.reply.error("ERR String too long for LCS");
+    return;
+  }
+
+  // table[i * width + j] = length of the LCS of a[0..i) and b[0..j).
+  const uint64_t width = b.size() + 1;
+  const uint64_t cells = (a.size() + 1) * width;
+  const uint64_t limit = ctx.server.config().proto_max_bulk_len;
+  std::unique_ptr<uint32_t[]> table;
+  if (cells <= limit / sizeof(uint32_t)) table.reset(new (std::nothrow) uint32_t[cells]);
+  if (!table) {
+    ctx.reply.error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+    return;
+  }
+  auto at = [&](uint64_t i, uint64_t j) -> uint32_t& { return table[i * width + j]; };
+  for (uint64_t j = 0; j < width; ++j) at(0, j) = 0;
+  for (uint64_t i = 1; i <= a.size(); ++i) {
+    at(i, 0) = 0;
+    for (uint64_t j = 1; j < width; ++j) {
+      at(i, j) = a[i - 1] == b[j - 1] ? at(i - 1, j - 1) + 1 : std::max(at(i - 1, j), at(i, j - 1));
+    }
+  }
+  const uint32_t total = at(a.size(), b.size());
+  if (want_len) {
+    ctx.reply.integer(total);
+    return;
+  }
+
+  // Walk back from the end. On a mismatch, step along a (i) only when that keeps a
+  // strictly longer LCS, else along b: this tie-break decides which of several equally
+  // long answers is reported, and must stay as it is to agree with Redis.
+  std::string common(total, '\0');
+  size_t fill = total;
+  std::vector<LcsMatch> matches;
+  bool in_run = false;
+  LcsMatch run{};
+  auto close_run = [&] {
+    if (!in_run) return;
+    in_run = false;
+    int64_t run_length = static_cast<int64_t>(run.a_last - run.a_first) + 1;
+    if (want_idx && (min_match_len == 0 || run_length >= min_match_len)) matches.push_back(run);
+  };
+  uint64_t i = a.size();
+  uint64_t j = b.size();
+  while (i > 0 && j > 0) {
+    if (a[i - 1] == b[j - 1]) {
+      common[--fill] = a[i - 1];
+      --i;
+      --j;
+      if (in_run) {
+        run.a_first = static_cast<uint32_t>(i);
+        run.b_first = static_cast<uint32_t>(j);
+      } else {
+        run = {static_cast<uint32_t>(i), static_cast<uint32_t>(i), static_cast<uint32_t>(j), static_cast<uint32_t>(j)};
+        in_run = true;
+      }
+      if (i == 0 || j == 0) close_run();
+    } else {
+      if (at(i - 1, j) > at(i, j - 1)) {
+        --i;
+      } else {
+        --j;
+      }
+      close_run();
+    }
+  }
+
+  if (!want_idx) {
+    ctx.reply.bulk(common);
+    return;
+  }
+  ctx.reply.map(2);
+  ctx.reply.bulk("matches");
+  ctx.reply.array(matches.size());
+  for (const LcsMatch& m : matches) {
+    ctx.reply.array(with_match_len ? 3 : 2);
+    ctx.reply.array(2);
+    ctx.reply.integer(m.a_first);
+    ctx.reply.integer(m.a_last);
+    ctx.reply.array(2);
+    ctx.reply.integer(m.b_first);
+    ctx.reply.integer(m.b_last);
+    if (with_match_len) ctx.reply.integer(static_cast<int64_t>(m.a_last - m.a_first) + 1);
+  }
+  ctx.reply.bulk("len");
+  ctx.reply.integer(total);
+}
+
+// ---- the table ----------------------------------------------------------------------
+
+constexpr uint32_t kStr = kAclString;
+
+static constexpr KeySpec kReadAccess[] = {{kKeyRO | kKeyAccess, 1, 0, 1}};
+static constexpr KeySpec kReadOnly[] = {{kKeyRO, 1, 0, 1}};
+static constexpr KeySpec kUpdate[] = {{kKeyRW | kKeyAccess | kKeyUpdate, 1, 0, 1}};
+static constexpr KeySpec kSetKey[] = {{kKeyRW | kKeyAccess | kKeyUpdate | kKeyVariableFlags, 1, 0, 1}};
+static constexpr KeySpec kGetDelKey[] = {{kKeyRW | kKeyAccess | kKeyDelete, 1, 0, 1}};
+static constexpr KeySpec kInsertKey[] = {{kKeyOW | kKeyInsert, 1, 0, 1}};
+static constexpr KeySpec kOverwriteKey[] = {{kKeyOW | kKeyUpdate, 1, 0, 1}};
+static constexpr KeySpec kAppendKey[] = {{kKeyRW | kKeyInsert, 1, 0, 1}};
+static constexpr KeySpec kSetRangeKey[] = {{kKeyRW | kKeyUpdate, 1, 0, 1}};
+static constexpr KeySpec kMsetKeys[] = {{kKeyOW | kKeyUpdate, 1, -1, 2}};
+static constexpr KeySpec kMsetnxKeys[] = {{kKeyOW | kKeyInsert, 1, -1, 2}};
+static constexpr KeySpec kMgetKeys[] = {{kKeyRO | kKeyAccess, 1, -1, 1}};
+static constexpr KeySpec kLcsKeys[] = {{kKeyRO | kKeyAccess, 1, 1, 1}};
+
+constexpr std::string_view kRangeComplexity =
+    "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned "
+    "length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for "
+    "small strings.";
+
+const CommandSpec kCommands[] = {
+    {"get", 2, kCmdReadOnly | kCmdFast, kAclRead | kStr | kAclFast, get, kReadAccess, {}, "Get the value of a key",
+     "1.0.0", "string", "O(1)"},
+    {"set", -3, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, set_command, kSetKey, {},
+     "Set the string value of a key", "1.0.0", "string", "O(1)"},
+    {"setnx", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, setnx, kInsertKey, {},
+     "Set the value of a key, only if the key does not exist", "1.0.0", "string", "O(1)"},
+    {"setex", 4, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, setex, kOverwriteKey, {},
+     "Set the value and expiration of a key", "2.0.0", "string", "O(1)"},
+    {"psetex", 4, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, psetex, kOverwriteKey, {},
+     "Set the value and expiration in milliseconds of a key", "2.6.0", "string", "O(1)"},
+    {"getset", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, getset, kUpdate, {},
+     "Set the string value of a key and return its old value", "1.0.0", "string", "O(1)"},
+    {"getex", -2, kCmdWrite | kCmdFast, kAclWrite | kStr | kAclFast, getex, kUpdate, {},
+     "Get the value of a key and optionally set its expiration", "6.2.0", "string", "O(1)"},
+    {"getdel", 2, kCmdWrite | kCmdFast, kAclWrite | kStr | kAclFast, getdel, kGetDelKey, {},
+     "Get the value of a key and delete the key", "6.2.0", "string", "O(1)"},
+    {"mget", -2, kCmdReadOnly | kCmdFast, kAclRead | kStr | kAclFast, mget, kMgetKeys, {},
+     "Get the values of all the given keys", "1.0.0", "string", "O(N) where N is the number of keys to retrieve."},
+    {"mset", -3, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, mset, kMsetKeys, {},
+     "Set multiple keys to multiple values", "1.0.1", "string", "O(N) where N is the number of keys to set."},
+    {"msetnx", -3, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, msetnx, kMsetnxKeys, {},
+     "Set multiple keys to multiple values, only if none of the keys exist", "1.0.1", "string",
+     "O(N) where N is the number of keys to set."},
+    {"incr", 2, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, incr, kUpdate, {},
+     "Increment the integer value of a key by one", "1.0.0", "string", "O(1)"},
+    {"decr", 2, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, decr, kUpdate, {},
+     "Decrement the integer value of a key by one", "1.0.0", "string", "O(1)"},
+    {"incrby", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, incrby, kUpdate, {},
+     "Increment the integer value of a key by the given amount", "1.0.0", "string", "O(1)"},
+    {"decrby", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, decrby, kUpdate, {},
+     "Decrement the integer value of a key by the given number", "1.0.0", "string", "O(1)"},
+    {"incrbyfloat", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, incrbyfloat, kUpdate, {},
+     "Increment the float value of a key by the given amount", "2.6.0", "string", "O(1)"},
+    {"append", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, append, kAppendKey, {},
+     "Append a value to a key", "2.0.0", "string",
+     "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value "
+     "is of any size, since the dynamic string library used by Redis will double the free space available on every "
+     "reallocation."},
+    {"strlen", 2, kCmdReadOnly | kCmdFast, kAclRead | kStr | kAclFast, strlen_command, kReadOnly, {},
+     "Get the length of the value stored in a key", "2.2.0", "string", "O(1)"},
+    {"getrange", 4, kCmdReadOnly, kAclRead | kStr | kAclSlow, getrange, kReadAccess, {},
+     "Get a substring of the string stored at a key", "2.4.0", "string", kRangeComplexity},
+    {"substr", 4, kCmdReadOnly, kAclRead | kStr | kAclSlow, getrange, kReadAccess, {},
+     "Get a substring of the string stored at a key", "1.0.0", "string", kRangeComplexity},
+    {"setrange", 4, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, setrange, kSetRangeKey, {},
+     "Overwrite part of a string at key starting at the specified offset", "2.2.0", "string",
+     "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the "
+     "amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument."},
+    {"lcs", -3, kCmdReadOnly, kAclRead | kStr | kAclSlow, lcs, kLcsKeys, {}, "Find longest common substring", "7.0.0",
+     "string", "O(N*M) where N and M are the lengths of s1 and s2, respectively"},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> string_commands() { return kCommands; }
+
+}  // namespace corvid

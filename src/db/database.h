@@ -1,0 +1,122 @@
+#pragma once
+// One of the numbered databases: its keys, their expiry, and the only path by which
+// commands read and change them. Lookups apply lazy expiry; every modification is
+// reported once through key_changed(), which feeds the server's KeyChangeListener.
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <random>
+#include <string_view>
+
+#include "core/hash_table.h"
+#include "db/clock.h"
+#include "db/key_change.h"
+#include "db/key_entry.h"
+
+namespace corvid {
+
+using KeyTable = HashTable<KeyEntry, KeyEntryTraits>;
+
+// Counters that INFO reports for the keyspace as a whole.
+struct KeyspaceStats {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t expired_keys = 0;
+  uint64_t expired_stale_perc_samples = 0;
+  uint64_t dirty = 0;  // changes since the last save: rdb_changes_since_last_save
+};
+
+// Keys taken out of a database in one piece, to be freed elsewhere (FLUSHALL ASYNC).
+struct DetachedKeys {
+  KeyTable table;
+  void dispose() {
+    table.clear([](KeyEntry* e) { KeyEntry::destroy(e); });
+  }
+};
+
+class Database {
+ public:
+  Database(int index, const Clock& clock, KeyspaceStats& stats, KeyChangeListener& listener);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  int index() const { return index_; }
+  size_t size() const { return keys_.size(); }
+  size_t volatile_count() const { return volatile_keys_.size(); }
+  uint64_t average_ttl_ms() const;
+
+  // Reading: lazily expires, updates access time, counts keyspace hits and misses.
+  KeyEntry* lookup_read(std::string_view key);
+  // Before a write: lazily expires and updates access time; no hit/miss counting.
+  KeyEntry* lookup_write(std::string_view key);
+  // No side effects but lazy expiry (EXISTS-like probes, OBJECT, TYPE use lookup_read).
+  KeyEntry* find(std::string_view key);
+
+  // Adds an entry whose key must be absent.
+  void insert(KeyEntry* entry);
+  // Adds or replaces (SET): the old value and its expiry are freed.
+  void upsert(KeyEntry* entry);
+  // Puts `replacement` (same key) where `current` was, keeping expiry bookkeeping right.
+  // Frees `current`.
+  void replace(KeyEntry* current, KeyEntry* replacement);
+  // Removes and frees. False when absent.
+  bool remove(std::string_view key);
+  // Removes without freeing; the caller owns the entry.
+  KeyEntry* detach(std::string_view key);
+
+  // Sets or clears the TTL of `entry`, returning the (possibly reallocated) entry.
+  KeyEntry* set_expiry(KeyEntry* entry, int64_t expire_at_ms);
+  KeyEntry* clear_expiry(KeyEntry* entry) { return set_expiry(entry, KeyEntry::kNoExpiry); }
+  bool is_expired(const KeyEntry& entry) const {
+    return entry.has_expiry() && entry.expire_at_ms() <= clock_.now_ms;
+  }
+
+  // The single key-change hook (see key_change.h). Every command that changes a key calls it once.
+  void key_changed(std::string_view key, uint32_t event_class, std::string_view event);
+
+  // Expires keys with a TTL for at most `budget_us`; returns how many were removed.
+  // Adapts like Redis: keeps going while a good share of the sampled keys were expired.
+  size_t active_expire(int64_t budget_us);
+
+  KeyEntry* random_key();
+  // SCAN over this database. visit(KeyEntry&) ; returns the next cursor.
+  template <class F>
+  uint64_t scan(uint64_t cursor, F&& visit) {
+    return keys_.scan(cursor, std::forward<F>(visit));
+  }
+  template <class F>
+  void for_each(F&& visit) {
+    keys_.for_each(std::forward<F>(visit));
+  }
+  // Spends a bounded amount of incremental rehashing (server cron).
+  void rehash_steps(size_t buckets) { keys_.rehash_steps(buckets); }
+
+  // Empties the database. The returned keys are the caller's to free (possibly elsewhere).
+  std::unique_ptr<DetachedKeys> detach_all();
+  // SWAPDB: exchanges contents, not identities.
+  void swap_contents(Database& other);
+
+  // Table shape for DEBUG HTSTATS-like reporting.
+  size_t bucket_count() const { return keys_.bucket_count(); }
+
+ private:
+  KeyEntry* expire_if_needed(KeyEntry* entry);
+  void track_volatile(KeyEntry* entry);
+  void untrack_volatile(KeyEntry* entry);
+  void delete_expired(KeyEntry* entry);
+
+  int index_;
+  const Clock& clock_;
+  KeyspaceStats& stats_;
+  KeyChangeListener& listener_;
+  KeyTable keys_;
+  // Every key with a TTL, for active expiry; each entry knows its slot, so removal is
+  // O(1) (move the last one into the hole). A deque never moves its elements as it grows.
+  std::deque<KeyEntry*> volatile_keys_;
+  size_t expire_cursor_ = 0;
+  std::mt19937 rng_;
+};
+
+}  // namespace corvid

@@ -1,0 +1,44 @@
+#pragma once
+// The single hook every key modification goes through. A command (or expiry, or
+// eviction) that changes a key tells its Database once; the Database forwards the change
+// here, and the server fans it out: WATCH invalidation, waking blocked clients, keyspace
+// notifications, client-side-caching invalidation. Consumers subscribe at the server, so
+// commands never need to know who listens.
+
+#include <cstdint>
+#include <string_view>
+
+namespace corvid {
+
+// Keyspace-notification classes, as the letters of notify-keyspace-events name them.
+enum KeyEventClass : uint32_t {
+  kEventGeneric = 1u << 0,  // g
+  kEventString = 1u << 1,   // $
+  kEventList = 1u << 2,     // l
+  kEventSet = 1u << 3,      // s
+  kEventHash = 1u << 4,     // h
+  kEventZSet = 1u << 5,     // z
+  kEventExpired = 1u << 6,  // x
+  kEventEvicted = 1u << 7,  // e
+  kEventStream = 1u << 8,   // t
+  kEventKeyMiss = 1u << 9,  // m
+  kEventModule = 1u << 10,  // d
+  kEventNew = 1u << 11,     // n
+};
+
+struct KeyChange {
+  int db;
+  std::string_view key;
+  uint32_t event_class;
+  std::string_view event;  // "set", "del", "expire", "expired", "rename_from", ...
+};
+
+class KeyChangeListener {
+ public:
+  virtual void on_key_change(const KeyChange& change) = 0;
+
+ protected:
+  ~KeyChangeListener() = default;
+};
+
+}  // namespace corvid

@@ -1,0 +1,67 @@
+// corvid-server [/path/to/redis.conf] [--option value ...]
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "server/config.h"
+#include "server/log.h"
+#include "server/server.h"
+
+namespace {
+
+corvid::Server* running_server = nullptr;
+
+void on_terminate(int) {
+  // Only flags the request; the event loop notices it on its next turn.
+  if (running_server != nullptr) {
+    running_server->request_shutdown();
+    running_server->loop().wake();
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-v") == 0)) {
+    std::printf("Corvid server v=%s (compatible with Redis 7.0.15) bits=64\n", CORVID_VERSION);
+    return 0;
+  }
+  if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    std::printf(
+        "Usage: ./corvid-server [/path/to/redis.conf] [options] [-]\n"
+        "       ./corvid-server - (read config from stdin)\n"
+        "       ./corvid-server -v or --version\n"
+        "       ./corvid-server -h or --help\n\n"
+        "Examples:\n"
+        "       ./corvid-server (run the server with default config)\n"
+        "       ./corvid-server /etc/redis/6379.conf\n"
+        "       ./corvid-server --port 7777\n");
+    return 0;
+  }
+  corvid::Config config;
+  if (auto error = corvid::load_config(config, argc, argv)) {
+    std::fputs(error->c_str(), stderr);
+    return 1;
+  }
+  corvid::configure_log(config.logfile, config.loglevel);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  corvid::Server server(std::move(config));
+  if (auto error = server.start()) {
+    corvid::log_warning(*error);
+    return 1;
+  }
+  running_server = &server;
+  struct sigaction action {};
+  action.sa_handler = on_terminate;
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  corvid::log_notice(std::string("Corvid version=") + CORVID_VERSION + ", Redis compatibility 7.0.15");
+  corvid::log_notice("Server initialized");
+  corvid::log_notice("Ready to accept connections");
+  int code = server.run();
+  running_server = nullptr;
+  return code;
+}

@@ -1,0 +1,172 @@
+#include "net/connection.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "server/server.h"
+
+namespace corvid {
+
+namespace {
+
+// Reads are sized like Redis's (16KB), larger while a big bulk argument is arriving.
+constexpr size_t kReadChunk = 16 * 1024;
+// Past this much unsent output, stop reading the client's requests until it reads
+// its replies: a client that pipelines without reading cannot grow us without bound.
+constexpr size_t kOutputBackPressure = 64 * 1024 * 1024;
+
+}  // namespace
+
+Connection::Connection(Server& server, int fd, uint64_t id, std::string peer_address, std::string local_address,
+                       bool unix_socket, int64_t now_ms)
+    : server_(server),
+      fd_(fd),
+      id_(id),
+      peer_address_(std::move(peer_address)),
+      local_address_(std::move(local_address)),
+      unix_socket_(unix_socket),
+      parser_(ParserLimits{server.config().proto_max_bulk_len}),
+      writer_(out_, &server) {
+  created_ms = now_ms;
+  last_interaction_ms = now_ms;
+  update_interest();
+}
+
+Connection::~Connection() {
+  server_.loop().unwatch(fd_);
+  close(fd_);
+}
+
+void Connection::update_interest() {
+  bool readable = !held_by_pause_ && !throttled_ && !closed_;
+  bool writable = watching_write_ && !closed_;
+  server_.loop().watch(fd_, readable, writable, this);
+}
+
+void Connection::on_readable() {
+  if (closed_ || held_by_pause_ || throttled_) return;
+  size_t want = kReadChunk;
+  if (size_t pending = parser_.pending_bulk_bytes(); pending > want) want = pending;
+  size_t old_size = query_.size();
+  // resize() zero-fills; reserve-then-append would need a second copy, so grow in place.
+  query_.resize(old_size + want);
+  ssize_t n = read(fd_, query_.data() + old_size, want);
+  if (n <= 0) {
+    query_.resize(old_size);
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) server_.close_client(*this);
+    return;
+  }
+  query_.resize(old_size + static_cast<size_t>(n));
+  server_.stats().net_input_bytes += static_cast<uint64_t>(n);
+  ++server_.stats().io_reads_processed;
+  last_interaction_ms = server_.clock().now_ms;
+  if (query_buffer_size() > server_.config().client_query_buffer_limit) {
+    ++server_.stats().client_query_buffer_limit_disconnections;
+    server_.close_client(*this);
+    return;
+  }
+  process_input();
+}
+
+void Connection::process_input() {
+  while (!closed_ && !close_after_reply_ && !held_by_pause_ && !throttled_ && query_start_ < query_.size()) {
+    std::string_view input(query_.data() + query_start_, query_.size() - query_start_);
+    // Limits follow CONFIG SET proto-max-bulk-len and the client's authentication state.
+    parser_.set_limits(ParserLimits{server_.config().proto_max_bulk_len, !authenticated});
+    ParseStatus status = parser_.parse(input);
+    if (status == ParseStatus::NeedMore) break;
+    if (status == ParseStatus::Error) {
+      writer_.error("ERR " + parser_.error());
+      close_after_reply();
+      query_start_ = query_.size();
+      break;
+    }
+    auto args = parser_.args();
+    if (!args.empty()) {
+      if (!server_.execute(*this, args)) {
+        // Held back (CLIENT PAUSE): the request stays unconsumed and is parsed again on resume.
+        parser_.reset();
+        held_by_pause_ = true;
+        update_interest();
+        break;
+      }
+    }
+    query_start_ += parser_.consumed();
+    parser_.reset();
+    if (pending_output_bytes() > kOutputBackPressure) {
+      throttled_ = true;
+      update_interest();
+      break;
+    }
+  }
+  // Compact: drop consumed bytes so the buffer does not grow with a long pipeline.
+  if (query_start_ == query_.size()) {
+    query_.clear();
+    query_start_ = 0;
+    if (query_.capacity() > 4 * kReadChunk) query_.shrink_to_fit();
+  } else if (query_start_ > 0 && query_start_ >= query_.size() / 2) {
+    query_.erase(0, query_start_);
+    query_start_ = 0;
+  }
+  if (has_pending_output()) server_.queue_write(*this);
+}
+
+void Connection::resume_after_pause() {
+  if (!held_by_pause_ || closed_) return;
+  held_by_pause_ = false;
+  update_interest();
+  process_input();
+}
+
+bool Connection::flush() {
+  while (out_sent_ < out_.size()) {
+    ssize_t n = send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      return false;
+    }
+    out_sent_ += static_cast<size_t>(n);
+    server_.stats().net_output_bytes += static_cast<uint64_t>(n);
+    ++server_.stats().io_writes_processed;
+  }
+  if (out_sent_ == out_.size()) {
+    out_.clear();
+    out_sent_ = 0;
+    if (out_.capacity() > 1024 * 1024) out_.shrink_to_fit();
+  }
+  bool want_write = has_pending_output();
+  if (want_write != watching_write_) {
+    watching_write_ = want_write;
+    update_interest();
+  }
+  if (!want_write && throttled_) {
+    throttled_ = false;
+    update_interest();
+    process_input();
+  }
+  return true;
+}
+
+void Connection::on_writable() {
+  if (closed_) return;
+  if (!flush()) {
+    server_.close_client(*this);
+    return;
+  }
+  if (!has_pending_output() && close_after_reply_) server_.close_client(*this);
+}
+
+size_t Connection::args_memory() const {
+  size_t total = 0;
+  for (std::string_view a : parser_.args()) total += a.size();
+  return total;
+}
+
+void Connection::discard_output_from(size_t size) {
+  if (size < out_.size() && size >= out_sent_) out_.resize(size);
+}
+
+}  // namespace corvid

@@ -1,0 +1,104 @@
+#pragma once
+// One client connection: its socket, its parse state, its reply buffer and the
+// per-client state commands read and change (selected db, name, protocol...).
+// It never executes commands itself; complete requests go to the Server.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "net/event_loop.h"
+#include "net/reply_writer.h"
+#include "net/request_parser.h"
+
+namespace corvid {
+
+class Server;
+
+class Connection final : public IoHandler {
+ public:
+  Connection(Server& server, int fd, uint64_t id, std::string peer_address, std::string local_address,
+             bool unix_socket, int64_t now_ms);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void on_readable() override;
+  void on_writable() override;
+
+  // Writes as much pending output as the socket takes. Returns false if the connection broke.
+  bool flush();
+  bool has_pending_output() const { return out_sent_ < out_.size(); }
+  size_t pending_output_bytes() const { return out_.size() - out_sent_; }
+  // Re-runs the request that CLIENT PAUSE held back, and reading.
+  void resume_after_pause();
+  bool held_by_pause() const { return held_by_pause_; }
+
+  ReplyWriter& reply() { return writer_; }
+  int fd() const { return fd_; }
+  uint64_t id() const { return id_; }
+  const std::string& peer_address() const { return peer_address_; }
+  const std::string& local_address() const { return local_address_; }
+  bool is_unix_socket() const { return unix_socket_; }
+
+  // Closes once everything queued so far has been written (QUIT, protocol errors).
+  void close_after_reply() { close_after_reply_ = true; }
+  bool closing_after_reply() const { return close_after_reply_; }
+  // Marks the connection for closing; the server frees it outside of any handler.
+  void mark_closed() { closed_ = true; }
+  bool closed() const { return closed_; }
+
+  // Per-client state that commands use.
+  int db_index = 0;
+  std::string name;
+  std::string lib_name;
+  std::string lib_version;
+  std::string user = "default";
+  bool authenticated = true;
+  int64_t created_ms = 0;
+  int64_t last_interaction_ms = 0;
+  std::string last_command = "NULL";  // full name, as CLIENT LIST shows it ("client|list")
+  bool no_evict = false;
+  int64_t soft_limit_since_ms = 0;
+  bool write_queued = false;  // in the server's list of clients to write before sleeping  // when output first went over the soft limit
+  // CLIENT REPLY: ON, OFF, or SKIP the next command's reply.
+  enum class ReplyMode { On, Off, SkipNext } reply_mode = ReplyMode::On;
+
+  // For CLIENT LIST.
+  size_t query_buffer_size() const { return query_.size() - query_start_; }
+  size_t query_buffer_capacity() const { return query_.capacity(); }
+  size_t output_buffer_capacity() const { return out_.capacity(); }
+  size_t args_memory() const;
+  bool wants_write() const { return watching_write_; }
+
+  // Output written by a command may be dropped (CLIENT REPLY OFF/SKIP).
+  void discard_output_from(size_t size);
+  size_t output_size() const { return out_.size(); }
+
+ private:
+  void process_input();
+  void update_interest();
+
+  Server& server_;
+  int fd_;
+  uint64_t id_;
+  std::string peer_address_;
+  std::string local_address_;
+  bool unix_socket_;
+
+  std::string query_;
+  size_t query_start_ = 0;  // first unconsumed byte of query_
+  RequestParser parser_;
+
+  std::string out_;
+  size_t out_sent_ = 0;
+  ReplyWriter writer_;
+
+  bool close_after_reply_ = false;
+  bool closed_ = false;
+  bool held_by_pause_ = false;  // a request waits for CLIENT UNPAUSE
+  bool throttled_ = false;      // too much unsent output: stop reading until it drains
+  bool watching_write_ = false;
+};
+
+}  // namespace corvid

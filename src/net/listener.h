@@ -1,0 +1,51 @@
+#pragma once
+// Listening sockets (TCP addresses and the unix socket). Accepted connections are
+// handed to a callback; the listener knows nothing about clients.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "net/event_loop.h"
+
+namespace corvid {
+
+class Listener final : public IoHandler {
+ public:
+  using AcceptCallback = std::function<void(int fd, std::string peer, std::string local, bool unix_socket)>;
+
+  Listener() = default;
+  // The event loop holds a pointer to a listener: it must not move.
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+  ~Listener();
+
+  // `address` as in Redis's bind: an IPv4/IPv6 address, "*" for all IPv4, "::*" for all IPv6;
+  // a leading '-' makes the address optional (no error if it is unavailable).
+  // Returns an error message, or nullopt on success (including a skipped optional address).
+  std::optional<std::string> listen_tcp(const std::string& address, int port, int backlog);
+  std::optional<std::string> listen_unix(const std::string& path, unsigned permissions, int backlog);
+  void attach(EventLoop& loop, AcceptCallback on_accept);
+  void set_tcp_keepalive(int seconds) { tcp_keepalive_ = seconds; }
+  void close_socket();
+  bool is_open() const { return fd_ >= 0; }
+  bool is_unix() const { return unix_; }
+  const std::string& description() const { return description_; }
+
+  void on_readable() override;
+  void on_writable() override {}
+
+ private:
+  int fd_ = -1;
+  bool unix_ = false;
+  int tcp_keepalive_ = 0;
+  std::string description_;
+  std::string unix_path_;
+  EventLoop* loop_ = nullptr;
+  AcceptCallback on_accept_;
+};
+
+// "ip:port" for a connected socket's peer or local end; unix sockets give "path:0"-like names.
+std::string socket_address(int fd, bool peer, bool unix_socket);
+
+}  // namespace corvid

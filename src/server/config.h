@@ -1,0 +1,121 @@
+#pragma once
+// Server configuration: the values, and the directive table that parses redis.conf
+// lines, command-line "--name value" pairs, CONFIG GET/SET/REWRITE, all in one place.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace corvid {
+
+struct OutputBufferLimit {
+  uint64_t hard_bytes = 0;
+  uint64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;
+};
+
+enum class DebugCommandAccess { No, Yes, Local };
+
+struct Config {
+  // Network
+  std::vector<std::string> bind = {"*", "-::*"};
+  int port = 6379;
+  std::string unixsocket;
+  uint32_t unixsocketperm = 0;
+  bool protected_mode = true;
+  int tcp_backlog = 511;
+  int tcp_keepalive = 300;
+  int64_t timeout = 0;  // seconds of idleness before a client is closed; 0 = never
+  uint32_t maxclients = 10000;
+  // Protocol limits
+  uint64_t proto_max_bulk_len = 512ull * 1024 * 1024;
+  uint64_t client_query_buffer_limit = 1024ull * 1024 * 1024;
+  OutputBufferLimit output_limit_normal{};
+  OutputBufferLimit output_limit_replica{256ull << 20, 64ull << 20, 60};
+  OutputBufferLimit output_limit_pubsub{32ull << 20, 8ull << 20, 60};
+  // Keyspace
+  int databases = 16;
+  int hz = 10;
+  bool dynamic_hz = true;
+  int active_expire_effort = 1;
+  uint64_t maxmemory = 0;
+  std::string maxmemory_policy = "noeviction";
+  int maxmemory_samples = 5;
+  int lfu_log_factor = 10;
+  int lfu_decay_time = 1;
+  // Operations
+  DebugCommandAccess enable_debug_command = DebugCommandAccess::No;
+  // Whether CONFIG SET may change protected directives (dir, dbfilename): "local" means
+  // only from a loopback or unix-socket client (see config_set's local_client).
+  DebugCommandAccess enable_protected_configs = DebugCommandAccess::No;
+  std::string requirepass;
+  std::string dir;  // the working directory (absolute); load_config fills it in
+  std::string logfile;
+  std::string loglevel = "notice";
+  std::string pidfile;
+  bool daemonize = false;
+  int64_t slowlog_log_slower_than = 10000;
+  uint64_t slowlog_max_len = 128;
+  uint64_t latency_monitor_threshold = 0;
+  bool lazyfree_lazy_user_del = false;
+  bool lazyfree_lazy_user_flush = false;
+  // The file the configuration came from (CONFIG REWRITE writes it back), if any.
+  std::string config_file;
+
+  // Directives of features that are not built yet are stored as given (only "off"
+  // values are accepted), so CONFIG GET reports them as Redis does.
+  std::vector<std::pair<std::string, std::string>> fixed_values;
+};
+
+// Loads built-in defaults, then the file (if any), stdin (for "-"), then "--name value"
+// arguments, as redis-server does. Like Redis, a `dir` directive changes the process's
+// working directory at once (later relative paths, includes among them, depend on it);
+// config.dir is the working directory afterwards.
+// On error returns the text to print to stderr before exiting with status 1: Redis's
+// "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n..." block, or, when a config file
+// cannot be opened, the single line "Fatal error, can't open config file '...': ...\n"
+// (Redis logs that one as a warning).
+std::optional<std::string> load_config(Config& config, int argc, char** argv);
+
+// CONFIG GET: every directive name (aliases such as "slaveof" are names of their own)
+// matching one of the patterns, each once, case-insensitively: (name, value) pairs. A
+// pattern without glob characters is looked up directly and answered under the spelling
+// it was given ("PORT"), and it alone can reach the hidden directives. Glob patterns list
+// names in table order.
+std::vector<std::pair<std::string, std::string>> config_get(const Config& config,
+                                                            const std::vector<std::string_view>& patterns);
+
+// CONFIG SET: all pairs or none. Returns the exact error reply ("ERR ...") on failure.
+// `apply` is called with the canonical name of every directive whose value changed, after
+// all new values are in place; it returns the reason when the change cannot take effect
+// (e.g. "Unable to listen on this port. Check server logs."). Then every value is
+// restored, `apply` is called again for the directives it had been called for, so they
+// take back their old values, and the reply is
+// "ERR CONFIG SET failed (possibly related to argument '<canonical name>') - <reason>".
+// `local_client` matters only with enable-protected-configs "local". An odd number of
+// arguments is the caller's "ERR syntax error", as in Redis.
+using ConfigApply = std::function<std::optional<std::string>(std::string_view name)>;
+std::optional<std::string> config_set(Config& config,
+                                      const std::vector<std::pair<std::string_view, std::string_view>>& pairs,
+                                      const ConfigApply& apply, bool local_client = false);
+
+// CONFIG REWRITE: rewrites the config file as Redis 7.0 does: comments and include /
+// rename-command / user / sentinel lines stay, every directive line is replaced by the
+// current value (aliases by the canonical name, extra occurrences blanked), directives
+// not in the file are appended after "# Generated by CONFIG REWRITE" when they differ
+// from Redis's default, lines naming unknown directives become "# ??? <line>", runs of
+// blank lines collapse. Returns the error reply ("ERR ...") on failure.
+std::optional<std::string> config_rewrite(const Config& config);
+
+// The value of a directive kept in Config::fixed_values, or its default when it was never
+// set: config_fixed_value(config, "hash-max-listpack-entries") == "512". Empty for names
+// that are not such directives.
+std::string config_fixed_value(const Config& config, std::string_view name);
+// The same for integer and memory directives, as a number (0 when not numeric).
+int64_t config_fixed_int(const Config& config, std::string_view name);
+
+}  // namespace corvid

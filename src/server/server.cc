@@ -1,0 +1,384 @@
+#include "server/server.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <random>
+
+#include "commands/context.h"
+#include "core/number_format.h"
+#include "server/log.h"
+
+namespace corvid {
+
+namespace {
+
+std::string random_hex(size_t length) {
+  std::random_device device;
+  std::mt19937_64 rng(device());
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(length, '0');
+  for (char& c : out) c = kDigits[rng() & 15];
+  return out;
+}
+
+// Sent to non-loopback clients while protected mode is on and no password is set.
+constexpr std::string_view kProtectedModeError =
+    "-DENIED Running in protected mode: protected mode is on and no password is set for the default user, "
+    "so only loopback connections are accepted. Either run 'CONFIG SET protected-mode no' from the loopback "
+    "interface (make sure the server is not reachable from the internet first), start the server with "
+    "'--protected-mode no', set a bind address, or set a password.\r\n";
+
+bool is_loopback(const std::string& address) {
+  return address.starts_with("127.") || address.starts_with("::1:") || address.starts_with("::ffff:127.");
+}
+
+int64_t monotonic_us() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+}  // namespace
+
+Server::Server(Config config) : config_(std::move(config)), run_id_(random_hex(40)) {
+  clock_.refresh();
+  start_time_ms_ = clock_.now_ms;
+  stat_reset_time_ms_ = clock_.now_ms;
+  for (int i = 0; i < config_.databases; ++i) {
+    databases_.push_back(std::make_unique<Database>(i, clock_, keyspace_stats_, *this));
+  }
+  hz_ = config_.hz;
+}
+
+Server::~Server() {
+  clients_.clear();
+  lazy_freer_.drain();
+}
+
+void Server::attach_listener(std::unique_ptr<Listener> listener) {
+  listener->set_tcp_keepalive(config_.tcp_keepalive);
+  listener->attach(loop_, [this](int fd, std::string peer, std::string local, bool unix_socket) {
+    accept_client(fd, std::move(peer), std::move(local), unix_socket);
+  });
+  listeners_.push_back(std::move(listener));
+}
+
+std::optional<std::string> Server::rebind() {
+  // Close the TCP listeners first: the new set may reuse an address and port. If the new
+  // set cannot be bound, CONFIG SET restores the old values and calls this again.
+  std::erase_if(listeners_, [](const std::unique_ptr<Listener>& l) { return !l->is_unix(); });
+  if (config_.port == 0) return std::nullopt;
+  for (const std::string& address : config_.bind) {
+    auto listener = std::make_unique<Listener>();
+    if (auto error = listener->listen_tcp(address, config_.port, config_.tcp_backlog)) {
+      std::erase_if(listeners_, [](const std::unique_ptr<Listener>& l) { return !l->is_unix(); });
+      return error;
+    }
+    if (listener->is_open()) attach_listener(std::move(listener));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Server::start() {
+  if (auto error = rebind()) return error;
+  if (!config_.unixsocket.empty()) {
+    auto listener = std::make_unique<Listener>();
+    if (auto error = listener->listen_unix(config_.unixsocket, config_.unixsocketperm, config_.tcp_backlog)) {
+      return error;
+    }
+    attach_listener(std::move(listener));
+  }
+  if (listeners_.empty()) return std::string("Configured to not listen anywhere, exiting.");
+  loop_.every(1000 / std::max(1, config_.hz), [this] { cron(); });
+  loop_.before_sleep([this] { before_sleep(); });
+  return std::nullopt;
+}
+
+int Server::run() {
+  loop_.run();
+  return 0;
+}
+
+void Server::accept_client(int fd, std::string peer, std::string local, bool unix_socket) {
+  ++stats_.connections_received;
+  if (clients_.size() >= config_.maxclients) {
+    static constexpr std::string_view kFull = "-ERR max number of clients reached\r\n";
+    ssize_t ignored = write(fd, kFull.data(), kFull.size());
+    (void)ignored;
+    close(fd);
+    ++stats_.rejected_connections;
+    return;
+  }
+  if (config_.protected_mode && config_.requirepass.empty() && !unix_socket && !is_loopback(peer)) {
+    ssize_t ignored = write(fd, kProtectedModeError.data(), kProtectedModeError.size());
+    (void)ignored;
+    close(fd);
+    ++stats_.rejected_connections;
+    return;
+  }
+  uint64_t id = next_client_id_++;
+  auto client = std::make_unique<Connection>(*this, fd, id, std::move(peer), std::move(local), unix_socket,
+                                             clock_.now_ms);
+  client->authenticated = config_.requirepass.empty();
+  clients_.emplace(id, std::move(client));
+}
+
+void Server::close_client(Connection& client) {
+  if (client.closed()) return;
+  client.mark_closed();
+  closed_clients_.push_back(&client);
+}
+
+void Server::free_closed_clients() {
+  if (closed_clients_.empty()) return;
+  std::vector<Connection*> closing;
+  closing.swap(closed_clients_);
+  for (Connection* client : closing) {
+    std::erase(pending_writes_, client);
+    std::erase(paused_clients_, client);
+    clients_.erase(client->id());
+  }
+}
+
+Connection* Server::find_client(uint64_t id) {
+  auto it = clients_.find(id);
+  return it == clients_.end() || it->second->closed() ? nullptr : it->second.get();
+}
+
+void Server::queue_write(Connection& client) {
+  if (client.write_queued) return;
+  client.write_queued = true;
+  pending_writes_.push_back(&client);
+}
+
+void Server::flush_pending_writes() {
+  // One write per client per loop turn, covering every reply its pipeline produced.
+  std::vector<Connection*> writes;
+  writes.swap(pending_writes_);
+  for (Connection* client : writes) {
+    client->write_queued = false;
+    if (client->closed()) continue;
+    if (!client->flush()) {
+      close_client(*client);
+      continue;
+    }
+    if (!client->has_pending_output() && client->closing_after_reply()) close_client(*client);
+  }
+}
+
+void Server::before_sleep() {
+  clock_.refresh();
+  flush_pending_writes();
+  free_closed_clients();
+  if (shutdown_requested_) {
+    log_notice("User requested shutdown...");
+    log_notice("Redis is now ready to exit, bye bye...");
+    loop_.stop();
+  }
+}
+
+void Server::on_key_change(const KeyChange&) {
+  // Consumers (WATCH, blocked clients, notifications, tracking) attach here as they arrive.
+}
+
+void Server::on_error_reply(std::string_view message) {
+  ++stats_.total_error_replies;
+  std::string_view code = message.substr(0, message.find(' '));
+  // Redis caps the number of distinct codes it tracks; so do we, to bound memory.
+  constexpr size_t kMaxErrorCodes = 128;
+  auto it = stats_.errors_by_code.find(std::string(code));
+  if (it != stats_.errors_by_code.end()) {
+    ++it->second;
+  } else if (stats_.errors_by_code.size() < kMaxErrorCodes) {
+    stats_.errors_by_code.emplace(std::string(code), 1);
+  }
+}
+
+void Server::reply_unknown_command(Connection& client, std::span<const std::string_view> args) {
+  std::string message = "ERR unknown command '" + std::string(args[0].substr(0, 128)) + "', with args beginning with: ";
+  std::string listed;
+  for (size_t i = 1; i < args.size() && listed.size() < 128; ++i) {
+    listed += "'" + std::string(args[i].substr(0, 128 - listed.size())) + "' ";
+  }
+  client.reply().error(message + listed);
+}
+
+bool Server::clients_paused_for(const Command& command) const {
+  if (pause_until_ms_ == 0 || clock_.now_ms >= pause_until_ms_) return false;
+  if (!pause_writes_only_) return true;
+  return (command.spec->flags & (kCmdWrite | kCmdMayReplicate)) != 0;
+}
+
+void Server::pause_clients(int64_t until_ms, bool writes_only) {
+  // A new pause never shortens one in force, and "ALL" wins over "WRITE", as in Redis.
+  if (pause_until_ms_ != 0 && clock_.now_ms < pause_until_ms_) {
+    pause_until_ms_ = std::max(pause_until_ms_, until_ms);
+    pause_writes_only_ = pause_writes_only_ && writes_only;
+  } else {
+    pause_until_ms_ = until_ms;
+    pause_writes_only_ = writes_only;
+  }
+}
+
+void Server::unpause_clients() {
+  pause_until_ms_ = 0;
+  std::vector<Connection*> held;
+  held.swap(paused_clients_);
+  for (Connection* client : held) {
+    if (!client->closed()) client->resume_after_pause();
+  }
+}
+
+bool Server::execute(Connection& client, std::span<const std::string_view> args) {
+  using ReplyMode = Connection::ReplyMode;
+  // CLIENT REPLY OFF/SKIP silence every reply, rejections included.
+  size_t output_before = client.output_size();
+  bool skip_this = client.reply_mode == ReplyMode::SkipNext;
+  if (!dispatch(client, args)) return false;
+  if (client.reply_mode == ReplyMode::Off || (client.reply_mode == ReplyMode::SkipNext && !skip_this)) {
+    client.discard_output_from(output_before);
+  } else if (skip_this) {
+    client.discard_output_from(output_before);
+    client.reply_mode = ReplyMode::On;
+  }
+  enforce_output_limits(client);
+  return true;
+}
+
+bool Server::dispatch(Connection& client, std::span<const std::string_view> args) {
+  clock_.refresh();
+  client.last_interaction_ms = clock_.now_ms;
+  const Command* command = commands_.find(args[0]);
+  if (command == nullptr) {
+    reply_unknown_command(client, args);
+    return true;
+  }
+  // A container called alone is checked against its own arity (bare COMMAND is valid).
+  if (!command->subcommands.empty() && args.size() >= 2) {
+    const Command* sub = command->find_subcommand(args[1]);
+    if (sub == nullptr) {
+      std::string upper(command->full_name);
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      client.reply().error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " + upper +
+                           " HELP.");
+      ++command->stats.rejected_calls;
+      return true;
+    }
+    command = sub;
+  }
+  int arity = command->spec->arity;
+  if ((arity > 0 && static_cast<int>(args.size()) != arity) || static_cast<int>(args.size()) < -arity ||
+      command->spec->handler == nullptr) {
+    ++command->stats.rejected_calls;
+    client.reply().error("ERR wrong number of arguments for '" + command->full_name + "' command");
+    return true;
+  }
+  if (!client.authenticated && !(command->spec->flags & kCmdNoAuth)) {
+    ++command->stats.rejected_calls;
+    client.reply().error("NOAUTH Authentication required.");
+    return true;
+  }
+  if (clients_paused_for(*command)) {
+    if (std::find(paused_clients_.begin(), paused_clients_.end(), &client) == paused_clients_.end()) {
+      paused_clients_.push_back(&client);
+    }
+    return false;
+  }
+  run_command(client, *command, args);
+  return true;
+}
+
+void Server::run_command(Connection& client, const Command& command, std::span<const std::string_view> args) {
+  uint64_t errors_before = stats_.total_error_replies;
+  int64_t started = monotonic_us();
+
+  CommandContext context{*this, client, *databases_[client.db_index], args, client.reply(), command, clock_};
+  command.spec->handler(context);
+
+  auto elapsed = static_cast<uint64_t>(monotonic_us() - started);
+  ++command.stats.calls;
+  command.stats.usec += elapsed;
+  if (stats_.total_error_replies != errors_before) ++command.stats.failed_calls;
+  ++stats_.commands_processed;
+  client.last_command = command.full_name;
+}
+
+void Server::enforce_output_limits(Connection& client) {
+  const OutputBufferLimit& limit = config_.output_limit_normal;
+  size_t pending = client.pending_output_bytes();
+  bool over_hard = limit.hard_bytes != 0 && pending >= limit.hard_bytes;
+  bool over_soft = false;
+  if (limit.soft_bytes != 0 && pending >= limit.soft_bytes) {
+    if (client.soft_limit_since_ms == 0) client.soft_limit_since_ms = clock_.now_ms;
+    over_soft = clock_.now_ms - client.soft_limit_since_ms >= limit.soft_seconds * 1000;
+  } else {
+    client.soft_limit_since_ms = 0;
+  }
+  if (over_hard || over_soft) {
+    ++stats_.client_output_buffer_limit_disconnections;
+    log_warning("Client id=" + std::to_string(client.id()) + " addr=" + client.peer_address() +
+                " scheduled to be closed ASAP for overcoming of output buffer limits.");
+    close_client(client);
+  }
+}
+
+void Server::close_idle_clients() {
+  if (config_.timeout <= 0) return;
+  int64_t limit_ms = config_.timeout * 1000;
+  for (auto& [id, client] : clients_) {
+    if (client->closed()) continue;
+    if (clock_.now_ms - client->last_interaction_ms > limit_ms) close_client(*client);
+  }
+}
+
+void Server::cron() {
+  clock_.refresh();
+  ++cron_loops_;
+  // Active expiry: a quarter of each cron period at most, as in Redis's slow cycle.
+  int64_t budget_us = 250000 / std::max(1, hz_) * (config_.active_expire_effort + 3) / 4;
+  int64_t started = monotonic_us();
+  for (auto& db : databases_) {
+    int64_t left = budget_us - (monotonic_us() - started);
+    if (left <= 0) break;
+    db->active_expire(left);
+  }
+  stats_.expire_cycle_us += static_cast<uint64_t>(monotonic_us() - started);
+  stats_.expire_cycle_cpu_milliseconds = stats_.expire_cycle_us / 1000;
+  // Incremental rehashing of idle tables, bounded per database.
+  for (auto& db : databases_) db->rehash_steps(1000);
+  close_idle_clients();
+  if (pause_until_ms_ != 0 && clock_.now_ms >= pause_until_ms_) unpause_clients();
+  stats_.ops_per_sec.sample(clock_.now_ms, stats_.commands_processed);
+  stats_.input_kbps.sample(clock_.now_ms, stats_.net_input_bytes);
+  stats_.output_kbps.sample(clock_.now_ms, stats_.net_output_bytes);
+  // Soft output limits are time based: re-check clients that are over them.
+  for (auto& [id, client] : clients_) {
+    if (!client->closed() && client->soft_limit_since_ms != 0) enforce_output_limits(*client);
+  }
+}
+
+void Server::reset_stats() {
+  std::map<std::string, uint64_t> none;
+  stats_.errors_by_code.swap(none);
+  stats_.connections_received = 0;
+  stats_.commands_processed = 0;
+  stats_.rejected_connections = 0;
+  stats_.net_input_bytes = 0;
+  stats_.net_output_bytes = 0;
+  stats_.total_error_replies = 0;
+  stats_.unexpected_error_replies = 0;
+  stats_.client_query_buffer_limit_disconnections = 0;
+  stats_.client_output_buffer_limit_disconnections = 0;
+  stats_.expire_cycle_cpu_milliseconds = 0;
+  stats_.expire_cycle_us = 0;
+  keyspace_stats_.hits = 0;
+  keyspace_stats_.misses = 0;
+  keyspace_stats_.expired_keys = 0;
+  commands_.reset_stats();
+  stat_reset_time_ms_ = clock_.now_ms;
+}
+
+}  // namespace corvid

@@ -1,0 +1,123 @@
+#pragma once
+// The Server owns everything: configuration, the clock, the databases, the command
+// table, the connections, the event loop and the background freer. There is no global
+// state; commands reach what they need through their CommandContext.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "commands/command_table.h"
+#include "db/clock.h"
+#include "db/database.h"
+#include "net/connection.h"
+#include "net/event_loop.h"
+#include "net/listener.h"
+#include "server/config.h"
+#include "server/lazy_free.h"
+#include "server/stats.h"
+
+namespace corvid {
+
+class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver {
+ public:
+  explicit Server(Config config);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listeners; returns an error message if any cannot be bound.
+  std::optional<std::string> start();
+  // Runs until SHUTDOWN (or a signal) stops it. Returns the process exit code.
+  int run();
+
+  // Called by a connection for every complete request. False when the request must
+  // wait (CLIENT PAUSE); the connection then offers it again on resume.
+  bool execute(Connection& client, std::span<const std::string_view> args);
+  // Called when a connection has output to send: written before the loop sleeps.
+  void queue_write(Connection& client);
+  // Accepted sockets from the listeners.
+  void accept_client(int fd, std::string peer, std::string local, bool unix_socket);
+  // Frees a connection outside of its own handlers.
+  void close_client(Connection& client);
+
+  // KeyChangeListener: the fan-out point of the key-change hook.
+  void on_key_change(const KeyChange& change) override;
+  // ReplyWriter::ErrorObserver: counts error replies for INFO errorstats.
+  void on_error_reply(std::string_view message) override;
+
+  Config& config() { return config_; }
+  const Clock& clock() const { return clock_; }
+  Database& db(int index) { return *databases_[index]; }
+  int database_count() const { return static_cast<int>(databases_.size()); }
+  const CommandTable& commands() const { return commands_; }
+  ServerStats& stats() { return stats_; }
+  KeyspaceStats& keyspace_stats() { return keyspace_stats_; }
+  LazyFreer& lazy_freer() { return lazy_freer_; }
+  EventLoop& loop() { return loop_; }
+
+  // Connections, in id order (CLIENT LIST).
+  const std::unordered_map<uint64_t, std::unique_ptr<Connection>>& clients() const { return clients_; }
+  Connection* find_client(uint64_t id);
+  size_t connected_clients() const { return clients_.size(); }
+
+  // CLIENT PAUSE: until `until_ms`, clients' commands (all, or only writes) wait.
+  void pause_clients(int64_t until_ms, bool writes_only);
+  void unpause_clients();
+  bool clients_paused_for(const Command& command) const;
+
+  // SHUTDOWN: stops the loop after this event-loop turn.
+  void request_shutdown() { shutdown_requested_ = true; }
+
+  const std::string& run_id() const { return run_id_; }
+  int64_t start_time_ms() const { return start_time_ms_; }
+  int64_t stat_reset_time_ms() const { return stat_reset_time_ms_; }
+  void reset_stats();
+  // Re-binds TCP listeners after CONFIG SET port/bind.
+  std::optional<std::string> rebind();
+  int effective_hz() const { return hz_; }
+  uint64_t cron_loops() const { return cron_loops_; }
+  uint64_t blocked_clients() const { return 0; }
+
+ private:
+  void attach_listener(std::unique_ptr<Listener> listener);
+  void cron();
+  void before_sleep();
+  void close_idle_clients();
+  void enforce_output_limits(Connection& client);
+  // Looks the command up, checks it, and runs it; false when CLIENT PAUSE holds it back.
+  bool dispatch(Connection& client, std::span<const std::string_view> args);
+  void run_command(Connection& client, const Command& command, std::span<const std::string_view> args);
+  void reply_unknown_command(Connection& client, std::span<const std::string_view> args);
+  void flush_pending_writes();
+  void free_closed_clients();
+
+  Config config_;
+  Clock clock_;
+  KeyspaceStats keyspace_stats_;
+  ServerStats stats_;
+  std::vector<std::unique_ptr<Database>> databases_;
+  CommandTable commands_;
+  EventLoop loop_;
+  std::vector<std::unique_ptr<Listener>> listeners_;  // stable addresses: the loop holds them
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> clients_;
+  std::vector<Connection*> pending_writes_;
+  std::vector<Connection*> closed_clients_;
+  std::vector<Connection*> paused_clients_;
+  uint64_t next_client_id_ = 1;
+  int64_t pause_until_ms_ = 0;
+  bool pause_writes_only_ = false;
+  bool shutdown_requested_ = false;
+  std::string run_id_;
+  int64_t start_time_ms_ = 0;
+  int64_t stat_reset_time_ms_ = 0;
+  int hz_ = 10;
+  uint64_t cron_loops_ = 0;
+  LazyFreer lazy_freer_;
+};
+
+}  // namespace corvid

@@ -1,0 +1,54 @@
+import os
+import sys
+
+import pytest
+import redis
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from support.servers import start_corvid, start_redis  # noqa: E402
+
+
+def _stop_checked(server):
+    server.stop()
+    report = server.sanitizer_report()
+    assert report is None, "sanitizer report from %s:\n%s" % (server.log_path, report)
+
+
+@pytest.fixture(scope="session")
+def corvid_server():
+    server = start_corvid()
+    yield server
+    _stop_checked(server)
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    server = start_redis()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def r(corvid_server):
+    """A redis-py client on a shared corvid-server, with an empty keyspace."""
+    client = redis.Redis(host="127.0.0.1", port=corvid_server.port, decode_responses=True)
+    client.flushall()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def fresh_corvid(request):
+    """A private corvid-server for tests that change configuration or kill clients.
+
+    Extra arguments come from the test's `corvid_args` marker."""
+    marker = request.node.get_closest_marker("corvid_args")
+    args = marker.args if marker else ()
+    server = start_corvid(*args)
+    yield server
+    _stop_checked(server)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "corvid_args(*args): extra command-line arguments for fresh_corvid")

@@ -1,0 +1,315 @@
+"""CLIENT: KILL in all its forms, PAUSE holding writes, REPLY OFF/SKIP, LIST/INFO fields."""
+
+import os
+import socket
+import tempfile
+import threading
+import time
+
+import pytest
+import redis
+
+from support.resp import RespConnection
+
+LIST_FIELDS = ["id", "addr", "laddr", "fd", "name", "age", "idle", "flags", "db", "sub", "psub", "ssub", "multi",
+               "qbuf", "qbuf-free", "argv-mem", "multi-mem", "rbs", "rbp", "obl", "oll", "omem", "tot-mem", "events",
+               "cmd", "user", "redir", "resp", "lib-name", "lib-ver"]
+
+UNIX_SOCKET = os.path.join(tempfile.mkdtemp(prefix="corvid-client-test-"), "corvid.sock")
+
+
+def parse_line(line):
+    pairs = []
+    for item in line.split(" "):
+        name, _, value = item.partition("=")
+        pairs.append((name, value))
+    return pairs
+
+
+def parse_list(text):
+    return [dict(parse_line(line)) for line in text.split("\n") if line]
+
+
+def connect(server):
+    conn = RespConnection("127.0.0.1", server.port)
+    return conn
+
+
+def client_id(conn):
+    return conn.call("CLIENT", "ID")[1]
+
+
+def is_closed(conn, timeout=2.0):
+    """True once the server has closed the connection."""
+    conn.sock.settimeout(timeout)
+    try:
+        return conn.sock.recv(1) == b""
+    except (ConnectionResetError, socket.timeout):
+        return False
+
+
+def test_list_and_info_fields(r, corvid_server):
+    r.client_setname("lister")
+    r.select(2)
+    text = r.execute_command("CLIENT", "LIST")
+    lines = [line for line in text.split("\n") if line]
+    me = None
+    for line in lines:
+        pairs = parse_line(line)
+        assert [name for name, _ in pairs] == LIST_FIELDS
+        entry = dict(pairs)
+        if entry["name"] == "lister":
+            me = entry
+    assert me is not None
+    assert int(me["id"]) == r.client_id()
+    assert me["laddr"] == "127.0.0.1:%d" % corvid_server.port
+    assert me["addr"].startswith("127.0.0.1:")
+    assert me["db"] == "2"
+    assert me["cmd"] == "client|list"
+    assert me["flags"] == "N"
+    assert me["user"] == "default"
+    assert me["resp"] == "2"
+    assert me["multi"] == "-1" and me["redir"] == "-1"
+    assert int(me["age"]) >= 0 and int(me["idle"]) >= 0
+    assert int(me["argv-mem"]) == len("client") + len("list")
+    assert int(me["tot-mem"]) > int(me["qbuf"])
+    assert "r" in me["events"]
+    info = r.execute_command("CLIENT", "INFO")
+    assert info.endswith("\n") and info.count("\n") == 1
+    info_entry = dict(parse_line(info.strip()))
+    assert [name for name, _ in parse_line(info.strip())] == LIST_FIELDS
+    assert info_entry["id"] == me["id"]
+    assert info_entry["cmd"] == "client|info"
+
+
+def test_list_shows_other_clients_state(r, corvid_server):
+    other = connect(corvid_server)
+    try:
+        other.call("CLIENT", "SETNAME", "other")
+        other.call("SELECT", "5")
+        other.call("PING")
+        other_id = client_id(other)
+        other.call("ECHO", "x")
+        entries = parse_list(r.execute_command("CLIENT", "LIST", "ID", other_id))
+        assert len(entries) == 1
+        entry = entries[0]
+        assert entry["name"] == "other" and entry["db"] == "5" and entry["cmd"] == "echo"
+        time.sleep(1.1)
+        entry = parse_list(r.execute_command("CLIENT", "LIST", "ID", other_id))[0]
+        assert int(entry["idle"]) >= 1 and int(entry["age"]) >= 1
+        # Several ids, in the order given; unknown ones are left out.
+        mine = r.client_id()
+        both = parse_list(r.execute_command("CLIENT", "LIST", "ID", other_id, 999999, mine))
+        assert [int(e["id"]) for e in both] == [other_id, mine]
+        everyone = parse_list(r.execute_command("CLIENT", "LIST", "TYPE", "normal"))
+        assert {other_id, mine} <= {int(e["id"]) for e in everyone}
+        assert r.execute_command("CLIENT", "LIST", "TYPE", "pubsub") == ""
+        # Listed in id order.
+        ids = [int(e["id"]) for e in parse_list(r.execute_command("CLIENT", "LIST"))]
+        assert ids == sorted(ids)
+    finally:
+        other.close()
+
+
+def test_no_evict_and_setinfo_show_in_info(r):
+    assert r.execute_command("CLIENT", "NO-EVICT", "on") == "OK"
+    assert dict(parse_line(r.execute_command("CLIENT", "INFO").strip()))["flags"] == "e"
+    r.execute_command("CLIENT", "NO-EVICT", "off")
+    assert r.execute_command("CLIENT", "SETINFO", "LIB-NAME", "corvid-test") == "OK"
+    assert r.execute_command("CLIENT", "SETINFO", "lib-ver", "1.2.3") == "OK"
+    entry = dict(parse_line(r.execute_command("CLIENT", "INFO").strip()))
+    assert entry["lib-name"] == "corvid-test" and entry["lib-ver"] == "1.2.3"
+    with pytest.raises(redis.ResponseError, match="^Unrecognized option 'lib-foo'$"):
+        r.execute_command("CLIENT", "SETINFO", "lib-foo", "x")
+    with pytest.raises(redis.ResponseError, match="^LIB-NAME cannot contain spaces, newlines or special characters.$"):
+        r.execute_command("CLIENT", "SETINFO", "LIB-NAME", "a b")
+    with pytest.raises(redis.ResponseError, match="wrong number of arguments for 'client|setinfo' command"):
+        r.execute_command("CLIENT", "SETINFO", "lib-name")
+    r.execute_command("CLIENT", "SETINFO", "lib-name", "")
+    assert dict(parse_line(r.execute_command("CLIENT", "INFO").strip()))["lib-name"] == ""
+
+
+def test_kill_by_id(r, corvid_server):
+    victim = connect(corvid_server)
+    try:
+        victim_id = client_id(victim)
+        assert r.execute_command("CLIENT", "KILL", "ID", victim_id) == 1
+        assert is_closed(victim)
+        assert r.execute_command("CLIENT", "KILL", "ID", victim_id) == 0
+        assert parse_list(r.execute_command("CLIENT", "LIST", "ID", victim_id)) == []
+    finally:
+        victim.close()
+
+
+def test_kill_old_form_by_address(r, corvid_server):
+    victim = connect(corvid_server)
+    try:
+        victim_id = client_id(victim)
+        addr = parse_list(r.execute_command("CLIENT", "LIST", "ID", victim_id))[0]["addr"]
+        assert r.execute_command("CLIENT", "KILL", addr) == "OK"
+        assert is_closed(victim)
+        with pytest.raises(redis.ResponseError, match="^No such client$"):
+            r.execute_command("CLIENT", "KILL", addr)
+    finally:
+        victim.close()
+
+
+def test_kill_old_form_may_kill_the_caller(corvid_server):
+    me = connect(corvid_server)
+    try:
+        addr = dict(parse_line(me.call("CLIENT", "INFO")[1].decode().strip()))["addr"]
+        raw, _ = me.call("CLIENT", "KILL", addr)
+        assert raw == b"+OK\r\n"
+        assert is_closed(me)
+    finally:
+        me.close()
+
+
+def test_kill_filters(r, corvid_server):
+    a = connect(corvid_server)
+    b = connect(corvid_server)
+    try:
+        a_id, b_id = client_id(a), client_id(b)
+        a_addr = parse_list(r.execute_command("CLIENT", "LIST", "ID", a_id))[0]["addr"]
+        # ADDR in the filter form counts instead of replying OK.
+        assert r.execute_command("CLIENT", "KILL", "ADDR", a_addr) == 1
+        assert is_closed(a)
+        # Filters combine: an ID with a non-matching TYPE kills nothing.
+        assert r.execute_command("CLIENT", "KILL", "ID", b_id, "TYPE", "pubsub") == 0
+        assert r.execute_command("CLIENT", "KILL", "ID", b_id, "TYPE", "normal", "USER", "default") == 1
+        assert is_closed(b)
+    finally:
+        a.close()
+        b.close()
+
+
+def test_kill_laddr_and_user_skip_the_caller(fresh_corvid):
+    me = redis.Redis(host="127.0.0.1", port=fresh_corvid.port, decode_responses=True)
+    others = [connect(fresh_corvid) for _ in range(3)]
+    try:
+        for conn in others:
+            client_id(conn)
+        laddr = "127.0.0.1:%d" % fresh_corvid.port
+        assert me.execute_command("CLIENT", "KILL", "LADDR", laddr) == 3
+        for conn in others:
+            assert is_closed(conn)
+        more = [connect(fresh_corvid) for _ in range(2)]
+        for conn in more:
+            client_id(conn)
+        assert me.execute_command("CLIENT", "KILL", "USER", "default") == 2
+        assert me.execute_command("CLIENT", "KILL", "TYPE", "normal") == 0
+        assert me.ping()
+        for conn in more:
+            conn.close()
+    finally:
+        for conn in others:
+            conn.close()
+        me.close()
+
+
+def test_kill_skipme_no_kills_the_caller_after_replying(corvid_server):
+    me = connect(corvid_server)
+    try:
+        my_id = client_id(me)
+        raw, _ = me.call("CLIENT", "KILL", "ID", str(my_id), "SKIPME", "no")
+        assert raw == b":1\r\n"
+        assert is_closed(me)
+    finally:
+        me.close()
+
+
+def test_pause_write_holds_writes_but_not_reads(r, corvid_server):
+    writer = redis.Redis(host="127.0.0.1", port=corvid_server.port, decode_responses=True)
+    try:
+        writer.set("k", "before")
+        assert r.execute_command("CLIENT", "PAUSE", 700, "WRITE") == "OK"
+        started = time.time()
+        assert writer.get("k") == "before"
+        assert time.time() - started < 0.3
+        writer.set("k", "after")
+        assert time.time() - started >= 0.5
+        assert writer.get("k") == "after"
+    finally:
+        writer.close()
+
+
+def test_pause_all_holds_everything_until_unpause(r, corvid_server):
+    other = redis.Redis(host="127.0.0.1", port=corvid_server.port, decode_responses=True)
+    other.ping()
+    done = {}
+
+    def run():
+        started = time.time()
+        done["reply"] = other.set("p", "1")
+        done["waited"] = time.time() - started
+
+    try:
+        # WRITE mode leaves the pausing client free to send CLIENT UNPAUSE.
+        r.execute_command("CLIENT", "PAUSE", 20000, "WRITE")
+        thread = threading.Thread(target=run)
+        thread.start()
+        time.sleep(0.4)
+        assert "reply" not in done
+        assert r.execute_command("CLIENT", "UNPAUSE") == "OK"
+        thread.join(5)
+        assert done["reply"] is True
+        assert 0.3 <= done["waited"] < 5
+    finally:
+        r.execute_command("CLIENT", "UNPAUSE")
+        other.close()
+    # ALL holds reads too, the pausing client's own included.
+    other = redis.Redis(host="127.0.0.1", port=corvid_server.port, decode_responses=True)
+    try:
+        r.execute_command("CLIENT", "PAUSE", 500, "ALL")
+        started = time.time()
+        assert other.get("p") == "1"
+        assert time.time() - started >= 0.35
+    finally:
+        other.close()
+
+
+def test_reply_off_and_skip(corvid_server):
+    conn = connect(corvid_server)
+    try:
+        conn.send_raw(conn.encode(["CLIENT", "REPLY", "OFF"]) + conn.encode(["SET", "quiet", "1"]) +
+                      conn.encode(["PING"]) + conn.encode(["INCRBY", "quiet", "x"]) +
+                      conn.encode(["CLIENT", "REPLY", "maybe"]) + conn.encode(["CLIENT", "REPLY", "SKIP"]) +
+                      conn.encode(["CLIENT", "REPLY", "ON"]) + conn.encode(["GET", "quiet"]))
+        raw, _ = conn.read_reply()
+        assert raw == b"+OK\r\n"  # only CLIENT REPLY ON answers
+        raw, _ = conn.read_reply()
+        assert raw == b"$1\r\n1\r\n"
+        conn.send_raw(conn.encode(["CLIENT", "REPLY", "SKIP"]) + conn.encode(["PING", "skipped"]) +
+                      conn.encode(["PING", "seen"]))
+        raw, _ = conn.read_reply()
+        assert raw == b"$4\r\nseen\r\n"
+        conn.sock.settimeout(0.3)
+        with pytest.raises(socket.timeout):
+            conn.sock.recv(1)
+    finally:
+        conn.close()
+
+
+def test_reply_off_silences_rejected_commands(corvid_server):
+    # Errors found before a command runs (unknown command, arity) are replies too, and
+    # Redis drops them while replies are off.
+    conn = connect(corvid_server)
+    try:
+        conn.send_raw(conn.encode(["CLIENT", "REPLY", "OFF"]) + conn.encode(["GET"]) + conn.encode(["NOSUCH"]) +
+                      conn.encode(["CLIENT", "REPLY", "SKIP"]) + conn.encode(["GET"]) + conn.encode(["PING"]) +
+                      conn.encode(["CLIENT", "REPLY", "ON"]))
+        raw, _ = conn.read_reply()
+        assert raw == b"+OK\r\n"
+    finally:
+        conn.close()
+
+
+@pytest.mark.corvid_args("--unixsocket", UNIX_SOCKET)
+def test_unix_socket_clients(fresh_corvid):
+    client = redis.Redis(unix_socket_path=UNIX_SOCKET, decode_responses=True)
+    try:
+        entry = dict(parse_line(client.execute_command("CLIENT", "INFO").strip()))
+        assert entry["flags"] == "U"
+        assert entry["laddr"] == UNIX_SOCKET + ":0"
+    finally:
+        client.close()

@@ -1,0 +1,92 @@
+"""Starting and stopping corvid-server and the reference redis-server for tests."""
+
+import os
+import socket
+import subprocess
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def corvid_binary():
+    path = os.environ.get("CORVID_SERVER", os.path.join(REPO, "build", "asan", "corvid-server"))
+    if not os.path.exists(path):
+        raise RuntimeError("corvid-server not found at %s (set CORVID_SERVER)" % path)
+    return path
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, proc, timeout=15.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited early with code %s" % proc.returncode)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(64).startswith(b"+PONG"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError("server on port %d did not come up" % port)
+
+
+class ServerProcess:
+    """A server listening on 127.0.0.1:<port>, with its log captured to a file."""
+
+    def __init__(self, argv, port, workdir):
+        self.port = port
+        self.workdir = workdir
+        self.log_path = os.path.join(workdir, "server.log")
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(argv, cwd=workdir, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_port(port, self.proc)
+        except Exception:
+            self.stop()
+            raise RuntimeError("could not start %s:\n%s" % (argv, self.read_log()))
+
+    def read_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def stop(self, timeout=20):
+        """Stops the server; returns its exit code. A sanitizer report makes a test fail."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+    def sanitizer_report(self):
+        text = self.read_log()
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if marker in text:
+                return text
+        return None
+
+
+def start_corvid(*extra_args, port=None):
+    port = port or free_port()
+    workdir = tempfile.mkdtemp(prefix="corvid-test-")
+    argv = [corvid_binary(), "--port", str(port), "--bind", "127.0.0.1"] + [str(a) for a in extra_args]
+    return ServerProcess(argv, port, workdir)
+
+
+def start_redis(*extra_args, port=None):
+    port = port or free_port()
+    workdir = tempfile.mkdtemp(prefix="redis-oracle-")
+    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", workdir] + [str(a) for a in extra_args]
+    return ServerProcess(argv, port, workdir)
