@@ -2,9 +2,10 @@
 // PAUSE, UNPAUSE, REPLY, NO-EVICT, SETINFO, HELP).
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "commands/context.h"
@@ -409,34 +410,130 @@ constexpr uint32_t kAcl = kAclSlow | kAclConnection;
 constexpr uint32_t kAdminAcl = kAclAdmin | kAclSlow | kAclDangerous | kAclConnection;
 constexpr std::string_view kGroup = "connection";
 
+constexpr std::string_view kNondeterministic[] = {"nondeterministic_output"};
+
+constexpr CommandArg kSetnameArgs[] = {{"connection-name", ArgType::String}};
+constexpr CommandArg kListTypes[] = {
+    {.name = "normal", .type = ArgType::PureToken, .token = "NORMAL"},
+    {.name = "master", .type = ArgType::PureToken, .token = "MASTER"},
+    {.name = "replica", .type = ArgType::PureToken, .token = "REPLICA"},
+    {.name = "pubsub", .type = ArgType::PureToken, .token = "PUBSUB"},
+};
+constexpr CommandArg kListIds[] = {{.name = "client-id", .type = ArgType::Integer, .flags = kArgMultiple}};
+constexpr CommandArg kListArgs[] = {
+    {.name = "normal_master_replica_pubsub", .type = ArgType::OneOf, .token = "TYPE", .flags = kArgOptional,
+     .arguments = kListTypes, .since = "5.0.0"},
+    {.name = "id", .type = ArgType::Block, .token = "ID", .flags = kArgOptional, .arguments = kListIds,
+     .since = "6.2.0"},
+};
+constexpr CommandHistory kListHistory[] = {
+    {"2.8.12", "The id field."},
+    {"5.0.0", "The TYPE filter."},
+    {"6.0.0", "The user field."},
+    {"6.2.0", "The argv-mem, tot-mem, laddr and redir fields, and the ID filter."},
+    {"7.0.0", "The resp, multi-mem, rbs and rbp fields."},
+    {"7.0.3", "The ssub field."},
+};
+constexpr CommandArg kKillTypes[] = {
+    {.name = "normal", .type = ArgType::PureToken, .token = "NORMAL"},
+    {.name = "master", .type = ArgType::PureToken, .token = "MASTER", .since = "3.2.0"},
+    {.name = "slave", .type = ArgType::PureToken, .token = "SLAVE"},
+    {.name = "replica", .type = ArgType::PureToken, .token = "REPLICA", .since = "5.0.0"},
+    {.name = "pubsub", .type = ArgType::PureToken, .token = "PUBSUB"},
+};
+constexpr CommandArg kKillFilters[] = {
+    {.name = "client-id", .type = ArgType::Integer, .token = "ID", .flags = kArgOptional, .since = "2.8.12"},
+    {.name = "normal_master_slave_pubsub", .type = ArgType::OneOf, .token = "TYPE", .flags = kArgOptional,
+     .arguments = kKillTypes, .since = "2.8.12"},
+    {.name = "username", .type = ArgType::String, .token = "USER", .flags = kArgOptional},
+    {.name = "ip:port", .type = ArgType::String, .token = "ADDR", .flags = kArgOptional},
+    {.name = "ip:port", .type = ArgType::String, .token = "LADDR", .flags = kArgOptional, .since = "6.2.0"},
+    {.name = "yes/no", .type = ArgType::String, .token = "SKIPME", .flags = kArgOptional},
+};
+constexpr CommandArg kKillForms[] = {
+    {.name = "ip:port", .type = ArgType::String, .deprecated_since = "2.8.12"},
+    {.name = "new-format", .type = ArgType::OneOf, .flags = kArgMultiple, .arguments = kKillFilters},
+};
+constexpr CommandArg kKillArgs[] = {{.name = "filter", .type = ArgType::OneOf, .arguments = kKillForms}};
+constexpr CommandHistory kKillHistory[] = {
+    {"2.8.12", "Filters in name-value pairs."},
+    {"2.8.12", "The ID filter."},
+    {"3.2.0", "The master client type."},
+    {"5.0.0", "The replica client type; slave is still understood."},
+    {"6.2.0", "The LADDR filter."},
+};
+constexpr CommandArg kPauseModes[] = {
+    {.name = "write", .type = ArgType::PureToken, .token = "WRITE"},
+    {.name = "all", .type = ArgType::PureToken, .token = "ALL"},
+};
+constexpr CommandArg kPauseArgs[] = {
+    {"timeout", ArgType::Integer},
+    {.name = "mode", .type = ArgType::OneOf, .flags = kArgOptional, .arguments = kPauseModes, .since = "6.2.0"},
+};
+constexpr CommandHistory kPauseHistory[] = {{"6.2.0", "The mode option, and pausing only writes."}};
+constexpr CommandArg kReplyModes[] = {
+    {.name = "on", .type = ArgType::PureToken, .token = "ON"},
+    {.name = "off", .type = ArgType::PureToken, .token = "OFF"},
+    {.name = "skip", .type = ArgType::PureToken, .token = "SKIP"},
+};
+constexpr CommandArg kReplyArgs[] = {{.name = "on_off_skip", .type = ArgType::OneOf, .arguments = kReplyModes}};
+constexpr CommandArg kOnOff[] = {
+    {.name = "on", .type = ArgType::PureToken, .token = "ON"},
+    {.name = "off", .type = ArgType::PureToken, .token = "OFF"},
+};
+constexpr CommandArg kNoEvictArgs[] = {{.name = "enabled", .type = ArgType::OneOf, .arguments = kOnOff}};
+constexpr CommandArg kSetinfoAttributes[] = {
+    {.name = "libname", .type = ArgType::String, .token = "LIB-NAME"},
+    {.name = "libver", .type = ArgType::String, .token = "LIB-VER"},
+};
+constexpr CommandArg kSetinfoArgs[] = {{.name = "attr", .type = ArgType::OneOf, .arguments = kSetinfoAttributes}};
+
+// Summaries and history lines are our own words; the other fields follow Redis 7.0's
+// COMMAND INFO and COMMAND DOCS (7.2's for SETINFO).
 const CommandSpec kClientSubcommands[] = {
-    {"id", 2, kSub, kAcl, client_id, {}, {}, "Returns the client ID for the current connection", "5.0.0", kGroup,
-     "O(1)"},
-    {"setname", 3, kSub, kAcl, client_setname, {}, {}, "Set the current connection name", "2.6.9", kGroup, "O(1)"},
-    {"getname", 2, kSub, kAcl, client_getname, {}, {}, "Get the current connection name", "2.6.9", kGroup, "O(1)"},
-    {"list", -2, kAdminSub, kAdminAcl, client_list, {}, {}, "Get the list of client connections", "2.4.0", kGroup,
-     "O(N) where N is the number of client connections"},
-    {"info", 2, kSub, kAcl, client_info, {}, {}, "Returns information about the current client connection.", "6.2.0",
-     kGroup, "O(1)"},
-    {"kill", -3, kAdminSub, kAdminAcl, client_kill, {}, {}, "Kill the connection of a client", "2.4.0", kGroup,
-     "O(N) where N is the number of client connections"},
-    {"pause", -3, kAdminSub, kAdminAcl, client_pause, {}, {}, "Stop processing commands from clients for some time",
-     "2.9.50", kGroup, "O(1)"},
-    {"unpause", 2, kAdminSub, kAdminAcl, client_unpause, {}, {}, "Resume processing of clients that were paused",
-     "6.2.0", kGroup, "O(N) Where N is the number of paused clients"},
-    {"reply", 3, kSub, kAcl, client_reply, {}, {}, "Instruct the server whether to reply to commands", "3.2.0", kGroup,
-     "O(1)"},
-    {"no-evict", 3, kAdminSub, kAdminAcl, client_no_evict, {}, {}, "Set client eviction mode for the current connection",
-     "7.0.0", kGroup, "O(1)"},
-    {"setinfo", 4, kSub, kAcl, client_setinfo, {}, {}, "Sets information specific to the client or connection.",
-     "7.2.0", kGroup, "O(1)"},
-    {"help", 2, kCmdLoading | kCmdStale, kAcl, client_help, {}, {}, "Show helpful text about the different subcommands",
-     "5.0.0", kGroup, "O(1)"},
+    {.name = "id", .arity = 2, .flags = kSub, .acl_categories = kAcl, .handler = client_id,
+     .summary = "Tells the connection its unique id.", .since = "5.0.0", .group = kGroup, .complexity = "O(1)"},
+    {.name = "setname", .arity = 3, .flags = kSub, .acl_categories = kAcl, .handler = client_setname,
+     .summary = "Names the connection (an empty name removes it).", .since = "2.6.9", .group = kGroup,
+     .complexity = "O(1)", .arguments = kSetnameArgs},
+    {.name = "getname", .arity = 2, .flags = kSub, .acl_categories = kAcl, .handler = client_getname,
+     .summary = "Tells the connection's name, if it has one.", .since = "2.6.9", .group = kGroup,
+     .complexity = "O(1)"},
+    {.name = "list", .arity = -2, .flags = kAdminSub, .acl_categories = kAdminAcl, .handler = client_list,
+     .summary = "Describes the connected clients, one line each.", .since = "2.4.0", .group = kGroup,
+     .complexity = "O(N) where N is the number of client connections", .arguments = kListArgs,
+     .history = kListHistory, .tips = kNondeterministic},
+    {.name = "info", .arity = 2, .flags = kSub, .acl_categories = kAcl, .handler = client_info,
+     .summary = "Describes this connection as CLIENT LIST would.", .since = "6.2.0", .group = kGroup,
+     .complexity = "O(1)", .tips = kNondeterministic},
+    {.name = "kill", .arity = -3, .flags = kAdminSub, .acl_categories = kAdminAcl, .handler = client_kill,
+     .summary = "Closes client connections chosen by address, id, type or user.", .since = "2.4.0",
+     .group = kGroup, .complexity = "O(N) where N is the number of client connections", .arguments = kKillArgs,
+     .history = kKillHistory},
+    {.name = "pause", .arity = -3, .flags = kAdminSub, .acl_categories = kAdminAcl, .handler = client_pause,
+     .summary = "Holds back clients' commands, all or only writes, for a while.", .since = "2.9.50",
+     .group = kGroup, .complexity = "O(1)", .arguments = kPauseArgs, .history = kPauseHistory},
+    {.name = "unpause", .arity = 2, .flags = kAdminSub, .acl_categories = kAdminAcl, .handler = client_unpause,
+     .summary = "Ends a CLIENT PAUSE early.", .since = "6.2.0", .group = kGroup,
+     .complexity = "O(N) Where N is the number of paused clients"},
+    {.name = "reply", .arity = 3, .flags = kSub, .acl_categories = kAcl, .handler = client_reply,
+     .summary = "Turns this connection's replies off or on, or drops the next one.", .since = "3.2.0",
+     .group = kGroup, .complexity = "O(1)", .arguments = kReplyArgs},
+    {.name = "no-evict", .arity = 3, .flags = kAdminSub, .acl_categories = kAdminAcl, .handler = client_no_evict,
+     .summary = "Exempts this connection from client eviction, or stops exempting it.", .since = "7.0.0",
+     .group = kGroup, .complexity = "O(1)", .arguments = kNoEvictArgs},
+    {.name = "setinfo", .arity = 4, .flags = kSub, .acl_categories = kAcl, .handler = client_setinfo,
+     .summary = "Records the client library's name or version for CLIENT LIST.", .since = "7.2.0",
+     .group = kGroup, .complexity = "O(1)", .arguments = kSetinfoArgs},
+    {.name = "help", .arity = 2, .flags = kCmdLoading | kCmdStale, .acl_categories = kAcl, .handler = client_help,
+     .summary = "Describes the CLIENT subcommands.", .since = "5.0.0", .group = kGroup, .complexity = "O(1)"},
 };
 
 const CommandSpec kCommands[] = {
-    {"client", -2, 0, kAclSlow, nullptr, {}, kClientSubcommands, "A container for client connection commands", "2.4.0",
-     kGroup, "Depends on subcommand."},
+    {.name = "client", .arity = -2, .flags = 0, .acl_categories = kAclSlow, .handler = nullptr,
+     .subcommands = kClientSubcommands,
+     .summary = "Inspects and controls client connections.", .since = "2.4.0", .group = kGroup,
+     .complexity = "Depends on subcommand."},
 };
 
 }  // namespace

@@ -159,21 +159,12 @@ void shutdown(CommandContext& ctx) {
 
 // --- DEBUG ---------------------------------------------------------------------------
 
-// Redis's "local" connections for enable-debug-command: unix sockets and loopback peers.
-bool is_local_client(const Connection& client) {
-  if (client.is_unix_socket()) return true;
-  std::string_view address = client.peer_address();
-  std::string_view host = address.substr(0, address.rfind(':'));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return host == "127.0.0.1" || host == "::1";
-}
-
 bool debug_allowed(CommandContext& ctx) {
   switch (ctx.server.config().enable_debug_command) {
     case DebugCommandAccess::Yes:
       return true;
     case DebugCommandAccess::Local:
-      return is_local_client(ctx.client);
+      return ctx.client.is_local();
     case DebugCommandAccess::No:
       break;
   }
@@ -260,6 +251,12 @@ void debug_error(CommandContext& ctx) {
   ctx.reply.raw(message);
 }
 
+// Redis reads the flag with atoi: anything that is not a number means 0.
+void debug_set_active_expire(CommandContext& ctx) {
+  ctx.server.set_active_expire(std::atoi(std::string(ctx.arg(2)).c_str()) != 0);
+  ctx.reply.ok();
+}
+
 void debug_help(CommandContext& ctx) {
   // Only what this server implements.
   static constexpr std::string_view kLines[] = {
@@ -273,6 +270,10 @@ void debug_help(CommandContext& ctx) {
       "POPULATE <count> [<prefix>] [<size>]",
       "    Create <count> string keys named key:<num>. If <prefix> is specified then",
       "    it is used instead of the 'key' prefix.",
+      "SET-ACTIVE-EXPIRE <0|1>",
+      "    Setting it to 0 disables expiring keys in background when they are not",
+      "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+      "    default.",
       "SLEEP <seconds>",
       "    Stop the server for <seconds>. Decimals allowed.",
   };
@@ -296,6 +297,7 @@ void debug(CommandContext& ctx) {
   static constexpr Subcommand kSubcommands[] = {
       {"help", 2, 2, debug_help},         {"sleep", 3, 3, debug_sleep}, {"populate", 3, 5, debug_populate},
       {"htstats-key", 3, 3, debug_htstats_key}, {"log", 3, 3, debug_log},     {"error", 3, 3, debug_error},
+      {"set-active-expire", 3, 3, debug_set_active_expire},
   };
   for (const Subcommand& sub : kSubcommands) {
     if (equals_ignore_case(ctx.arg(1), sub.name) && ctx.argc() >= sub.min_args && ctx.argc() <= sub.max_args) {
@@ -330,6 +332,8 @@ std::optional<std::string> apply_config(Server& server, std::string_view name) {
       return std::string(name == "port" ? "Unable to listen on this port. Check server logs."
                                         : "Failed to bind to specified addresses.");
     }
+  } else if (name == "hz") {
+    server.set_hz(config.hz);
   } else if (name == "loglevel" || name == "logfile") {
     configure_log(config.logfile, config.loglevel);
   } else if (name == "dir") {
@@ -348,7 +352,7 @@ void config_set_command(CommandContext& ctx) {
   Server& server = ctx.server;
   auto error = config_set(
       server.config(), pairs, [&server](std::string_view name) { return apply_config(server, name); },
-      is_local_client(ctx.client));
+      ctx.client.is_local());
   if (error) {
     ctx.reply.error(*error);
     return;
@@ -399,41 +403,107 @@ constexpr uint32_t kAdminFlags = kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdSt
 constexpr uint32_t kAdminAcl = kAclAdmin | kAclSlow | kAclDangerous;
 constexpr std::string_view kGroup = "server";
 
+constexpr std::string_view kAllShardsSum[] = {"request_policy:all_shards", "response_policy:agg_sum"};
+constexpr std::string_view kAllShardsSucceeded[] = {"request_policy:all_shards", "response_policy:all_succeeded"};
+constexpr std::string_view kAllNodesSucceeded[] = {"request_policy:all_nodes", "response_policy:all_succeeded"};
+constexpr std::string_view kNondeterministic[] = {"nondeterministic_output"};
+constexpr std::string_view kInfoTips[] = {"nondeterministic_output", "request_policy:all_shards",
+                                          "response_policy:special"};
+
+constexpr CommandArg kFlushModes[] = {
+    {.name = "async", .type = ArgType::PureToken, .token = "ASYNC", .since = "4.0.0"},
+    {.name = "sync", .type = ArgType::PureToken, .token = "SYNC", .since = "6.2.0"},
+};
+constexpr CommandArg kFlushArgs[] = {
+    {.name = "async", .type = ArgType::OneOf, .flags = kArgOptional, .arguments = kFlushModes}};
+constexpr CommandHistory kFlushHistory[] = {
+    {"4.0.0", "The ASYNC option frees the keys in the background."},
+    {"6.2.0", "The SYNC option, to free them at once whatever lazyfree-lazy-user-flush says."},
+};
+constexpr CommandArg kSwapdbArgs[] = {{"index1", ArgType::Integer}, {"index2", ArgType::Integer}};
+constexpr CommandArg kSaveModes[] = {
+    {.name = "nosave", .type = ArgType::PureToken, .token = "NOSAVE"},
+    {.name = "save", .type = ArgType::PureToken, .token = "SAVE"},
+};
+constexpr CommandArg kShutdownArgs[] = {
+    {.name = "nosave_save", .type = ArgType::OneOf, .flags = kArgOptional, .arguments = kSaveModes},
+    {.name = "now", .type = ArgType::PureToken, .token = "NOW", .flags = kArgOptional, .since = "7.0.0"},
+    {.name = "force", .type = ArgType::PureToken, .token = "FORCE", .flags = kArgOptional, .since = "7.0.0"},
+    {.name = "abort", .type = ArgType::PureToken, .token = "ABORT", .flags = kArgOptional, .since = "7.0.0"},
+};
+constexpr CommandHistory kShutdownHistory[] = {{"7.0.0", "The NOW, FORCE and ABORT options."}};
+constexpr CommandArg kConfigGetPattern[] = {{"parameter", ArgType::String}};
+constexpr CommandArg kConfigGetArgs[] = {
+    {.name = "parameter", .type = ArgType::Block, .flags = kArgMultiple, .arguments = kConfigGetPattern}};
+constexpr CommandHistory kConfigGetHistory[] = {{"7.0.0", "Several patterns in one call."}};
+constexpr CommandArg kConfigSetPair[] = {{"parameter", ArgType::String}, {"value", ArgType::String}};
+constexpr CommandArg kConfigSetArgs[] = {
+    {.name = "parameter_value", .type = ArgType::Block, .flags = kArgMultiple, .arguments = kConfigSetPair}};
+constexpr CommandHistory kConfigSetHistory[] = {{"7.0.0", "Several parameters in one call, set all or none."}};
+constexpr CommandArg kInfoArgs[] = {
+    {.name = "section", .type = ArgType::String, .flags = kArgOptional | kArgMultiple}};
+constexpr CommandHistory kInfoHistory[] = {{"7.0.0", "Several sections in one call."}};
+
+// Summaries and history lines are our own words; the other fields follow Redis 7.0's
+// COMMAND INFO and COMMAND DOCS.
 const CommandSpec kConfigSubcommands[] = {
-    {"get", -3, kAdminFlags, kAdminAcl, config_get_command, {}, {}, "Get the values of configuration parameters",
-     "2.0.0", kGroup, "O(N) when N is the number of configuration parameters provided"},
-    {"set", -4, kAdminFlags, kAdminAcl, config_set_command, {}, {}, "Set configuration parameters to the given values",
-     "2.0.0", kGroup, "O(N) when N is the number of configuration parameters provided"},
-    {"resetstat", 2, kAdminFlags, kAdminAcl, config_resetstat, {}, {}, "Reset the stats returned by INFO", "2.0.0",
-     kGroup, "O(1)"},
-    {"rewrite", 2, kAdminFlags, kAdminAcl, config_rewrite_command, {}, {},
-     "Rewrite the configuration file with the in memory configuration", "2.8.0", kGroup, "O(1)"},
-    {"help", 2, kCmdLoading | kCmdStale, kAclSlow, config_help, {}, {},
-     "Show helpful text about the different subcommands", "5.0.0", kGroup, "O(1)"},
+    {.name = "get", .arity = -3, .flags = kAdminFlags, .acl_categories = kAdminAcl, .handler = config_get_command,
+     .summary = "Lists the configuration parameters whose names match the patterns, with their values.",
+     .since = "2.0.0", .group = kGroup, .complexity = "O(N) when N is the number of configuration parameters provided",
+     .arguments = kConfigGetArgs, .history = kConfigGetHistory},
+    {.name = "set", .arity = -4, .flags = kAdminFlags, .acl_categories = kAdminAcl, .handler = config_set_command,
+     .summary = "Changes configuration parameters at run time, all of them or none.", .since = "2.0.0",
+     .group = kGroup, .complexity = "O(N) when N is the number of configuration parameters provided",
+     .arguments = kConfigSetArgs, .history = kConfigSetHistory, .tips = kAllNodesSucceeded},
+    {.name = "resetstat", .arity = 2, .flags = kAdminFlags, .acl_categories = kAdminAcl, .handler = config_resetstat,
+     .summary = "Zeroes the statistics that INFO reports.", .since = "2.0.0", .group = kGroup, .complexity = "O(1)"},
+    {.name = "rewrite", .arity = 2, .flags = kAdminFlags, .acl_categories = kAdminAcl,
+     .handler = config_rewrite_command, .summary = "Writes the running configuration back to the config file.",
+     .since = "2.8.0", .group = kGroup, .complexity = "O(1)"},
+    {.name = "help", .arity = 2, .flags = kCmdLoading | kCmdStale, .acl_categories = kAclSlow, .handler = config_help,
+     .summary = "Describes the CONFIG subcommands.", .since = "5.0.0", .group = kGroup, .complexity = "O(1)"},
 };
 
 const CommandSpec kCommands[] = {
-    {"dbsize", 1, kCmdReadOnly | kCmdFast, kAclKeyspace | kAclRead | kAclFast, dbsize, {}, {},
-     "Return the number of keys in the selected database", "1.0.0", kGroup, "O(1)"},
-    {"flushdb", -1, kCmdWrite, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, flushdb, {}, {},
-     "Remove all keys from the current database", "1.0.0", kGroup,
-     "O(N) where N is the number of keys in the selected database"},
-    {"flushall", -1, kCmdWrite, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, flushall, {}, {},
-     "Remove all keys from all databases", "1.0.0", kGroup, "O(N) where N is the total number of keys in all databases"},
-    {"swapdb", 3, kCmdWrite | kCmdFast, kAclKeyspace | kAclWrite | kAclFast | kAclDangerous, swapdb, {}, {},
-     "Swaps two Redis databases", "4.0.0", kGroup,
-     "O(N) where N is the count of clients watching or blocking on keys from both databases."},
-    {"time", 1, kCmdLoading | kCmdStale | kCmdFast, kAclFast, time_command, {}, {}, "Return the current server time",
-     "2.6.0", kGroup, "O(1)"},
-    {"shutdown", -1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy, kAdminAcl,
-     shutdown, {}, {}, "Synchronously save the dataset to disk and then shut down the server", "1.0.0", kGroup,
-     "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)"},
-    {"debug", -2, kAdminFlags, kAdminAcl, debug, {}, {}, "A container for debugging commands", "1.0.0", kGroup,
-     "Depends on subcommand."},
-    {"config", -2, 0, kAclSlow, nullptr, {}, kConfigSubcommands, "A container for server configuration commands",
-     "2.0.0", kGroup, "Depends on subcommand."},
-    {"info", -1, kCmdLoading | kCmdStale, kAclSlow | kAclDangerous, info, {}, {},
-     "Get information and statistics about the server", "1.0.0", kGroup, "O(1)"},
+    {.name = "dbsize", .arity = 1, .flags = kCmdReadOnly | kCmdFast,
+     .acl_categories = kAclKeyspace | kAclRead | kAclFast, .handler = dbsize,
+     .summary = "Counts the keys of the selected database.", .since = "1.0.0", .group = kGroup, .complexity = "O(1)",
+     .tips = kAllShardsSum},
+    {.name = "flushdb", .arity = -1, .flags = kCmdWrite,
+     .acl_categories = kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, .handler = flushdb,
+     .summary = "Deletes every key of the selected database.", .since = "1.0.0", .group = kGroup,
+     .complexity = "O(N) where N is the number of keys in the selected database", .arguments = kFlushArgs,
+     .history = kFlushHistory, .tips = kAllShardsSucceeded},
+    {.name = "flushall", .arity = -1, .flags = kCmdWrite,
+     .acl_categories = kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, .handler = flushall,
+     .summary = "Deletes every key of every database.", .since = "1.0.0", .group = kGroup,
+     .complexity = "O(N) where N is the total number of keys in all databases", .arguments = kFlushArgs,
+     .history = kFlushHistory, .tips = kAllShardsSucceeded},
+    {.name = "swapdb", .arity = 3, .flags = kCmdWrite | kCmdFast,
+     .acl_categories = kAclKeyspace | kAclWrite | kAclFast | kAclDangerous, .handler = swapdb,
+     .summary = "Exchanges the contents of two databases.", .since = "4.0.0", .group = kGroup,
+     .complexity = "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+     .arguments = kSwapdbArgs},
+    {.name = "time", .arity = 1, .flags = kCmdLoading | kCmdStale | kCmdFast, .acl_categories = kAclFast,
+     .handler = time_command, .summary = "Tells the server's clock: Unix seconds and microseconds.",
+     .since = "2.6.0", .group = kGroup, .complexity = "O(1)", .tips = kNondeterministic},
+    {.name = "shutdown", .arity = -1,
+     .flags = kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy,
+     .acl_categories = kAdminAcl, .handler = shutdown, .summary = "Stops the server.", .since = "1.0.0",
+     .group = kGroup,
+     .complexity = "O(N) when saving, where N is the total number of keys in all databases when saving data, "
+                   "otherwise O(1)",
+     .arguments = kShutdownArgs, .history = kShutdownHistory},
+    {.name = "debug", .arity = -2, .flags = kAdminFlags, .acl_categories = kAdminAcl, .handler = debug,
+     .summary = "Tools for testing and inspecting the server.", .since = "1.0.0", .group = kGroup,
+     .complexity = "Depends on subcommand.", .doc_flags = kDocSysCmd},
+    {.name = "config", .arity = -2, .flags = 0, .acl_categories = kAclSlow, .handler = nullptr,
+     .subcommands = kConfigSubcommands,
+     .summary = "Reads, changes and saves the server's configuration.", .since = "2.0.0", .group = kGroup,
+     .complexity = "Depends on subcommand."},
+    {.name = "info", .arity = -1, .flags = kCmdLoading | kCmdStale, .acl_categories = kAclSlow | kAclDangerous,
+     .handler = info, .summary = "Reports the server's state and statistics, by section.", .since = "1.0.0",
+     .group = kGroup, .complexity = "O(1)", .arguments = kInfoArgs, .history = kInfoHistory, .tips = kInfoTips},
 };
 
 }  // namespace

@@ -711,76 +711,252 @@ void lcs(CommandContext& ctx) {
 
 constexpr uint32_t kStr = kAclString;
 
-static constexpr KeySpec kReadAccess[] = {{kKeyRO | kKeyAccess, 1, 0, 1}};
-static constexpr KeySpec kReadOnly[] = {{kKeyRO, 1, 0, 1}};
-static constexpr KeySpec kUpdate[] = {{kKeyRW | kKeyAccess | kKeyUpdate, 1, 0, 1}};
-static constexpr KeySpec kSetKey[] = {{kKeyRW | kKeyAccess | kKeyUpdate | kKeyVariableFlags, 1, 0, 1}};
-static constexpr KeySpec kGetDelKey[] = {{kKeyRW | kKeyAccess | kKeyDelete, 1, 0, 1}};
-static constexpr KeySpec kInsertKey[] = {{kKeyOW | kKeyInsert, 1, 0, 1}};
-static constexpr KeySpec kOverwriteKey[] = {{kKeyOW | kKeyUpdate, 1, 0, 1}};
-static constexpr KeySpec kAppendKey[] = {{kKeyRW | kKeyInsert, 1, 0, 1}};
-static constexpr KeySpec kSetRangeKey[] = {{kKeyRW | kKeyUpdate, 1, 0, 1}};
-static constexpr KeySpec kMsetKeys[] = {{kKeyOW | kKeyUpdate, 1, -1, 2}};
-static constexpr KeySpec kMsetnxKeys[] = {{kKeyOW | kKeyInsert, 1, -1, 2}};
-static constexpr KeySpec kMgetKeys[] = {{kKeyRO | kKeyAccess, 1, -1, 1}};
-static constexpr KeySpec kLcsKeys[] = {{kKeyRO | kKeyAccess, 1, 1, 1}};
+// SET touches its key as a plain overwrite, unless a GET anywhere among the options makes
+// it read the old value first. Like Redis, any argument after the value that spells GET
+// counts, even one that is really an option's value.
+void set_get_keys(std::span<const std::string_view> args, std::vector<KeyRef>& keys) {
+  uint32_t flags = kKeyOW | kKeyUpdate;
+  for (size_t i = 3; i < args.size(); ++i) {
+    if (equals_ignore_case(args[i], "GET")) {
+      flags = kKeyRW | kKeyAccess | kKeyUpdate;
+      break;
+    }
+  }
+  keys.push_back({1, flags});
+}
+
+constexpr KeySpec kReadAccess[] = {{kKeyRO | kKeyAccess, 1, 0, 1}};
+constexpr KeySpec kReadOnly[] = {{kKeyRO, 1, 0, 1}};
+constexpr KeySpec kUpdate[] = {{kKeyRW | kKeyAccess | kKeyUpdate, 1, 0, 1}};
+constexpr KeySpec kSetKey[] = {{.flags = kKeyRW | kKeyAccess | kKeyUpdate | kKeyVariableFlags,
+                                .begin_index = 1,
+                                .last_key = 0,
+                                .key_step = 1,
+                                .notes = "RW and ACCESS due to the optional `GET` argument"}};
+constexpr KeySpec kGetExKey[] = {{.flags = kKeyRW | kKeyAccess | kKeyUpdate,
+                                  .begin_index = 1,
+                                  .last_key = 0,
+                                  .key_step = 1,
+                                  .notes = "RW and UPDATE because it changes the TTL"}};
+constexpr KeySpec kGetDelKey[] = {{kKeyRW | kKeyAccess | kKeyDelete, 1, 0, 1}};
+constexpr KeySpec kInsertKey[] = {{kKeyOW | kKeyInsert, 1, 0, 1}};
+constexpr KeySpec kOverwriteKey[] = {{kKeyOW | kKeyUpdate, 1, 0, 1}};
+constexpr KeySpec kAppendKey[] = {{kKeyRW | kKeyInsert, 1, 0, 1}};
+constexpr KeySpec kSetRangeKey[] = {{kKeyRW | kKeyUpdate, 1, 0, 1}};
+constexpr KeySpec kMsetKeys[] = {{kKeyOW | kKeyUpdate, 1, -1, 2}};
+constexpr KeySpec kMsetnxKeys[] = {{kKeyOW | kKeyInsert, 1, -1, 2}};
+constexpr KeySpec kMgetKeys[] = {{kKeyRO | kKeyAccess, 1, -1, 1}};
+constexpr KeySpec kLcsKeys[] = {{kKeyRO | kKeyAccess, 1, 1, 1}};
+
+// ---- COMMAND DOCS arguments ----
+
+constexpr CommandArg kKeyArg[] = {{.name = "key", .type = ArgType::Key, .key_spec_index = 0}};
+constexpr CommandArg kKeysArg[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0, .flags = kArgMultiple}};
+constexpr CommandArg kKeyValueArgs[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "value", .type = ArgType::String},
+};
+
+constexpr CommandArg kSetCondition[] = {
+    {.name = "nx", .type = ArgType::PureToken, .token = "NX"},
+    {.name = "xx", .type = ArgType::PureToken, .token = "XX"},
+};
+constexpr CommandArg kSetExpiration[] = {
+    {.name = "seconds", .type = ArgType::Integer, .token = "EX", .since = "2.6.12"},
+    {.name = "milliseconds", .type = ArgType::Integer, .token = "PX", .since = "2.6.12"},
+    {.name = "unix-time-seconds", .type = ArgType::UnixTime, .token = "EXAT", .since = "6.2.0"},
+    {.name = "unix-time-milliseconds", .type = ArgType::UnixTime, .token = "PXAT", .since = "6.2.0"},
+    {.name = "keepttl", .type = ArgType::PureToken, .token = "KEEPTTL", .since = "6.0.0"},
+};
+constexpr CommandArg kSetArgs[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "value", .type = ArgType::String},
+    {.name = "condition", .type = ArgType::OneOf, .flags = kArgOptional, .arguments = kSetCondition, .since = "2.6.12"},
+    {.name = "get", .type = ArgType::PureToken, .token = "GET", .flags = kArgOptional, .since = "6.2.0"},
+    {.name = "expiration", .type = ArgType::OneOf, .flags = kArgOptional, .arguments = kSetExpiration},
+};
+
+constexpr CommandArg kGetExExpiration[] = {
+    {.name = "seconds", .type = ArgType::Integer, .token = "EX"},
+    {.name = "milliseconds", .type = ArgType::Integer, .token = "PX"},
+    {.name = "unix-time-seconds", .type = ArgType::UnixTime, .token = "EXAT"},
+    {.name = "unix-time-milliseconds", .type = ArgType::UnixTime, .token = "PXAT"},
+    {.name = "persist", .type = ArgType::PureToken, .token = "PERSIST"},
+};
+constexpr CommandArg kGetExArgs[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "expiration", .type = ArgType::OneOf, .flags = kArgOptional, .arguments = kGetExExpiration},
+};
+
+constexpr CommandArg kSetExArgs[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "seconds", .type = ArgType::Integer},
+    {.name = "value", .type = ArgType::String},
+};
+constexpr CommandArg kPSetExArgs[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "milliseconds", .type = ArgType::Integer},
+    {.name = "value", .type = ArgType::String},
+};
+
+constexpr CommandArg kMsetArgs[] = {
+    {.name = "key_value", .type = ArgType::Block, .flags = kArgMultiple, .arguments = kKeyValueArgs},
+};
+
+constexpr CommandArg kIncrByArgs[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "increment", .type = ArgType::Integer},
+};
+constexpr CommandArg kDecrByArgs[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "decrement", .type = ArgType::Integer},
+};
+constexpr CommandArg kIncrByFloatArgs[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "increment", .type = ArgType::Double},
+};
+
+constexpr CommandArg kRangeArgs[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "start", .type = ArgType::Integer},
+    {.name = "end", .type = ArgType::Integer},
+};
+constexpr CommandArg kSetRangeArgs[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "offset", .type = ArgType::Integer},
+    {.name = "value", .type = ArgType::String},
+};
+
+constexpr CommandArg kLcsArgs[] = {
+    {.name = "key1", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "key2", .type = ArgType::Key, .key_spec_index = 0},
+    {.name = "len", .type = ArgType::PureToken, .token = "LEN", .flags = kArgOptional},
+    {.name = "idx", .type = ArgType::PureToken, .token = "IDX", .flags = kArgOptional},
+    {.name = "len", .type = ArgType::Integer, .token = "MINMATCHLEN", .flags = kArgOptional},
+    {.name = "withmatchlen", .type = ArgType::PureToken, .token = "WITHMATCHLEN", .flags = kArgOptional},
+};
+
+// ---- history and tips ----
+
+constexpr CommandHistory kSetHistory[] = {
+    {"2.6.12", "New options: EX and PX for an expiry, NX and XX for a condition on the key's existence."},
+    {"6.0.0", "New option KEEPTTL keeps the key's current time to live."},
+    {"6.2.0", "New options: GET returns the previous value; EXAT and PXAT take an absolute expiry time."},
+    {"7.0.0", "GET may now be combined with NX."},
+};
+
+constexpr std::string_view kMsetTips[] = {"request_policy:multi_shard", "response_policy:all_succeeded"};
+constexpr std::string_view kMsetnxTips[] = {"request_policy:multi_shard", "response_policy:agg_min"};
+constexpr std::string_view kMgetTips[] = {"request_policy:multi_shard"};
 
 constexpr std::string_view kRangeComplexity =
     "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned "
     "length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for "
     "small strings.";
 
+// Summaries are our own words; the other fields follow Redis 7.0's COMMAND DOCS.
 const CommandSpec kCommands[] = {
-    {"get", 2, kCmdReadOnly | kCmdFast, kAclRead | kStr | kAclFast, get, kReadAccess, {}, "Get the value of a key",
-     "1.0.0", "string", "O(1)"},
-    {"set", -3, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, set_command, kSetKey, {},
-     "Set the string value of a key", "1.0.0", "string", "O(1)"},
-    {"setnx", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, setnx, kInsertKey, {},
-     "Set the value of a key, only if the key does not exist", "1.0.0", "string", "O(1)"},
-    {"setex", 4, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, setex, kOverwriteKey, {},
-     "Set the value and expiration of a key", "2.0.0", "string", "O(1)"},
-    {"psetex", 4, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, psetex, kOverwriteKey, {},
-     "Set the value and expiration in milliseconds of a key", "2.6.0", "string", "O(1)"},
-    {"getset", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, getset, kUpdate, {},
-     "Set the string value of a key and return its old value", "1.0.0", "string", "O(1)"},
-    {"getex", -2, kCmdWrite | kCmdFast, kAclWrite | kStr | kAclFast, getex, kUpdate, {},
-     "Get the value of a key and optionally set its expiration", "6.2.0", "string", "O(1)"},
-    {"getdel", 2, kCmdWrite | kCmdFast, kAclWrite | kStr | kAclFast, getdel, kGetDelKey, {},
-     "Get the value of a key and delete the key", "6.2.0", "string", "O(1)"},
-    {"mget", -2, kCmdReadOnly | kCmdFast, kAclRead | kStr | kAclFast, mget, kMgetKeys, {},
-     "Get the values of all the given keys", "1.0.0", "string", "O(N) where N is the number of keys to retrieve."},
-    {"mset", -3, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, mset, kMsetKeys, {},
-     "Set multiple keys to multiple values", "1.0.1", "string", "O(N) where N is the number of keys to set."},
-    {"msetnx", -3, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, msetnx, kMsetnxKeys, {},
-     "Set multiple keys to multiple values, only if none of the keys exist", "1.0.1", "string",
-     "O(N) where N is the number of keys to set."},
-    {"incr", 2, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, incr, kUpdate, {},
-     "Increment the integer value of a key by one", "1.0.0", "string", "O(1)"},
-    {"decr", 2, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, decr, kUpdate, {},
-     "Decrement the integer value of a key by one", "1.0.0", "string", "O(1)"},
-    {"incrby", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, incrby, kUpdate, {},
-     "Increment the integer value of a key by the given amount", "1.0.0", "string", "O(1)"},
-    {"decrby", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, decrby, kUpdate, {},
-     "Decrement the integer value of a key by the given number", "1.0.0", "string", "O(1)"},
-    {"incrbyfloat", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, incrbyfloat, kUpdate, {},
-     "Increment the float value of a key by the given amount", "2.6.0", "string", "O(1)"},
-    {"append", 3, kCmdWrite | kCmdDenyOom | kCmdFast, kAclWrite | kStr | kAclFast, append, kAppendKey, {},
-     "Append a value to a key", "2.0.0", "string",
-     "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value "
-     "is of any size, since the dynamic string library used by Redis will double the free space available on every "
-     "reallocation."},
-    {"strlen", 2, kCmdReadOnly | kCmdFast, kAclRead | kStr | kAclFast, strlen_command, kReadOnly, {},
-     "Get the length of the value stored in a key", "2.2.0", "string", "O(1)"},
-    {"getrange", 4, kCmdReadOnly, kAclRead | kStr | kAclSlow, getrange, kReadAccess, {},
-     "Get a substring of the string stored at a key", "2.4.0", "string", kRangeComplexity},
-    {"substr", 4, kCmdReadOnly, kAclRead | kStr | kAclSlow, getrange, kReadAccess, {},
-     "Get a substring of the string stored at a key", "1.0.0", "string", kRangeComplexity},
-    {"setrange", 4, kCmdWrite | kCmdDenyOom, kAclWrite | kStr | kAclSlow, setrange, kSetRangeKey, {},
-     "Overwrite part of a string at key starting at the specified offset", "2.2.0", "string",
-     "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the "
-     "amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument."},
-    {"lcs", -3, kCmdReadOnly, kAclRead | kStr | kAclSlow, lcs, kLcsKeys, {}, "Find longest common substring", "7.0.0",
-     "string", "O(N*M) where N and M are the lengths of s1 and s2, respectively"},
+    {.name = "get", .arity = 2, .flags = kCmdReadOnly | kCmdFast, .acl_categories = kAclRead | kStr | kAclFast,
+     .handler = get, .key_specs = kReadAccess, .summary = "Returns the string stored at a key.", .since = "1.0.0",
+     .group = "string", .complexity = "O(1)", .arguments = kKeyArg},
+    {.name = "set", .arity = -3, .flags = kCmdWrite | kCmdDenyOom, .acl_categories = kAclWrite | kStr | kAclSlow,
+     .handler = set_command, .key_specs = kSetKey,
+     .summary = "Stores a string at a key, with an optional expiry, condition, or reply of the old value.",
+     .since = "1.0.0", .group = "string", .complexity = "O(1)", .arguments = kSetArgs, .history = kSetHistory,
+     .get_keys = set_get_keys},
+    {.name = "setnx", .arity = 3, .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .acl_categories = kAclWrite | kStr | kAclFast, .handler = setnx, .key_specs = kInsertKey,
+     .summary = "Stores a string at a key only when the key is absent.", .since = "1.0.0", .group = "string",
+     .complexity = "O(1)", .arguments = kKeyValueArgs},
+    {.name = "setex", .arity = 4, .flags = kCmdWrite | kCmdDenyOom, .acl_categories = kAclWrite | kStr | kAclSlow,
+     .handler = setex, .key_specs = kOverwriteKey,
+     .summary = "Stores a string at a key with a time to live given in seconds.", .since = "2.0.0",
+     .group = "string", .complexity = "O(1)", .arguments = kSetExArgs},
+    {.name = "psetex", .arity = 4, .flags = kCmdWrite | kCmdDenyOom, .acl_categories = kAclWrite | kStr | kAclSlow,
+     .handler = psetex, .key_specs = kOverwriteKey,
+     .summary = "Stores a string at a key with a time to live given in milliseconds.", .since = "2.6.0",
+     .group = "string", .complexity = "O(1)", .arguments = kPSetExArgs},
+    {.name = "getset", .arity = 3, .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .acl_categories = kAclWrite | kStr | kAclFast, .handler = getset, .key_specs = kUpdate,
+     .summary = "Replaces the string at a key and replies with the one it held before.", .since = "1.0.0",
+     .group = "string", .complexity = "O(1)", .arguments = kKeyValueArgs, .doc_flags = kDocDeprecated,
+     .deprecated_since = "6.2.0", .replaced_by = "`SET` with the `!GET` argument"},
+    {.name = "getex", .arity = -2, .flags = kCmdWrite | kCmdFast, .acl_categories = kAclWrite | kStr | kAclFast,
+     .handler = getex, .key_specs = kGetExKey,
+     .summary = "Returns the string at a key, optionally changing or removing its expiry.", .since = "6.2.0",
+     .group = "string", .complexity = "O(1)", .arguments = kGetExArgs},
+    {.name = "getdel", .arity = 2, .flags = kCmdWrite | kCmdFast, .acl_categories = kAclWrite | kStr | kAclFast,
+     .handler = getdel, .key_specs = kGetDelKey, .summary = "Returns the string at a key and removes the key.",
+     .since = "6.2.0", .group = "string", .complexity = "O(1)", .arguments = kKeyArg},
+    {.name = "mget", .arity = -2, .flags = kCmdReadOnly | kCmdFast, .acl_categories = kAclRead | kStr | kAclFast,
+     .handler = mget, .key_specs = kMgetKeys, .summary = "Returns the strings stored at several keys at once.",
+     .since = "1.0.0", .group = "string", .complexity = "O(N) where N is the number of keys to retrieve.",
+     .arguments = kKeysArg, .tips = kMgetTips},
+    {.name = "mset", .arity = -3, .flags = kCmdWrite | kCmdDenyOom, .acl_categories = kAclWrite | kStr | kAclSlow,
+     .handler = mset, .key_specs = kMsetKeys, .summary = "Stores strings at several keys in one atomic step.",
+     .since = "1.0.1", .group = "string", .complexity = "O(N) where N is the number of keys to set.",
+     .arguments = kMsetArgs, .tips = kMsetTips},
+    {.name = "msetnx", .arity = -3, .flags = kCmdWrite | kCmdDenyOom, .acl_categories = kAclWrite | kStr | kAclSlow,
+     .handler = msetnx, .key_specs = kMsetnxKeys,
+     .summary = "Stores strings at several keys, but only if none of those keys exists yet.", .since = "1.0.1",
+     .group = "string", .complexity = "O(N) where N is the number of keys to set.", .arguments = kMsetArgs,
+     .tips = kMsetnxTips},
+    {.name = "incr", .arity = 2, .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .acl_categories = kAclWrite | kStr | kAclFast, .handler = incr, .key_specs = kUpdate,
+     .summary = "Adds one to the integer stored at a key, starting from zero if absent.", .since = "1.0.0",
+     .group = "string", .complexity = "O(1)", .arguments = kKeyArg},
+    {.name = "decr", .arity = 2, .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .acl_categories = kAclWrite | kStr | kAclFast, .handler = decr, .key_specs = kUpdate,
+     .summary = "Subtracts one from the integer stored at a key, starting from zero if absent.", .since = "1.0.0",
+     .group = "string", .complexity = "O(1)", .arguments = kKeyArg},
+    {.name = "incrby", .arity = 3, .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .acl_categories = kAclWrite | kStr | kAclFast, .handler = incrby, .key_specs = kUpdate,
+     .summary = "Adds an integer amount to the integer stored at a key.", .since = "1.0.0", .group = "string",
+     .complexity = "O(1)", .arguments = kIncrByArgs},
+    {.name = "decrby", .arity = 3, .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .acl_categories = kAclWrite | kStr | kAclFast, .handler = decrby, .key_specs = kUpdate,
+     .summary = "Subtracts an integer amount from the integer stored at a key.", .since = "1.0.0",
+     .group = "string", .complexity = "O(1)", .arguments = kDecrByArgs},
+    {.name = "incrbyfloat", .arity = 3, .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .acl_categories = kAclWrite | kStr | kAclFast, .handler = incrbyfloat, .key_specs = kUpdate,
+     .summary = "Adds a floating-point amount to the number stored at a key.", .since = "2.6.0",
+     .group = "string", .complexity = "O(1)", .arguments = kIncrByFloatArgs},
+    {.name = "append", .arity = 3, .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .acl_categories = kAclWrite | kStr | kAclFast, .handler = append, .key_specs = kAppendKey,
+     .summary = "Adds bytes to the end of the string at a key, creating it if needed.", .since = "2.0.0",
+     .group = "string",
+     .complexity =
+         "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present "
+         "value is of any size, since the dynamic string library used by Redis will double the free space available "
+         "on every reallocation.",
+     .arguments = kKeyValueArgs},
+    {.name = "strlen", .arity = 2, .flags = kCmdReadOnly | kCmdFast, .acl_categories = kAclRead | kStr | kAclFast,
+     .handler = strlen_command, .key_specs = kReadOnly, .summary = "Returns the byte length of the string at a key.",
+     .since = "2.2.0", .group = "string", .complexity = "O(1)", .arguments = kKeyArg},
+    {.name = "getrange", .arity = 4, .flags = kCmdReadOnly, .acl_categories = kAclRead | kStr | kAclSlow,
+     .handler = getrange, .key_specs = kReadAccess,
+     .summary = "Returns the bytes of the string at a key between two offsets, inclusive.", .since = "2.4.0",
+     .group = "string", .complexity = kRangeComplexity, .arguments = kRangeArgs},
+    {.name = "substr", .arity = 4, .flags = kCmdReadOnly, .acl_categories = kAclRead | kStr | kAclSlow,
+     .handler = getrange, .key_specs = kReadAccess,
+     .summary = "Older name of GETRANGE: returns part of the string at a key.", .since = "1.0.0",
+     .group = "string", .complexity = kRangeComplexity, .arguments = kRangeArgs, .doc_flags = kDocDeprecated,
+     .deprecated_since = "2.0.0", .replaced_by = "`GETRANGE`"},
+    {.name = "setrange", .arity = 4, .flags = kCmdWrite | kCmdDenyOom, .acl_categories = kAclWrite | kStr | kAclSlow,
+     .handler = setrange, .key_specs = kSetRangeKey,
+     .summary = "Writes bytes into the string at a key from a given offset, zero-padding as needed.",
+     .since = "2.2.0", .group = "string",
+     .complexity =
+         "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so "
+         "the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value "
+         "argument.",
+     .arguments = kSetRangeArgs},
+    {.name = "lcs", .arity = -3, .flags = kCmdReadOnly, .acl_categories = kAclRead | kStr | kAclSlow, .handler = lcs,
+     .key_specs = kLcsKeys,
+     .summary = "Computes the longest common subsequence of the strings at two keys.", .since = "7.0.0",
+     .group = "string", .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+     .arguments = kLcsArgs},
 };
 
 }  // namespace

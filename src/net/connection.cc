@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "net/listener.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -158,6 +159,8 @@ void Connection::on_writable() {
   }
   if (!has_pending_output() && close_after_reply_) server_.close_client(*this);
 }
+
+bool Connection::is_local() const { return unix_socket_ || is_loopback_address(peer_address_); }
 
 size_t Connection::args_memory() const {
   size_t total = 0;

@@ -40,6 +40,8 @@ class Connection final : public IoHandler {
   const std::string& peer_address() const { return peer_address_; }
   const std::string& local_address() const { return local_address_; }
   bool is_unix_socket() const { return unix_socket_; }
+  // Unix socket or loopback peer: what Redis calls a local connection.
+  bool is_local() const;
 
   // Closes once everything queued so far has been written (QUIT, protocol errors).
   void close_after_reply() { close_after_reply_ = true; }

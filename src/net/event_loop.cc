@@ -58,8 +58,14 @@ void EventLoop::unwatch(int fd) {
   watches_[fd] = Watch{};
 }
 
-void EventLoop::every(int period_ms, std::function<void()> tick) {
+size_t EventLoop::every(int period_ms, std::function<void()> tick) {
   timers_.push_back(Timer{period_ms, monotonic_ms() + period_ms, std::move(tick)});
+  return timers_.size() - 1;
+}
+
+void EventLoop::set_period(size_t timer, int period_ms) {
+  timers_[timer].period_ms = period_ms;
+  timers_[timer].due_ms = std::min(timers_[timer].due_ms, monotonic_ms() + period_ms);
 }
 
 void EventLoop::wake() {

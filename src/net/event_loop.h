@@ -29,8 +29,10 @@ class EventLoop {
   void watch(int fd, bool readable, bool writable, IoHandler* handler);
   void unwatch(int fd);
 
-  // Calls `tick` every `period_ms` milliseconds until the loop stops.
-  void every(int period_ms, std::function<void()> tick);
+  // Calls `tick` every `period_ms` milliseconds until the loop stops. Returns the timer's
+  // id, for set_period.
+  size_t every(int period_ms, std::function<void()> tick);
+  void set_period(size_t timer, int period_ms);
   // Runs before each wait for events (flushes replies, fast expiry cycle).
   void before_sleep(std::function<void()> hook) { before_sleep_ = std::move(hook); }
 

@@ -128,33 +128,35 @@ void Listener::on_readable() {
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
       if (tcp_keepalive_ > 0) set_keepalive(fd, tcp_keepalive_);
     }
-    on_accept_(fd, socket_address(fd, true, unix_), socket_address(fd, false, unix_), unix_);
+    if (unix_) {
+      // Unix peers have no name of their own; Redis shows the socket path for both ends.
+      on_accept_(fd, unix_path_ + ":0", unix_path_ + ":0", true);
+    } else {
+      on_accept_(fd, socket_address(fd, true), socket_address(fd, false), false);
+    }
   }
 }
 
-std::string socket_address(int fd, bool peer, bool unix_socket) {
+std::string socket_address(int fd, bool peer) {
   sockaddr_storage storage{};
   socklen_t length = sizeof storage;
   auto* addr = reinterpret_cast<sockaddr*>(&storage);
   int rc = peer ? getpeername(fd, addr, &length) : getsockname(fd, addr, &length);
   if (rc < 0) return "?:0";
   char host[INET6_ADDRSTRLEN] = "?";
-  int port = 0;
-  if (storage.ss_family == AF_INET) {
-    auto* in = reinterpret_cast<sockaddr_in*>(addr);
-    inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-    port = ntohs(in->sin_port);
-  } else if (storage.ss_family == AF_INET6) {
+  if (storage.ss_family == AF_INET6) {
     auto* in6 = reinterpret_cast<sockaddr_in6*>(addr);
     inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-    port = ntohs(in6->sin6_port);
-  } else if (unix_socket || storage.ss_family == AF_UNIX) {
-    auto* un = reinterpret_cast<sockaddr_un*>(addr);
-    // Redis shows the socket path for the local end and "/path:0" style for peers.
-    std::string path = length > sizeof(sa_family_t) ? std::string(un->sun_path) : std::string();
-    return path + ":0";
+    return "[" + std::string(host) + "]:" + std::to_string(ntohs(in6->sin6_port));
   }
-  return std::string(host) + ":" + std::to_string(port);
+  auto* in = reinterpret_cast<sockaddr_in*>(addr);
+  inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+  return std::string(host) + ":" + std::to_string(ntohs(in->sin_port));
+}
+
+bool is_loopback_address(std::string_view address) {
+  std::string_view host = address.substr(0, address.rfind(':'));
+  return host == "127.0.0.1" || host == "[::1]";
 }
 
 }  // namespace corvid

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "net/event_loop.h"
 
@@ -45,7 +46,10 @@ class Listener final : public IoHandler {
   AcceptCallback on_accept_;
 };
 
-// "ip:port" for a connected socket's peer or local end; unix sockets give "path:0"-like names.
-std::string socket_address(int fd, bool peer, bool unix_socket);
+// "ip:port" ("[ipv6]:port") of a TCP socket's peer or local end, as CLIENT LIST shows it.
+std::string socket_address(int fd, bool peer);
+// Whether an address from socket_address() is the loopback interface, as Redis counts it
+// for protected mode and "local" settings: exactly 127.0.0.1 or ::1.
+bool is_loopback_address(std::string_view address);
 
 }  // namespace corvid

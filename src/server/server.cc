@@ -31,10 +31,6 @@ constexpr std::string_view kProtectedModeError =
     "interface (make sure the server is not reachable from the internet first), start the server with "
     "'--protected-mode no', set a bind address, or set a password.\r\n";
 
-bool is_loopback(const std::string& address) {
-  return address.starts_with("127.") || address.starts_with("::1:") || address.starts_with("::ffff:127.");
-}
-
 int64_t monotonic_us() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -50,7 +46,7 @@ Server::Server(Config config) : config_(std::move(config)), run_id_(random_hex(4
   for (int i = 0; i < config_.databases; ++i) {
     databases_.push_back(std::make_unique<Database>(i, clock_, keyspace_stats_, *this));
   }
-  hz_ = config_.hz;
+  hz_ = std::clamp(config_.hz, 1, 500);
 }
 
 Server::~Server() {
@@ -92,7 +88,7 @@ std::optional<std::string> Server::start() {
     attach_listener(std::move(listener));
   }
   if (listeners_.empty()) return std::string("Configured to not listen anywhere, exiting.");
-  loop_.every(1000 / std::max(1, config_.hz), [this] { cron(); });
+  cron_timer_ = loop_.every(1000 / hz_, [this] { cron(); });
   loop_.before_sleep([this] { before_sleep(); });
   return std::nullopt;
 }
@@ -112,7 +108,7 @@ void Server::accept_client(int fd, std::string peer, std::string local, bool uni
     ++stats_.rejected_connections;
     return;
   }
-  if (config_.protected_mode && config_.requirepass.empty() && !unix_socket && !is_loopback(peer)) {
+  if (config_.protected_mode && config_.requirepass.empty() && !unix_socket && !is_loopback_address(peer)) {
     ssize_t ignored = write(fd, kProtectedModeError.data(), kProtectedModeError.size());
     (void)ignored;
     close(fd);
@@ -342,7 +338,7 @@ void Server::cron() {
   int64_t started = monotonic_us();
   for (auto& db : databases_) {
     int64_t left = budget_us - (monotonic_us() - started);
-    if (left <= 0) break;
+    if (left <= 0 || !active_expire_enabled_) break;
     db->active_expire(left);
   }
   stats_.expire_cycle_us += static_cast<uint64_t>(monotonic_us() - started);
@@ -358,6 +354,11 @@ void Server::cron() {
   for (auto& [id, client] : clients_) {
     if (!client->closed() && client->soft_limit_since_ms != 0) enforce_output_limits(*client);
   }
+}
+
+void Server::set_hz(int hz) {
+  hz_ = std::clamp(hz, 1, 500);
+  loop_.set_period(cron_timer_, 1000 / hz_);
 }
 
 void Server::reset_stats() {

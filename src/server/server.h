@@ -80,6 +80,10 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   // Re-binds TCP listeners after CONFIG SET port/bind.
   std::optional<std::string> rebind();
   int effective_hz() const { return hz_; }
+  // CONFIG SET hz: the cron runs at the new rate from its next tick.
+  void set_hz(int hz);
+  // DEBUG SET-ACTIVE-EXPIRE: tests turn the active cycle off to observe lazy expiry.
+  void set_active_expire(bool enabled) { active_expire_enabled_ = enabled; }
   uint64_t cron_loops() const { return cron_loops_; }
   uint64_t blocked_clients() const { return 0; }
 
@@ -116,6 +120,8 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   int64_t start_time_ms_ = 0;
   int64_t stat_reset_time_ms_ = 0;
   int hz_ = 10;
+  size_t cron_timer_ = 0;
+  bool active_expire_enabled_ = true;
   uint64_t cron_loops_ = 0;
   LazyFreer lazy_freer_;
 };
