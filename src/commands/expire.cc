@@ -13,16 +13,6 @@ namespace corvid {
 
 namespace {
 
-// Looks a key up the way Redis's LOOKUP_NOTOUCH does: a keyspace hit or miss is
-// counted, but reading a TTL does not make the key look recently used.
-// (keys.cc has the same helper; it belongs in the Database API.)
-KeyEntry* inspect(CommandContext& ctx, std::string_view key) {
-  KeyEntry* entry = ctx.db.find(key);
-  KeyspaceStats& stats = ctx.server.keyspace_stats();
-  ++(entry != nullptr ? stats.hits : stats.misses);
-  return entry;
-}
-
 enum ExpireCondition : unsigned {
   kOnlyWithoutTtl = 1u << 0,  // NX
   kOnlyWithTtl = 1u << 1,     // XX
@@ -113,7 +103,7 @@ void pexpireat(CommandContext& ctx) { set_expiry(ctx, 0, false); }
 // -2 for a missing key, -1 for a key without TTL, else the time left (or the deadline,
 // when `absolute`); seconds are rounded to the nearest.
 void report_expiry(CommandContext& ctx, bool in_ms, bool absolute) {
-  KeyEntry* entry = inspect(ctx, ctx.arg(1));
+  KeyEntry* entry = ctx.db.lookup_no_touch(ctx.arg(1));
   if (entry == nullptr) {
     ctx.reply.integer(-2);
     return;

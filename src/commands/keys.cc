@@ -16,17 +16,6 @@ namespace corvid {
 
 namespace {
 
-// A key that Redis inspects without "using" it (LOOKUP_NOTOUCH): the lookup counts as a
-// keyspace hit or miss, but the access time is left alone so that TYPE, EXISTS or OBJECT
-// do not make a key look recently used to OBJECT IDLETIME and eviction.
-// (expire.cc has the same helper for TTL; it belongs in the Database API.)
-KeyEntry* inspect(CommandContext& ctx, std::string_view key) {
-  KeyEntry* entry = ctx.db.find(key);
-  KeyspaceStats& stats = ctx.server.keyspace_stats();
-  ++(entry != nullptr ? stats.hits : stats.misses);
-  return entry;
-}
-
 std::string_view type_name(ValueType type) {
   switch (type) {
     case ValueType::String:
@@ -88,13 +77,13 @@ void unlink(CommandContext& ctx) { delete_keys(ctx, true); }
 void exists(CommandContext& ctx) {
   int64_t count = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    if (inspect(ctx, ctx.arg(i)) != nullptr) ++count;
+    if (ctx.db.lookup_no_touch(ctx.arg(i)) != nullptr) ++count;
   }
   ctx.reply.integer(count);
 }
 
 void type(CommandContext& ctx) {
-  KeyEntry* entry = inspect(ctx, ctx.arg(1));
+  KeyEntry* entry = ctx.db.lookup_no_touch(ctx.arg(1));
   ctx.reply.simple(entry == nullptr ? "none" : type_name(entry->type()));
 }
 
@@ -361,7 +350,7 @@ std::string_view encoding_name(Encoding encoding) {
 }
 
 void object_encoding(CommandContext& ctx) {
-  KeyEntry* entry = inspect(ctx, ctx.arg(2));
+  KeyEntry* entry = ctx.db.lookup_no_touch(ctx.arg(2));
   if (entry == nullptr) {
     ctx.reply.null();
     return;
@@ -370,7 +359,7 @@ void object_encoding(CommandContext& ctx) {
 }
 
 void object_refcount(CommandContext& ctx) {
-  KeyEntry* entry = inspect(ctx, ctx.arg(2));
+  KeyEntry* entry = ctx.db.lookup_no_touch(ctx.arg(2));
   if (entry == nullptr) {
     ctx.reply.null();
     return;
@@ -381,7 +370,7 @@ void object_refcount(CommandContext& ctx) {
 }
 
 void object_idletime(CommandContext& ctx) {
-  KeyEntry* entry = inspect(ctx, ctx.arg(2));
+  KeyEntry* entry = ctx.db.lookup_no_touch(ctx.arg(2));
   if (entry == nullptr) {
     ctx.reply.null();
     return;
@@ -398,7 +387,7 @@ void object_idletime(CommandContext& ctx) {
 }
 
 void object_freq(CommandContext& ctx) {
-  KeyEntry* entry = inspect(ctx, ctx.arg(2));
+  KeyEntry* entry = ctx.db.lookup_no_touch(ctx.arg(2));
   if (entry == nullptr) {
     ctx.reply.null();
     return;

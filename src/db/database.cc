@@ -69,6 +69,12 @@ KeyEntry* Database::lookup_read(std::string_view key) {
   return entry;
 }
 
+KeyEntry* Database::lookup_no_touch(std::string_view key) {
+  KeyEntry* entry = find(key);
+  ++(entry != nullptr ? stats_.hits : stats_.misses);
+  return entry;
+}
+
 KeyEntry* Database::lookup_write(std::string_view key) {
   KeyEntry* entry = find(key);
   if (entry != nullptr) entry->set_access_clock(clock_.seconds());

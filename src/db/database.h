@@ -49,6 +49,10 @@ class Database {
 
   // Reading: lazily expires, updates access time, counts keyspace hits and misses.
   KeyEntry* lookup_read(std::string_view key);
+  // Inspecting without "using" (TYPE, EXISTS, TTL, OBJECT): counts hits and misses but
+  // leaves the access time alone, so the key does not look recently used (Redis's
+  // LOOKUP_NOTOUCH).
+  KeyEntry* lookup_no_touch(std::string_view key);
   // Before a write: lazily expires and updates access time; no hit/miss counting.
   KeyEntry* lookup_write(std::string_view key);
   // No side effects but lazy expiry (EXISTS-like probes, OBJECT, TYPE use lookup_read).

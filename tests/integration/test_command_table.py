@@ -35,6 +35,11 @@ def _call(conn, *args):
 # Commands Corvid has on purpose although Redis 7.0 does not (CLIENT SETINFO is 7.2's).
 INTENTIONAL_EXTRAS = {"client|setinfo"}
 
+# Subcommands of existing containers whose features are later issues (client-side caching,
+# blocking commands). The test checks they are still absent, so that whoever adds one
+# also removes it from here and gets the row compared.
+NOT_BUILT_YET = {"client|caching", "client|getredir", "client|tracking", "client|trackinginfo", "client|unblock"}
+
 
 def _corvid_commands(conn):
     names = _call(conn, "COMMAND", "LIST")
@@ -59,7 +64,10 @@ def _info_differences(name, ours, theirs):
         if field == "subcommands":
             # Checked row by row, since each subcommand is its own row; Redis orders them by hash.
             a_names = sorted(entry[0] for entry in a if entry[0] not in INTENTIONAL_EXTRAS)
-            b_names = sorted(entry[0] for entry in b)
+            b_names = sorted(entry[0] for entry in b if entry[0] not in NOT_BUILT_YET)
+            built_early = NOT_BUILT_YET & set(a_names)
+            if built_early:
+                diffs.append("%s: remove %s from NOT_BUILT_YET" % (name, sorted(built_early)))
             if a_names != b_names:
                 diffs.append("%s: subcommands: corvid=%s redis=%s" % (name, a_names, b_names))
         elif a != b:
