@@ -46,6 +46,8 @@ std::span<const CommandSpec> string_commands();
 std::span<const CommandSpec> key_commands();
 std::span<const CommandSpec> expire_commands();
 std::span<const CommandSpec> server_commands();
+std::span<const CommandSpec> config_commands();
+std::span<const CommandSpec> debug_commands();
 std::span<const CommandSpec> client_commands();
 std::span<const CommandSpec> introspection_commands();
 

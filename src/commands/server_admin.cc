@@ -1,4 +1,4 @@
-// Server operations: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, SHUTDOWN, DEBUG, CONFIG, INFO.
+// Server operations: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, SHUTDOWN, INFO.
 
 #include <unistd.h>
 
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/admin_flags.h"
 #include "commands/context.h"
 #include "core/number_format.h"
 #include "server/config.h"
@@ -157,251 +158,10 @@ void shutdown(CommandContext& ctx) {
   ctx.server.request_shutdown();
 }
 
-// --- DEBUG ---------------------------------------------------------------------------
-
-bool debug_allowed(CommandContext& ctx) {
-  switch (ctx.server.config().enable_debug_command) {
-    case DebugCommandAccess::Yes:
-      return true;
-    case DebugCommandAccess::Local:
-      return ctx.client.is_local();
-    case DebugCommandAccess::No:
-      break;
-  }
-  return false;
-}
-
-void debug_syntax_error(CommandContext& ctx) {
-  ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(ctx.arg(1).substr(0, 128)) +
-                  "'. Try DEBUG HELP.");
-}
-
-// Redis parses DEBUG SLEEP's argument with strtod: anything unparsable sleeps 0 seconds.
-void debug_sleep(CommandContext& ctx) {
-  double seconds = std::strtod(std::string(ctx.arg(2)).c_str(), nullptr);
-  if (!(seconds > 0)) seconds = 0;
-  seconds = std::min(seconds, 1e9);
-  timespec duration;
-  duration.tv_sec = static_cast<time_t>(seconds);
-  duration.tv_nsec = static_cast<long>((seconds - std::floor(seconds)) * 1e9);
-  while (nanosleep(&duration, &duration) != 0 && errno == EINTR) {
-  }
-  ctx.reply.ok();
-}
-
-std::optional<int64_t> positive_arg(CommandContext& ctx, size_t i) {
-  auto value = parse_int64(ctx.arg(i));
-  if (!value || *value < 0) {
-    ctx.reply.error("ERR value is out of range, must be positive");
-    return std::nullopt;
-  }
-  return value;
-}
-
-// DEBUG POPULATE count [prefix] [size]: string keys "prefix:N" holding "value:N", cut
-// or zero-padded to `size` bytes when a size is given. Existing keys are left alone.
-void debug_populate(CommandContext& ctx) {
-  auto count = positive_arg(ctx, 2);
-  if (!count) return;
-  std::string prefix = ctx.argc() >= 4 ? std::string(ctx.arg(3)) : std::string("key");
-  int64_t size = 0;
-  if (ctx.argc() == 5) {
-    auto parsed = positive_arg(ctx, 4);
-    if (!parsed) return;
-    size = *parsed;
-  }
-  std::string key;
-  std::string value;
-  for (int64_t i = 0; i < *count; ++i) {
-    key = prefix + ":" + std::to_string(i);
-    if (ctx.db.lookup_write(key) != nullptr) continue;
-    value = "value:" + std::to_string(i);
-    if (size > 0) value.resize(static_cast<size_t>(size), '\0');
-    ctx.db.insert(KeyEntry::create_string(key, value, KeyEntry::kNoExpiry));
-    // Event class 0: Redis sends no keyspace notification for DEBUG POPULATE, but WATCH
-    // and the other key-change consumers must still hear of the new key.
-    ctx.db.key_changed(key, 0, "populate");
-  }
-  ctx.reply.ok();
-}
-
-void debug_htstats_key(CommandContext& ctx) {
-  // Only values held in hash tables have statistics to show; strings never are.
-  if (ctx.db.find(ctx.arg(2)) == nullptr) {
-    ctx.reply.error(errors::kNoSuchKey);
-    return;
-  }
-  ctx.reply.error("ERR The value stored at the specified key is not represented using an hash table");
-}
-
-void debug_log(CommandContext& ctx) {
-  log_warning("DEBUG LOG: " + std::string(ctx.arg(2)));
-  ctx.reply.ok();
-}
-
-// DEBUG ERROR replies the text as an error as it is, outside of the error statistics,
-// with line breaks turned into spaces so the reply stays one line.
-void debug_error(CommandContext& ctx) {
-  std::string message(1, '-');
-  message += ctx.arg(2);
-  for (char& c : message) {
-    if (c == '\r' || c == '\n') c = ' ';
-  }
-  message += "\r\n";
-  ctx.reply.raw(message);
-}
-
-// Redis reads the flag with atoi: anything that is not a number means 0.
-void debug_set_active_expire(CommandContext& ctx) {
-  ctx.server.set_active_expire(std::atoi(std::string(ctx.arg(2)).c_str()) != 0);
-  ctx.reply.ok();
-}
-
-void debug_help(CommandContext& ctx) {
-  // Only what this server implements.
-  static constexpr std::string_view kLines[] = {
-      "ERROR <string>",
-      "    Return a Redis protocol error with <string> as message. Useful for clients",
-      "    unit tests to simulate Redis errors.",
-      "LOG <message>",
-      "    Write <message> to the server log.",
-      "HTSTATS-KEY <key>",
-      "    Like HTSTATS but for the hash table stored at <key>'s value.",
-      "POPULATE <count> [<prefix>] [<size>]",
-      "    Create <count> string keys named key:<num>. If <prefix> is specified then",
-      "    it is used instead of the 'key' prefix.",
-      "SET-ACTIVE-EXPIRE <0|1>",
-      "    Setting it to 0 disables expiring keys in background when they are not",
-      "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
-      "    default.",
-      "SLEEP <seconds>",
-      "    Stop the server for <seconds>. Decimals allowed.",
-  };
-  ctx.help(kLines);
-}
-
-void debug(CommandContext& ctx) {
-  if (!debug_allowed(ctx)) {
-    ctx.reply.error(
-        "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
-        "local connection, otherwise you need to set this option in the configuration file, and then restart the "
-        "server.");
-    return;
-  }
-  struct Subcommand {
-    std::string_view name;
-    size_t min_args;
-    size_t max_args;
-    CommandHandler handler;
-  };
-  static constexpr Subcommand kSubcommands[] = {
-      {"help", 2, 2, debug_help},         {"sleep", 3, 3, debug_sleep}, {"populate", 3, 5, debug_populate},
-      {"htstats-key", 3, 3, debug_htstats_key}, {"log", 3, 3, debug_log},     {"error", 3, 3, debug_error},
-      {"set-active-expire", 3, 3, debug_set_active_expire},
-  };
-  for (const Subcommand& sub : kSubcommands) {
-    if (equals_ignore_case(ctx.arg(1), sub.name) && ctx.argc() >= sub.min_args && ctx.argc() <= sub.max_args) {
-      sub.handler(ctx);
-      return;
-    }
-  }
-  debug_syntax_error(ctx);
-}
-
-// --- CONFIG --------------------------------------------------------------------------
-
-void config_get_command(CommandContext& ctx) {
-  std::vector<std::string_view> patterns(ctx.args.begin() + 2, ctx.args.end());
-  auto pairs = config_get(ctx.server.config(), patterns);
-  ctx.reply.map(pairs.size());
-  for (const auto& [name, value] : pairs) {
-    ctx.reply.bulk(name);
-    ctx.reply.bulk(value);
-  }
-}
-
-// Makes a changed directive take effect; directives read where they are used (timeout,
-// maxclients, maxmemory...) need nothing here.
-std::optional<std::string> apply_config(Server& server, std::string_view name) {
-  Config& config = server.config();
-  if (name == "port" || name == "bind") {
-    if (auto error = server.rebind()) {
-      log_warning("Warning: " + *error);
-      log_warning("Failed applying new configuration. Possibly related to new " + std::string(name) +
-                  " setting. Restoring previous settings.");
-      return std::string(name == "port" ? "Unable to listen on this port. Check server logs."
-                                        : "Failed to bind to specified addresses.");
-    }
-  } else if (name == "hz") {
-    server.set_hz(config.hz);
-  } else if (name == "loglevel" || name == "logfile") {
-    configure_log(config.logfile, config.loglevel);
-  } else if (name == "dir") {
-    if (chdir(config.dir.c_str()) != 0) return std::string(std::strerror(errno));
-  }
-  return std::nullopt;
-}
-
-void config_set_command(CommandContext& ctx) {
-  if ((ctx.argc() - 2) % 2 != 0) {
-    ctx.reply.error(errors::kSyntax);
-    return;
-  }
-  std::vector<std::pair<std::string_view, std::string_view>> pairs;
-  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) pairs.emplace_back(ctx.arg(i), ctx.arg(i + 1));
-  Server& server = ctx.server;
-  auto error = config_set(
-      server.config(), pairs, [&server](std::string_view name) { return apply_config(server, name); },
-      ctx.client.is_local());
-  if (error) {
-    ctx.reply.error(*error);
-    return;
-  }
-  ctx.reply.ok();
-}
-
-void config_resetstat(CommandContext& ctx) {
-  ctx.server.reset_stats();
-  // The counters the rate meters sample just went back to zero: start the rates afresh
-  // instead of measuring a negative step.
-  ServerStats& stats = ctx.server.stats();
-  stats.ops_per_sec = RateMeter{};
-  stats.input_kbps = RateMeter{};
-  stats.output_kbps = RateMeter{};
-  reset_used_memory_peak();
-  ctx.reply.ok();
-}
-
-void config_rewrite_command(CommandContext& ctx) {
-  if (auto error = config_rewrite(ctx.server.config())) {
-    ctx.reply.error(*error);
-    return;
-  }
-  log_notice("CONFIG REWRITE executed with success.");
-  ctx.reply.ok();
-}
-
-void config_help(CommandContext& ctx) {
-  static constexpr std::string_view kLines[] = {
-      "GET <pattern>",
-      "    Return parameters matching the glob-like <pattern> and their values.",
-      "SET <directive> <value>",
-      "    Set the configuration <directive> to <value>.",
-      "RESETSTAT",
-      "    Reset statistics reported by the INFO command.",
-      "REWRITE",
-      "    Rewrite the configuration file.",
-  };
-  ctx.help(kLines);
-}
-
 // --- INFO ----------------------------------------------------------------------------
 
 void info(CommandContext& ctx) { ctx.reply.verbatim(build_info(ctx.server, ctx.args.subspan(1))); }
 
-constexpr uint32_t kAdminFlags = kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale;
-constexpr uint32_t kAdminAcl = kAclAdmin | kAclSlow | kAclDangerous;
-constexpr std::string_view kGroup = "server";
 
 constexpr std::string_view kAllShardsSum[] = {"request_policy:all_shards", "response_policy:agg_sum"};
 constexpr std::string_view kAllShardsSucceeded[] = {"request_policy:all_shards", "response_policy:all_succeeded"};
@@ -432,78 +192,45 @@ constexpr CommandArg kShutdownArgs[] = {
     {.name = "abort", .type = ArgType::PureToken, .token = "ABORT", .flags = kArgOptional, .since = "7.0.0"},
 };
 constexpr CommandHistory kShutdownHistory[] = {{"7.0.0", "The NOW, FORCE and ABORT options."}};
-constexpr CommandArg kConfigGetPattern[] = {{"parameter", ArgType::String}};
-constexpr CommandArg kConfigGetArgs[] = {
-    {.name = "parameter", .type = ArgType::Block, .flags = kArgMultiple, .arguments = kConfigGetPattern}};
-constexpr CommandHistory kConfigGetHistory[] = {{"7.0.0", "Several patterns in one call."}};
-constexpr CommandArg kConfigSetPair[] = {{"parameter", ArgType::String}, {"value", ArgType::String}};
-constexpr CommandArg kConfigSetArgs[] = {
-    {.name = "parameter_value", .type = ArgType::Block, .flags = kArgMultiple, .arguments = kConfigSetPair}};
-constexpr CommandHistory kConfigSetHistory[] = {{"7.0.0", "Several parameters in one call, set all or none."}};
 constexpr CommandArg kInfoArgs[] = {
     {.name = "section", .type = ArgType::String, .flags = kArgOptional | kArgMultiple}};
 constexpr CommandHistory kInfoHistory[] = {{"7.0.0", "Several sections in one call."}};
 
 // Summaries and history lines are our own words; the other fields follow Redis 7.0's
 // COMMAND INFO and COMMAND DOCS.
-const CommandSpec kConfigSubcommands[] = {
-    {.name = "get", .arity = -3, .flags = kAdminFlags, .acl_categories = kAdminAcl, .handler = config_get_command,
-     .summary = "Lists the configuration parameters whose names match the patterns, with their values.",
-     .since = "2.0.0", .group = kGroup, .complexity = "O(N) when N is the number of configuration parameters provided",
-     .arguments = kConfigGetArgs, .history = kConfigGetHistory},
-    {.name = "set", .arity = -4, .flags = kAdminFlags, .acl_categories = kAdminAcl, .handler = config_set_command,
-     .summary = "Changes configuration parameters at run time, all of them or none.", .since = "2.0.0",
-     .group = kGroup, .complexity = "O(N) when N is the number of configuration parameters provided",
-     .arguments = kConfigSetArgs, .history = kConfigSetHistory, .tips = kAllNodesSucceeded},
-    {.name = "resetstat", .arity = 2, .flags = kAdminFlags, .acl_categories = kAdminAcl, .handler = config_resetstat,
-     .summary = "Zeroes the statistics that INFO reports.", .since = "2.0.0", .group = kGroup, .complexity = "O(1)"},
-    {.name = "rewrite", .arity = 2, .flags = kAdminFlags, .acl_categories = kAdminAcl,
-     .handler = config_rewrite_command, .summary = "Writes the running configuration back to the config file.",
-     .since = "2.8.0", .group = kGroup, .complexity = "O(1)"},
-    {.name = "help", .arity = 2, .flags = kCmdLoading | kCmdStale, .acl_categories = kAclSlow, .handler = config_help,
-     .summary = "Describes the CONFIG subcommands.", .since = "5.0.0", .group = kGroup, .complexity = "O(1)"},
-};
-
 const CommandSpec kCommands[] = {
     {.name = "dbsize", .arity = 1, .flags = kCmdReadOnly | kCmdFast,
      .acl_categories = kAclKeyspace | kAclRead | kAclFast, .handler = dbsize,
-     .summary = "Counts the keys of the selected database.", .since = "1.0.0", .group = kGroup, .complexity = "O(1)",
+     .summary = "Counts the keys of the selected database.", .since = "1.0.0", .group = kServerGroup, .complexity = "O(1)",
      .tips = kAllShardsSum},
     {.name = "flushdb", .arity = -1, .flags = kCmdWrite,
      .acl_categories = kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, .handler = flushdb,
-     .summary = "Deletes every key of the selected database.", .since = "1.0.0", .group = kGroup,
+     .summary = "Deletes every key of the selected database.", .since = "1.0.0", .group = kServerGroup,
      .complexity = "O(N) where N is the number of keys in the selected database", .arguments = kFlushArgs,
      .history = kFlushHistory, .tips = kAllShardsSucceeded},
     {.name = "flushall", .arity = -1, .flags = kCmdWrite,
      .acl_categories = kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, .handler = flushall,
-     .summary = "Deletes every key of every database.", .since = "1.0.0", .group = kGroup,
+     .summary = "Deletes every key of every database.", .since = "1.0.0", .group = kServerGroup,
      .complexity = "O(N) where N is the total number of keys in all databases", .arguments = kFlushArgs,
      .history = kFlushHistory, .tips = kAllShardsSucceeded},
     {.name = "swapdb", .arity = 3, .flags = kCmdWrite | kCmdFast,
      .acl_categories = kAclKeyspace | kAclWrite | kAclFast | kAclDangerous, .handler = swapdb,
-     .summary = "Exchanges the contents of two databases.", .since = "4.0.0", .group = kGroup,
+     .summary = "Exchanges the contents of two databases.", .since = "4.0.0", .group = kServerGroup,
      .complexity = "O(N) where N is the count of clients watching or blocking on keys from both databases.",
      .arguments = kSwapdbArgs},
     {.name = "time", .arity = 1, .flags = kCmdLoading | kCmdStale | kCmdFast, .acl_categories = kAclFast,
      .handler = time_command, .summary = "Tells the server's clock: Unix seconds and microseconds.",
-     .since = "2.6.0", .group = kGroup, .complexity = "O(1)", .tips = kNondeterministic},
+     .since = "2.6.0", .group = kServerGroup, .complexity = "O(1)", .tips = kNondeterministic},
     {.name = "shutdown", .arity = -1,
      .flags = kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy,
      .acl_categories = kAdminAcl, .handler = shutdown, .summary = "Stops the server.", .since = "1.0.0",
-     .group = kGroup,
+     .group = kServerGroup,
      .complexity = "O(N) when saving, where N is the total number of keys in all databases when saving data, "
                    "otherwise O(1)",
      .arguments = kShutdownArgs, .history = kShutdownHistory},
-    {.name = "debug", .arity = -2, .flags = kAdminFlags, .acl_categories = kAdminAcl, .handler = debug,
-     .summary = "Tools for testing and inspecting the server.", .since = "1.0.0", .group = kGroup,
-     .complexity = "Depends on subcommand.", .doc_flags = kDocSysCmd},
-    {.name = "config", .arity = -2, .flags = 0, .acl_categories = kAclSlow, .handler = nullptr,
-     .subcommands = kConfigSubcommands,
-     .summary = "Reads, changes and saves the server's configuration.", .since = "2.0.0", .group = kGroup,
-     .complexity = "Depends on subcommand."},
     {.name = "info", .arity = -1, .flags = kCmdLoading | kCmdStale, .acl_categories = kAclSlow | kAclDangerous,
      .handler = info, .summary = "Reports the server's state and statistics, by section.", .since = "1.0.0",
-     .group = kGroup, .complexity = "O(1)", .arguments = kInfoArgs, .history = kInfoHistory, .tips = kInfoTips},
+     .group = kServerGroup, .complexity = "O(1)", .arguments = kInfoArgs, .history = kInfoHistory, .tips = kInfoTips},
 };
 
 }  // namespace

@@ -1,0 +1,179 @@
+// DEBUG: testing and inspection tools, gated by enable-debug-command as in Redis 7.
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <string>
+
+#include "commands/admin_flags.h"
+#include "commands/context.h"
+#include "core/number_format.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "server/server.h"
+
+namespace corvid {
+
+namespace {
+
+bool debug_allowed(CommandContext& ctx) {
+  switch (ctx.server.config().enable_debug_command) {
+    case DebugCommandAccess::Yes:
+      return true;
+    case DebugCommandAccess::Local:
+      return ctx.client.is_local();
+    case DebugCommandAccess::No:
+      break;
+  }
+  return false;
+}
+
+void debug_syntax_error(CommandContext& ctx) {
+  ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(ctx.arg(1).substr(0, 128)) +
+                  "'. Try DEBUG HELP.");
+}
+
+// Redis parses DEBUG SLEEP's argument with strtod: anything unparsable sleeps 0 seconds.
+void debug_sleep(CommandContext& ctx) {
+  double seconds = std::strtod(std::string(ctx.arg(2)).c_str(), nullptr);
+  if (!(seconds > 0)) seconds = 0;
+  seconds = std::min(seconds, 1e9);
+  timespec duration;
+  duration.tv_sec = static_cast<time_t>(seconds);
+  duration.tv_nsec = static_cast<long>((seconds - std::floor(seconds)) * 1e9);
+  while (nanosleep(&duration, &duration) != 0 && errno == EINTR) {
+  }
+  ctx.reply.ok();
+}
+
+std::optional<int64_t> positive_arg(CommandContext& ctx, size_t i) {
+  auto value = parse_int64(ctx.arg(i));
+  if (!value || *value < 0) {
+    ctx.reply.error("ERR value is out of range, must be positive");
+    return std::nullopt;
+  }
+  return value;
+}
+
+// DEBUG POPULATE count [prefix] [size]: string keys "prefix:N" holding "value:N", cut
+// or zero-padded to `size` bytes when a size is given. Existing keys are left alone.
+void debug_populate(CommandContext& ctx) {
+  auto count = positive_arg(ctx, 2);
+  if (!count) return;
+  std::string prefix = ctx.argc() >= 4 ? std::string(ctx.arg(3)) : std::string("key");
+  int64_t size = 0;
+  if (ctx.argc() == 5) {
+    auto parsed = positive_arg(ctx, 4);
+    if (!parsed) return;
+    size = *parsed;
+  }
+  std::string key;
+  std::string value;
+  for (int64_t i = 0; i < *count; ++i) {
+    key = prefix + ":" + std::to_string(i);
+    if (ctx.db.lookup_write(key) != nullptr) continue;
+    value = "value:" + std::to_string(i);
+    if (size > 0) value.resize(static_cast<size_t>(size), '\0');
+    ctx.db.insert(KeyEntry::create_string(key, value, KeyEntry::kNoExpiry));
+    // Event class 0: Redis sends no keyspace notification for DEBUG POPULATE, but WATCH
+    // and the other key-change consumers must still hear of the new key.
+    ctx.db.key_changed(key, 0, "populate");
+  }
+  ctx.reply.ok();
+}
+
+void debug_htstats_key(CommandContext& ctx) {
+  // Only values held in hash tables have statistics to show; strings never are.
+  if (ctx.db.find(ctx.arg(2)) == nullptr) {
+    ctx.reply.error(errors::kNoSuchKey);
+    return;
+  }
+  ctx.reply.error("ERR The value stored at the specified key is not represented using an hash table");
+}
+
+void debug_log(CommandContext& ctx) {
+  log_warning("DEBUG LOG: " + std::string(ctx.arg(2)));
+  ctx.reply.ok();
+}
+
+// DEBUG ERROR replies the text as an error as it is, outside of the error statistics,
+// with line breaks turned into spaces so the reply stays one line.
+void debug_error(CommandContext& ctx) {
+  std::string message(1, '-');
+  message += ctx.arg(2);
+  for (char& c : message) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  message += "\r\n";
+  ctx.reply.raw(message);
+}
+
+// Redis reads the flag with atoi: anything that is not a number means 0.
+void debug_set_active_expire(CommandContext& ctx) {
+  ctx.server.set_active_expire(std::atoi(std::string(ctx.arg(2)).c_str()) != 0);
+  ctx.reply.ok();
+}
+
+void debug_help(CommandContext& ctx) {
+  // Only what this server implements.
+  static constexpr std::string_view kLines[] = {
+      "ERROR <string>",
+      "    Return a Redis protocol error with <string> as message. Useful for clients",
+      "    unit tests to simulate Redis errors.",
+      "LOG <message>",
+      "    Write <message> to the server log.",
+      "HTSTATS-KEY <key>",
+      "    Like HTSTATS but for the hash table stored at <key>'s value.",
+      "POPULATE <count> [<prefix>] [<size>]",
+      "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+      "    it is used instead of the 'key' prefix.",
+      "SET-ACTIVE-EXPIRE <0|1>",
+      "    Setting it to 0 disables expiring keys in background when they are not",
+      "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+      "    default.",
+      "SLEEP <seconds>",
+      "    Stop the server for <seconds>. Decimals allowed.",
+  };
+  ctx.help(kLines);
+}
+
+void debug(CommandContext& ctx) {
+  if (!debug_allowed(ctx)) {
+    ctx.reply.error(
+        "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
+        "local connection, otherwise you need to set this option in the configuration file, and then restart the "
+        "server.");
+    return;
+  }
+  struct Subcommand {
+    std::string_view name;
+    size_t min_args;
+    size_t max_args;
+    CommandHandler handler;
+  };
+  static constexpr Subcommand kSubcommands[] = {
+      {"help", 2, 2, debug_help},         {"sleep", 3, 3, debug_sleep}, {"populate", 3, 5, debug_populate},
+      {"htstats-key", 3, 3, debug_htstats_key}, {"log", 3, 3, debug_log},     {"error", 3, 3, debug_error},
+      {"set-active-expire", 3, 3, debug_set_active_expire},
+  };
+  for (const Subcommand& sub : kSubcommands) {
+    if (equals_ignore_case(ctx.arg(1), sub.name) && ctx.argc() >= sub.min_args && ctx.argc() <= sub.max_args) {
+      sub.handler(ctx);
+      return;
+    }
+  }
+  debug_syntax_error(ctx);
+}
+
+const CommandSpec kCommands[] = {
+    {.name = "debug", .arity = -2, .flags = kAdminFlags, .acl_categories = kAdminAcl, .handler = debug,
+     .summary = "Tools for testing and inspecting the server.", .since = "1.0.0", .group = kServerGroup,
+     .complexity = "Depends on subcommand.", .doc_flags = kDocSysCmd},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> debug_commands() { return kCommands; }
+
+}  // namespace corvid
