@@ -1,0 +1,140 @@
+// Database: expiry bookkeeping across reallocation, lazy and active expiry, the hook.
+
+#include "db/database.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace corvid {
+namespace {
+
+struct RecordingListener : KeyChangeListener {
+  std::vector<std::string> events;
+  void on_key_change(const KeyChange& change) override {
+    events.push_back(std::string(change.event) + ":" + std::string(change.key));
+  }
+};
+
+class DatabaseTest : public ::testing::Test {
+ protected:
+  DatabaseTest() : db(0, clock, stats, listener) { clock.now_ms = 1'000'000; }
+
+  KeyEntry* put(const std::string& key, const std::string& value, int64_t expire_at = KeyEntry::kNoExpiry) {
+    KeyEntry* entry = KeyEntry::create_string(key, value, expire_at);
+    db.upsert(entry);
+    return entry;
+  }
+
+  Clock clock;
+  KeyspaceStats stats;
+  RecordingListener listener;
+  Database db;
+};
+
+TEST_F(DatabaseTest, EncodingsFollowRedisRules) {
+  char scratch[24];
+  EXPECT_EQ(put("i", "12345")->encoding(), Encoding::Int);
+  EXPECT_EQ(put("z", "0123")->encoding(), Encoding::Embstr);
+  EXPECT_EQ(put("e", std::string(44, 'x'))->encoding(), Encoding::Embstr);
+  KeyEntry* raw = put("r", std::string(45, 'x'));
+  EXPECT_EQ(raw->encoding(), Encoding::Raw);
+  EXPECT_EQ(raw->string_value(scratch), std::string(45, 'x'));
+  EXPECT_EQ(db.find("i")->string_value(scratch), "12345");
+  KeyEntry* text = KeyEntry::create_text("t", "6", KeyEntry::kNoExpiry);
+  EXPECT_EQ(text->encoding(), Encoding::Embstr);
+  KeyEntry::destroy(text);
+}
+
+TEST_F(DatabaseTest, ExpiryReallocatesEntryAndKeepsValue) {
+  char scratch[24];
+  KeyEntry* entry = put("k", "value");
+  EXPECT_FALSE(entry->has_expiry());
+  entry = db.set_expiry(entry, clock.now_ms + 5000);
+  EXPECT_TRUE(entry->has_expiry());
+  EXPECT_EQ(db.volatile_count(), 1u);
+  EXPECT_EQ(db.find("k"), entry);
+  EXPECT_EQ(entry->string_value(scratch), "value");
+  entry = db.clear_expiry(entry);
+  EXPECT_FALSE(entry->has_expiry());
+  EXPECT_EQ(db.volatile_count(), 0u);
+  EXPECT_EQ(db.find("k")->string_value(scratch), "value");
+}
+
+TEST_F(DatabaseTest, LazyExpiryOnLookupCountsAndNotifies) {
+  put("k", "v", clock.now_ms + 10);
+  EXPECT_NE(db.lookup_read("k"), nullptr);
+  clock.now_ms += 10;
+  EXPECT_EQ(db.lookup_read("k"), nullptr);
+  EXPECT_EQ(db.size(), 0u);
+  EXPECT_EQ(stats.expired_keys, 1u);
+  EXPECT_EQ(stats.hits, 1u);
+  EXPECT_EQ(stats.misses, 1u);
+  // Reclaiming is reported, but is not a change for rdb_changes_since_last_save.
+  EXPECT_EQ(stats.dirty, 0u);
+  ASSERT_EQ(listener.events.size(), 1u);
+  EXPECT_EQ(listener.events[0], "expired:k");
+}
+
+TEST_F(DatabaseTest, ActiveExpiryRemovesDueKeysAndSparesOthers) {
+  for (int i = 0; i < 5000; ++i) put("later:" + std::to_string(i), "v", clock.now_ms + 100000);
+  for (int i = 0; i < 5000; ++i) put("keep:" + std::to_string(i), "v");
+  for (int i = 0; i < 20000; ++i) put("soon:" + std::to_string(i), "v", clock.now_ms + 10);
+  clock.now_ms += 10;
+  size_t removed = 0;
+  for (int round = 0; round < 50 && removed < 20000; ++round) removed += db.active_expire(1'000'000);
+  EXPECT_EQ(removed, 20000u);
+  EXPECT_EQ(db.size(), 10000u);
+  EXPECT_EQ(db.volatile_count(), 5000u);
+  EXPECT_NE(db.find("later:4999"), nullptr);
+  EXPECT_NE(db.find("keep:0"), nullptr);
+}
+
+TEST_F(DatabaseTest, RemovingAndReplacingKeepsTheTtlListConsistent) {
+  for (int i = 0; i < 100; ++i) put("k" + std::to_string(i), "v", clock.now_ms + 1000 + i);
+  for (int i = 0; i < 100; i += 2) EXPECT_TRUE(db.remove("k" + std::to_string(i)));
+  // Replacing a volatile entry by one with a TTL keeps its slot; without drops it.
+  put("k1", "new", clock.now_ms + 5);
+  put("k3", "new");
+  EXPECT_EQ(db.volatile_count(), 49u);
+  clock.now_ms += 5;
+  size_t removed = 0;
+  for (int round = 0; round < 10; ++round) removed += db.active_expire(1'000'000);
+  EXPECT_EQ(removed, 1u);
+  EXPECT_EQ(db.find("k1"), nullptr);
+  EXPECT_NE(db.find("k3"), nullptr);
+  EXPECT_EQ(db.volatile_count(), 48u);
+}
+
+TEST_F(DatabaseTest, RandomKeyReclaimsExpiredKeysItMeets) {
+  for (int i = 0; i < 50; ++i) put("gone" + std::to_string(i), "v", clock.now_ms + 1);
+  put("alive", "v");
+  clock.now_ms += 1;
+  KeyEntry* entry = db.random_key();
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->key(), "alive");
+}
+
+TEST_F(DatabaseTest, DetachAllLeavesAnEmptyUsableDatabase) {
+  for (int i = 0; i < 1000; ++i) put("k" + std::to_string(i), "v", i % 2 ? clock.now_ms + 100 : KeyEntry::kNoExpiry);
+  auto detached = db.detach_all();
+  EXPECT_EQ(db.size(), 0u);
+  EXPECT_EQ(db.volatile_count(), 0u);
+  EXPECT_EQ(detached->table.size(), 1000u);
+  detached->dispose();
+  put("again", "v", clock.now_ms + 100);
+  EXPECT_EQ(db.size(), 1u);
+  EXPECT_EQ(db.volatile_count(), 1u);
+}
+
+TEST_F(DatabaseTest, KeyChangedCountsAndForwards) {
+  put("k", "v");
+  db.key_changed("k", kEventString, "set");
+  EXPECT_EQ(stats.dirty, 1u);
+  ASSERT_EQ(listener.events.size(), 1u);
+  EXPECT_EQ(listener.events[0], "set:k");
+}
+
+}  // namespace
+}  // namespace corvid
