@@ -116,9 +116,11 @@ void hello(CommandContext& ctx) {
       return;
     }
   }
+  // Unlike other commands, HELLO looks at the flag itself: a client that never
+  // authenticated is refused even after the password is removed, as in Redis.
   if (!ctx.client.authenticated) {
     ctx.reply.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-                    "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
+                    "AUTH <user> <pass> option can be used to authenticate the client and select the "
                     "RESP protocol version at the same time");
     return;
   }

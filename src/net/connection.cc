@@ -1,11 +1,16 @@
 #include "net/connection.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "net/listener.h"
+#include "server/log.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -17,6 +22,19 @@ constexpr size_t kReadChunk = 16 * 1024;
 // Past this much unsent output, stop reading the client's requests until it reads
 // its replies: a client that pipelines without reading cannot grow us without bound.
 constexpr size_t kOutputBackPressure = 64 * 1024 * 1024;
+
+// Probes start after `seconds` idle and give up after about twice that, as Redis's
+// tcp-keepalive does.
+void enable_keepalive(int fd, int seconds) {
+  int yes = 1;
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &yes, sizeof yes);
+  int idle = seconds;
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  int interval = std::max(1, seconds / 3);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  int count = 3;
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+}
 
 }  // namespace
 
@@ -32,6 +50,9 @@ Connection::Connection(Server& server, int fd, uint64_t id, std::string peer_add
       writer_(out_, &server) {
   created_ms = now_ms;
   last_interaction_ms = now_ms;
+  // Read from the configuration per connection, so CONFIG SET tcp-keepalive applies to
+  // the next client accepted.
+  if (!unix_socket_ && server.config().tcp_keepalive > 0) enable_keepalive(fd_, server.config().tcp_keepalive);
   update_interest();
 }
 
@@ -48,10 +69,32 @@ void Connection::update_interest() {
 
 void Connection::on_readable() {
   if (closed_ || held_by_pause_ || throttled_) return;
+  if (close_after_reply_) {
+    // After QUIT or a protocol error nothing more is executed, but the last replies may
+    // take a while to leave. Input is read and dropped meanwhile: buffering it would let
+    // a client that keeps sending grow the query buffer up to client-query-buffer-limit
+    // (Redis does that), and leaving it unread would turn the final close into a reset,
+    // which can discard replies still queued in the kernel.
+    char sink[kReadChunk];
+    ssize_t n = read(fd_, sink, sizeof sink);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) server_.close_client(*this);
+    if (n > 0) server_.stats().net_input_bytes += static_cast<uint64_t>(n);
+    return;
+  }
   size_t want = kReadChunk;
-  if (size_t pending = parser_.pending_bulk_bytes(); pending > want) want = pending;
   size_t old_size = query_.size();
-  // resize() zero-fills; reserve-then-append would need a second copy, so grow in place.
+  if (size_t pending = parser_.pending_bulk_bytes(); pending > want) {
+    // Room for the whole argument now, as Redis makes it: pages stay untouched until
+    // the bytes arrive, and the argument is never copied by a reallocation.
+    query_.reserve(old_size + pending);
+    // resize() zero-fills what it adds. Sizing each read to the whole remainder would
+    // zero it again on every read (quadratic in the argument's size), so read what the
+    // socket holds.
+    int available = 0;
+    if (ioctl(fd_, FIONREAD, &available) == 0 && static_cast<size_t>(available) > want) {
+      want = std::min(pending, static_cast<size_t>(available));
+    }
+  }
   query_.resize(old_size + want);
   ssize_t n = read(fd_, query_.data() + old_size, want);
   if (n <= 0) {
@@ -65,6 +108,8 @@ void Connection::on_readable() {
   last_interaction_ms = server_.clock().now_ms;
   if (query_buffer_size() > server_.config().client_query_buffer_limit) {
     ++server_.stats().client_query_buffer_limit_disconnections;
+    log_warning("Closing client id=" + std::to_string(id_) + " addr=" + peer_address_ +
+                ": query buffer over client-query-buffer-limit (" + std::to_string(query_buffer_size()) + " bytes)");
     server_.close_client(*this);
     return;
   }
@@ -74,8 +119,10 @@ void Connection::on_readable() {
 void Connection::process_input() {
   while (!closed_ && !close_after_reply_ && !held_by_pause_ && !throttled_ && query_start_ < query_.size()) {
     std::string_view input(query_.data() + query_start_, query_.size() - query_start_);
-    // Limits follow CONFIG SET proto-max-bulk-len and the client's authentication state.
-    parser_.set_limits(ParserLimits{server_.config().proto_max_bulk_len, !authenticated});
+    // Limits follow CONFIG SET proto-max-bulk-len and whether a password is still
+    // required (the same rule as the NOAUTH check in Server::dispatch).
+    parser_.set_limits(
+        ParserLimits{server_.config().proto_max_bulk_len, needs_auth()});
     ParseStatus status = parser_.parse(input);
     if (status == ParseStatus::NeedMore) break;
     if (status == ParseStatus::Error) {
@@ -159,6 +206,8 @@ void Connection::on_writable() {
   }
   if (!has_pending_output() && close_after_reply_) server_.close_client(*this);
 }
+
+bool Connection::needs_auth() const { return !authenticated && !server_.config().requirepass.empty(); }
 
 bool Connection::is_local() const { return unix_socket_ || is_loopback_address(peer_address_); }
 

@@ -57,6 +57,9 @@ class Connection final : public IoHandler {
   std::string lib_version;
   std::string user = "default";
   bool authenticated = true;
+  // Whether the client must still authenticate: never authenticated while a password is
+  // set (a client that never authenticated needs nothing once the password is removed).
+  bool needs_auth() const;
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
   std::string last_command = "NULL";  // full name, as CLIENT LIST shows it ("client|list")

@@ -19,17 +19,6 @@ namespace {
 
 std::string error_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-void set_keepalive(int fd, int seconds) {
-  int yes = 1;
-  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &yes, sizeof yes);
-  int idle = seconds;
-  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
-  int interval = seconds / 3 > 0 ? seconds / 3 : 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
-  int count = 3;
-  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
-}
-
 }  // namespace
 
 Listener::~Listener() { close_socket(); }
@@ -126,7 +115,6 @@ void Listener::on_readable() {
     if (!unix_) {
       int yes = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-      if (tcp_keepalive_ > 0) set_keepalive(fd, tcp_keepalive_);
     }
     if (unix_) {
       // Unix peers have no name of their own; Redis shows the socket path for both ends.

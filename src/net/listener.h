@@ -27,7 +27,6 @@ class Listener final : public IoHandler {
   std::optional<std::string> listen_tcp(const std::string& address, int port, int backlog);
   std::optional<std::string> listen_unix(const std::string& path, unsigned permissions, int backlog);
   void attach(EventLoop& loop, AcceptCallback on_accept);
-  void set_tcp_keepalive(int seconds) { tcp_keepalive_ = seconds; }
   void close_socket();
   bool is_open() const { return fd_ >= 0; }
   bool is_unix() const { return unix_; }
@@ -39,7 +38,6 @@ class Listener final : public IoHandler {
  private:
   int fd_ = -1;
   bool unix_ = false;
-  int tcp_keepalive_ = 0;
   std::string description_;
   std::string unix_path_;
   EventLoop* loop_ = nullptr;

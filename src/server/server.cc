@@ -31,6 +31,10 @@ constexpr std::string_view kProtectedModeError =
     "interface (make sure the server is not reachable from the internet first), start the server with "
     "'--protected-mode no', set a bind address, or set a password.\r\n";
 
+// Redis formats these errors with printf's %s, which ends an argument at its first NUL
+// byte; replies must match, so names and arguments are cut there too.
+std::string_view up_to_nul(std::string_view arg) { return arg.substr(0, arg.find('\0')); }
+
 int64_t monotonic_us() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -55,7 +59,6 @@ Server::~Server() {
 }
 
 void Server::attach_listener(std::unique_ptr<Listener> listener) {
-  listener->set_tcp_keepalive(config_.tcp_keepalive);
   listener->attach(loop_, [this](int fd, std::string peer, std::string local, bool unix_socket) {
     accept_client(fd, std::move(peer), std::move(local), unix_socket);
   });
@@ -99,7 +102,7 @@ int Server::run() {
 }
 
 void Server::accept_client(int fd, std::string peer, std::string local, bool unix_socket) {
-  ++stats_.connections_received;
+  // Refused connections count as rejected_connections only, not as received, as in Redis.
   if (clients_.size() >= config_.maxclients) {
     static constexpr std::string_view kFull = "-ERR max number of clients reached\r\n";
     ssize_t ignored = write(fd, kFull.data(), kFull.size());
@@ -113,8 +116,11 @@ void Server::accept_client(int fd, std::string peer, std::string local, bool uni
     (void)ignored;
     close(fd);
     ++stats_.rejected_connections;
+    // Redis refuses these only after creating the client, so each one uses up a client id.
+    ++next_client_id_;
     return;
   }
+  ++stats_.connections_received;
   uint64_t id = next_client_id_++;
   auto client = std::make_unique<Connection>(*this, fd, id, std::move(peer), std::move(local), unix_socket,
                                              clock_.now_ms);
@@ -194,10 +200,11 @@ void Server::on_error_reply(std::string_view message) {
 }
 
 void Server::reply_unknown_command(Connection& client, std::span<const std::string_view> args) {
-  std::string message = "ERR unknown command '" + std::string(args[0].substr(0, 128)) + "', with args beginning with: ";
+  std::string message =
+      "ERR unknown command '" + std::string(up_to_nul(args[0]).substr(0, 128)) + "', with args beginning with: ";
   std::string listed;
   for (size_t i = 1; i < args.size() && listed.size() < 128; ++i) {
-    listed += "'" + std::string(args[i].substr(0, 128 - listed.size())) + "' ";
+    listed += "'" + std::string(up_to_nul(args[i]).substr(0, 128 - listed.size())) + "' ";
   }
   client.reply().error(message + listed);
 }
@@ -258,8 +265,8 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     if (sub == nullptr) {
       std::string upper(command->full_name);
       for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      client.reply().error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " + upper +
-                           " HELP.");
+      client.reply().error("ERR unknown subcommand '" + std::string(up_to_nul(args[1]).substr(0, 128)) + "'. Try " +
+                           upper + " HELP.");
       ++command->stats.rejected_calls;
       return true;
     }
@@ -272,7 +279,7 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     client.reply().error("ERR wrong number of arguments for '" + command->full_name + "' command");
     return true;
   }
-  if (!client.authenticated && !(command->spec->flags & kCmdNoAuth)) {
+  if (client.needs_auth() && !(command->spec->flags & kCmdNoAuth)) {
     ++command->stats.rejected_calls;
     client.reply().error("NOAUTH Authentication required.");
     return true;
