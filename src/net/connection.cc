@@ -82,27 +82,21 @@ void Connection::on_readable() {
     return;
   }
   size_t want = kReadChunk;
-  size_t old_size = query_.size();
   if (size_t pending = parser_.pending_bulk_bytes(); pending > want) {
-    // Room for the whole argument now, as Redis makes it: pages stay untouched until
-    // the bytes arrive, and the argument is never copied by a reallocation.
-    query_.reserve(old_size + pending);
-    // resize() zero-fills what it adds. Sizing each read to the whole remainder would
-    // zero it again on every read (quadratic in the argument's size), so read what the
-    // socket holds.
+    // Room for the whole argument now, as Redis makes it: pages stay untouched until the
+    // bytes arrive, and the argument is never copied by a reallocation.
+    query_.reserve(query_.size() + pending);
     int available = 0;
     if (ioctl(fd_, FIONREAD, &available) == 0 && static_cast<size_t>(available) > want) {
       want = std::min(pending, static_cast<size_t>(available));
     }
   }
-  query_.resize(old_size + want);
-  ssize_t n = read(fd_, query_.data() + old_size, want);
+  ssize_t n = read(fd_, query_.prepare(want), want);
   if (n <= 0) {
-    query_.resize(old_size);
     if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) server_.close_client(*this);
     return;
   }
-  query_.resize(old_size + static_cast<size_t>(n));
+  query_.commit(static_cast<size_t>(n));
   server_.stats().net_input_bytes += static_cast<uint64_t>(n);
   ++server_.stats().io_reads_processed;
   last_interaction_ms = server_.clock().now_ms;
@@ -118,7 +112,7 @@ void Connection::on_readable() {
 
 void Connection::process_input() {
   while (!closed_ && !close_after_reply_ && !held_by_pause_ && !throttled_ && query_start_ < query_.size()) {
-    std::string_view input(query_.data() + query_start_, query_.size() - query_start_);
+    std::string_view input = query_.view(query_start_);
     // Limits follow CONFIG SET proto-max-bulk-len and whether a password is still
     // required (the same rule as the NOAUTH check in Server::dispatch).
     parser_.set_limits(
@@ -151,11 +145,10 @@ void Connection::process_input() {
   }
   // Compact: drop consumed bytes so the buffer does not grow with a long pipeline.
   if (query_start_ == query_.size()) {
-    query_.clear();
+    query_.clear(4 * kReadChunk);
     query_start_ = 0;
-    if (query_.capacity() > 4 * kReadChunk) query_.shrink_to_fit();
   } else if (query_start_ > 0 && query_start_ >= query_.size() / 2) {
-    query_.erase(0, query_start_);
+    query_.discard_front(query_start_);
     query_start_ = 0;
   }
   if (has_pending_output()) server_.queue_write(*this);

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/byte_buffer.h"
 #include "net/event_loop.h"
 #include "net/reply_writer.h"
 #include "net/request_parser.h"
@@ -91,7 +92,7 @@ class Connection final : public IoHandler {
   std::string local_address_;
   bool unix_socket_;
 
-  std::string query_;
+  ByteBuffer query_;
   size_t query_start_ = 0;  // first unconsumed byte of query_
   RequestParser parser_;
 
