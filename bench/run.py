@@ -90,12 +90,12 @@ def read_reply(sock):
 
 
 def redis_benchmark(port, test, pipeline, requests, clients=50):
-    out = subprocess.run(["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-t", test.split("_")[0].lower(),
+    out = subprocess.run(["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-t", test.lower(),
                           "-n", str(requests), "-P", str(pipeline), "-c", str(clients), "-r", "100000", "-q",
                           "--csv"], capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         fields = [f.strip('"') for f in line.split(",")]
-        if fields and fields[0].startswith(test.split("_")[0]) and (test != "PING_MBULK" or "MBULK" in fields[0]):
+        if fields and fields[0].split(" ")[0] == test:
             return float(fields[1])
     raise RuntimeError("no result for %s in %r" % (test, out))
 
