@@ -26,3 +26,13 @@ sudo_cmd=()
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -q
 "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# Debian starts redis-server as a service on 6379 when it is installed. We install it
+# only as the tests' oracle (they start their own instances on free ports), and a
+# service holding 6379 would keep `make run` from binding; so when this script installed
+# it, it also stops and disables that service. A redis-server installed before is left alone.
+for p in "${missing[@]}"; do
+  if [ "$p" = redis-server ] && [ -d /run/systemd/system ]; then
+    "${sudo_cmd[@]}" systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
+done
