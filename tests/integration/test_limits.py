@@ -4,7 +4,6 @@ maxclients and timeout. Plus Corvid's own back-pressure: a client that pipelines
 reading its replies cannot grow the server's memory without bound.
 """
 
-import contextlib
 import re
 import select
 import socket
@@ -12,27 +11,9 @@ import threading
 import time
 
 from support.resp import RespConnection
-from support.servers import start_corvid, start_redis
+from support.servers import server_pair
 
 MB = 1024 * 1024
-
-
-@contextlib.contextmanager
-def server_pair(*args):
-    """A private corvid-server and redis-server started with the same options."""
-    corvid = start_corvid(*args)
-    try:
-        redis_server = start_redis(*args)
-    except Exception:
-        corvid.stop()
-        raise
-    try:
-        yield corvid, redis_server
-    finally:
-        redis_server.stop()
-        corvid.stop()
-        report = corvid.sanitizer_report()
-        assert report is None, "sanitizer report from %s:\n%s" % (corvid.log_path, report)
 
 
 def connect(server, rcvbuf=None):

@@ -6,7 +6,6 @@ every byte boundary), protected mode, unix sockets, requirepass with the parser'
 unauthenticated limits, HELLO 3 AUTH, QUIT, RESET and tcp-keepalive.
 """
 
-import contextlib
 import os
 import re
 import socket
@@ -18,31 +17,13 @@ import time
 import pytest
 
 from support.resp import RespConnection
-from support.servers import start_corvid, start_redis
+from support.servers import server_pair, start_corvid, start_redis
 
 # Sent after every case: its reply marks the end of the case's replies, unless the
 # server closed the connection first. An unknown command is answered even before
 # authentication.
 MARKER = b"*1\r\n$13\r\n--end-of-case\r\n"
 MARKER_REPLY = b"-ERR unknown command '--end-of-case', with args beginning with: \r\n"
-
-
-@contextlib.contextmanager
-def server_pair(*args):
-    """A private corvid-server and redis-server started with the same options."""
-    corvid = start_corvid(*args)
-    try:
-        redis_server = start_redis(*args)
-    except Exception:
-        corvid.stop()
-        raise
-    try:
-        yield corvid, redis_server
-    finally:
-        redis_server.stop()
-        corvid.stop()
-        report = corvid.sanitizer_report()
-        assert report is None, "sanitizer report from %s:\n%s" % (corvid.log_path, report)
 
 
 def read_until_closed(sock, timeout=10.0):

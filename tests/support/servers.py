@@ -1,5 +1,6 @@
 """Starting and stopping corvid-server and the reference redis-server for tests."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -90,3 +91,21 @@ def start_redis(*extra_args, port=None):
     argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--dir", workdir] + [str(a) for a in extra_args]
     return ServerProcess(argv, port, workdir)
+
+
+@contextlib.contextmanager
+def server_pair(*args):
+    """A private corvid-server and redis-server started with the same options."""
+    corvid = start_corvid(*args)
+    try:
+        redis_server = start_redis(*args)
+    except Exception:
+        corvid.stop()
+        raise
+    try:
+        yield corvid, redis_server
+    finally:
+        redis_server.stop()
+        corvid.stop()
+        report = corvid.sanitizer_report()
+        assert report is None, "sanitizer report from %s:\n%s" % (corvid.log_path, report)
