@@ -309,6 +309,8 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
   client.last_command = command.full_name;
 }
 
+// Checked when a command adds output, as Redis does: a client that sits over the soft
+// limit without sending anything more is not closed by the clock alone.
 void Server::enforce_output_limits(Connection& client) {
   const OutputBufferLimit& limit = config_.output_limit_normal;
   size_t pending = client.pending_output_bytes();
@@ -357,10 +359,6 @@ void Server::cron() {
   stats_.ops_per_sec.sample(clock_.now_ms, stats_.commands_processed);
   stats_.input_kbps.sample(clock_.now_ms, stats_.net_input_bytes);
   stats_.output_kbps.sample(clock_.now_ms, stats_.net_output_bytes);
-  // Soft output limits are time based: re-check clients that are over them.
-  for (auto& [id, client] : clients_) {
-    if (!client->closed() && client->soft_limit_since_ms != 0) enforce_output_limits(*client);
-  }
 }
 
 void Server::set_hz(int hz) {
