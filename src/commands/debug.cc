@@ -17,18 +17,6 @@ namespace corvid {
 
 namespace {
 
-bool debug_allowed(CommandContext& ctx) {
-  switch (ctx.server.config().enable_debug_command) {
-    case DebugCommandAccess::Yes:
-      return true;
-    case DebugCommandAccess::Local:
-      return ctx.client.is_local();
-    case DebugCommandAccess::No:
-      break;
-  }
-  return false;
-}
-
 void debug_syntax_error(CommandContext& ctx) {
   ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(ctx.arg(1).substr(0, 128)) +
                   "'. Try DEBUG HELP.");
@@ -139,13 +127,6 @@ void debug_help(CommandContext& ctx) {
 }
 
 void debug(CommandContext& ctx) {
-  if (!debug_allowed(ctx)) {
-    ctx.reply.error(
-        "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
-        "local connection, otherwise you need to set this option in the configuration file, and then restart the "
-        "server.");
-    return;
-  }
   struct Subcommand {
     std::string_view name;
     size_t min_args;
@@ -167,7 +148,7 @@ void debug(CommandContext& ctx) {
 }
 
 const CommandSpec kCommands[] = {
-    {.name = "debug", .arity = -2, .flags = kAdminFlags, .acl_categories = kAdminAcl, .handler = debug,
+    {.name = "debug", .arity = -2, .flags = kAdminFlags | kCmdProtected, .acl_categories = kAdminAcl, .handler = debug,
      .summary = "Tools for testing and inspecting the server.", .since = "1.0.0", .group = kServerGroup,
      .complexity = "Depends on subcommand.", .doc_flags = kDocSysCmd},
 };

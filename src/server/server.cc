@@ -279,6 +279,15 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     client.reply().error("ERR wrong number of arguments for '" + command->full_name + "' command");
     return true;
   }
+  // Protected commands (DEBUG) are refused before authentication, as in Redis.
+  if ((command->spec->flags & kCmdProtected) && !protected_command_allowed(client)) {
+    ++command->stats.rejected_calls;
+    client.reply().error(
+        "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
+        "local connection, otherwise you need to set this option in the configuration file, and then restart the "
+        "server.");
+    return true;
+  }
   if (client.needs_auth() && !(command->spec->flags & kCmdNoAuth)) {
     ++command->stats.rejected_calls;
     client.reply().error("NOAUTH Authentication required.");
@@ -359,6 +368,18 @@ void Server::cron() {
   stats_.ops_per_sec.sample(clock_.now_ms, stats_.commands_processed);
   stats_.input_kbps.sample(clock_.now_ms, stats_.net_input_bytes);
   stats_.output_kbps.sample(clock_.now_ms, stats_.net_output_bytes);
+}
+
+bool Server::protected_command_allowed(const Connection& client) const {
+  switch (config_.enable_debug_command) {
+    case DebugCommandAccess::Yes:
+      return true;
+    case DebugCommandAccess::Local:
+      return client.is_local();
+    case DebugCommandAccess::No:
+      break;
+  }
+  return false;
 }
 
 void Server::set_hz(int hz) {

@@ -80,6 +80,8 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   // Re-binds TCP listeners after CONFIG SET port/bind.
   std::optional<std::string> rebind();
   int effective_hz() const { return hz_; }
+  // enable-debug-command: whether this client may run protected commands (DEBUG).
+  bool protected_command_allowed(const Connection& client) const;
   // CONFIG SET hz: the cron runs at the new rate from its next tick.
   void set_hz(int hz);
   // DEBUG SET-ACTIVE-EXPIRE: tests turn the active cycle off to observe lazy expiry.

@@ -375,6 +375,12 @@ def test_hello_before_auth():
     compare_with_password([b"HELLO 3\r\n", b"HELLO 2\r\n", b"HELLO\r\n", b"HELLO 3 SETNAME x\r\n"])
 
 
+def test_protected_commands_are_refused_before_authentication():
+    # DEBUG is refused for enable-debug-command before NOAUTH is considered; the arity
+    # check comes first of all.
+    compare_with_password([b"DEBUG SLEEP 0\r\n", b"DEBUG\r\n", b"debug help\r\n"])
+
+
 def test_password_changes_and_connected_clients():
     """Whether a command needs AUTH depends on the password in force now: a client that
     never authenticated is let in once requirepass is removed; a client that connected without a password keeps its access."""
