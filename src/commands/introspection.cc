@@ -121,7 +121,9 @@ void reply_flag_set(ReplyWriter& r, uint32_t bits, std::span<const Named> names,
     if (prefix.empty()) {
       r.simple(n.name);
     } else {
-      r.simple(std::string(prefix) + std::string(n.name));
+      std::string text(prefix);
+      text.append(n.name);
+      r.simple(text);
     }
   }
 }

@@ -200,13 +200,19 @@ void Server::on_error_reply(std::string_view message) {
 }
 
 void Server::reply_unknown_command(Connection& client, std::span<const std::string_view> args) {
-  std::string message =
-      "ERR unknown command '" + std::string(up_to_nul(args[0]).substr(0, 128)) + "', with args beginning with: ";
-  std::string listed;
-  for (size_t i = 1; i < args.size() && listed.size() < 128; ++i) {
-    listed += "'" + std::string(up_to_nul(args[i]).substr(0, 128 - listed.size())) + "' ";
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string.
+  std::string message = "ERR unknown command '";
+  message.append(up_to_nul(args[0]).substr(0, 128));
+  message.append("', with args beginning with: ");
+  size_t listed = 0;
+  for (size_t i = 1; i < args.size() && listed < 128; ++i) {
+    std::string_view shown = up_to_nul(args[i]).substr(0, 128 - listed);
+    message.push_back('\'');
+    message.append(shown);
+    message.append("' ");
+    listed += shown.size() + 3;
   }
-  client.reply().error(message + listed);
+  client.reply().error(message);
 }
 
 bool Server::clients_paused_for(const Command& command) const {
