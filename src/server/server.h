@@ -3,6 +3,7 @@
 // table, the connections, the event loop and the background freer. There is no global
 // state; commands reach what they need through their CommandContext.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -71,7 +72,8 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   bool clients_paused_for(const Command& command) const;
 
   // SHUTDOWN: stops the loop after this event-loop turn.
-  void request_shutdown() { shutdown_requested_ = true; }
+  // Also called from the SIGTERM/SIGINT handler, hence the lock-free atomic.
+  void request_shutdown() { shutdown_requested_.store(true, std::memory_order_relaxed); }
 
   const std::string& run_id() const { return run_id_; }
   int64_t start_time_ms() const { return start_time_ms_; }
@@ -117,7 +119,8 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   uint64_t next_client_id_ = 1;
   int64_t pause_until_ms_ = 0;
   bool pause_writes_only_ = false;
-  bool shutdown_requested_ = false;
+  std::atomic<bool> shutdown_requested_{false};
+  static_assert(std::atomic<bool>::is_always_lock_free);
   std::string run_id_;
   int64_t start_time_ms_ = 0;
   int64_t stat_reset_time_ms_ = 0;
