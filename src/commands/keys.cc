@@ -263,7 +263,8 @@ void scan(CommandContext& ctx) {
   int64_t count = 10;
   std::optional<std::string_view> pattern;
   std::optional<std::string_view> type_filter;
-  for (size_t i = 2; i < ctx.argc(); ++i) {
+  // Options come in name/value pairs.
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
     bool has_value = i + 1 < ctx.argc();
     if (equals_ignore_case(ctx.arg(i), "count") && has_value) {
       auto value = ctx.int_arg(i + 1);
@@ -281,7 +282,6 @@ void scan(CommandContext& ctx) {
       ctx.reply.error(errors::kSyntax);
       return;
     }
-    ++i;
   }
   if (pattern == "*") pattern.reset();  // also matches the empty key, see glob.h
 

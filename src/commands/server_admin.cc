@@ -165,7 +165,6 @@ void info(CommandContext& ctx) { ctx.reply.verbatim(build_info(ctx.server, ctx.a
 
 constexpr std::string_view kAllShardsSum[] = {"request_policy:all_shards", "response_policy:agg_sum"};
 constexpr std::string_view kAllShardsSucceeded[] = {"request_policy:all_shards", "response_policy:all_succeeded"};
-constexpr std::string_view kAllNodesSucceeded[] = {"request_policy:all_nodes", "response_policy:all_succeeded"};
 constexpr std::string_view kNondeterministic[] = {"nondeterministic_output"};
 constexpr std::string_view kInfoTips[] = {"nondeterministic_output", "request_policy:all_shards",
                                           "response_policy:special"};
