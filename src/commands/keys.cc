@@ -41,16 +41,9 @@ std::string_view type_name(ValueType type) {
 // freeing it here. Redis uses the same figure.
 constexpr size_t kLazyFreeThreshold = 64;
 
-// How many allocations freeing `entry` takes. Strings are one or two whatever their
-// size; collection types report their node or element count here when they arrive.
-size_t free_effort(const KeyEntry& entry) {
-  (void)entry;
-  return 1;
-}
-
 void dispose(CommandContext& ctx, KeyEntry* entry, bool lazy) {
-  if (lazy && free_effort(*entry) > kLazyFreeThreshold) {
-    ctx.server.lazy_freer().submit([entry] { KeyEntry::destroy(entry); }, 1);
+  if (size_t effort = entry->free_effort(); lazy && effort > kLazyFreeThreshold) {
+    ctx.server.lazy_freer().submit([entry] { KeyEntry::destroy(entry); }, effort);
     return;
   }
   KeyEntry::destroy(entry);
@@ -120,9 +113,9 @@ void rename_key(CommandContext& ctx, bool only_if_absent) {
     }
     ctx.db.remove(to);
   }
-  // The key bytes live inside the entry, so the new name needs a new entry; KeyEntry
-  // cannot hand its value over, so for now the value is copied.
-  KeyEntry* renamed = KeyEntry::clone(*source, to, source->expire_at_ms());
+  // The key bytes live inside the entry, so the new name needs a new entry; the value
+  // moves over without a copy.
+  KeyEntry* renamed = KeyEntry::relocate(*source, to, source->expire_at_ms());
   KeyEntry::destroy(ctx.db.detach(from));
   ctx.db.insert(renamed);
   ctx.db.key_changed(from, kEventGeneric, "rename_from");
@@ -345,6 +338,18 @@ std::string_view encoding_name(Encoding encoding) {
       return "embstr";
     case Encoding::Raw:
       return "raw";
+    case Encoding::Listpack:
+      return "listpack";
+    case Encoding::Quicklist:
+      return "quicklist";
+    case Encoding::Intset:
+      return "intset";
+    case Encoding::Hashtable:
+      return "hashtable";
+    case Encoding::Skiplist:
+      return "skiplist";
+    case Encoding::Stream:
+      return "stream";
   }
   return "unknown";
 }

@@ -130,7 +130,7 @@ KeyEntry* Database::set_expiry(KeyEntry* entry, int64_t expire_at_ms) {
     return entry;
   }
   if (!entry->has_expiry() && !wants_expiry) return entry;
-  KeyEntry* moved = KeyEntry::clone(*entry, entry->key(), expire_at_ms);
+  KeyEntry* moved = KeyEntry::relocate(*entry, entry->key(), expire_at_ms);
   replace(entry, moved);
   return moved;
 }

@@ -81,6 +81,15 @@ KeyEntry* KeyEntry::create_raw(std::string_view key, RawString* value, int64_t e
   return e;
 }
 
+KeyEntry* KeyEntry::create_object(std::string_view key, ValueType type, Encoding encoding,
+                                  std::unique_ptr<ValueObject> object, int64_t expire_at_ms) {
+  KeyEntry* e = allocate(key, 0, expire_at_ms != kNoExpiry, expire_at_ms);
+  e->type_ = type;
+  e->encoding_ = encoding;
+  e->value_.object = object.release();
+  return e;
+}
+
 KeyEntry* KeyEntry::clone(const KeyEntry& source, std::string_view key, int64_t expire_at_ms) {
   KeyEntry* e = allocate(key, source.inline_length_, expire_at_ms != kNoExpiry, expire_at_ms);
   e->type_ = source.type_;
@@ -88,7 +97,9 @@ KeyEntry* KeyEntry::clone(const KeyEntry& source, std::string_view key, int64_t 
   e->access_clock_ = source.access_clock_;
   e->lfu_counter_ = source.lfu_counter_;
   if (source.inline_length_ > 0) std::memcpy(e->inline_data(), source.inline_data(), source.inline_length_);
-  if (source.encoding_ == Encoding::Raw) {
+  if (source.type_ != ValueType::String) {
+    e->value_.object = source.value_.object->clone().release();
+  } else if (source.encoding_ == Encoding::Raw) {
     e->value_.raw = RawString::create(source.value_.raw->view(), source.value_.raw->length);
   } else {
     e->value_ = source.value_;
@@ -96,23 +107,34 @@ KeyEntry* KeyEntry::clone(const KeyEntry& source, std::string_view key, int64_t 
   return e;
 }
 
+KeyEntry* KeyEntry::relocate(KeyEntry& source, std::string_view key, int64_t expire_at_ms) {
+  KeyEntry* e = allocate(key, source.inline_length_, expire_at_ms != kNoExpiry, expire_at_ms);
+  e->type_ = source.type_;
+  e->encoding_ = source.encoding_;
+  e->access_clock_ = source.access_clock_;
+  e->lfu_counter_ = source.lfu_counter_;
+  if (source.inline_length_ > 0) std::memcpy(e->inline_data(), source.inline_data(), source.inline_length_);
+  e->value_ = source.value_;
+  source.type_ = ValueType::String;
+  source.encoding_ = Encoding::Embstr;
+  source.inline_length_ = 0;
+  source.value_.integer = 0;
+  return e;
+}
+
 void KeyEntry::destroy(KeyEntry* entry) {
   if (entry == nullptr) return;
-  if (entry->type_ == ValueType::String && entry->encoding_ == Encoding::Raw) {
+  if (entry->type_ != ValueType::String) {
+    delete entry->value_.object;
+  } else if (entry->encoding_ == Encoding::Raw) {
     RawString::destroy(entry->value_.raw);
   }
   std::free(entry);
 }
 
 std::string_view KeyEntry::string_value(char (&scratch)[24]) const {
-  switch (encoding_) {
-    case Encoding::Int:
-      return {scratch, format_int64(value_.integer, scratch)};
-    case Encoding::Raw:
-      return value_.raw->view();
-    case Encoding::Embstr:
-      break;
-  }
+  if (encoding_ == Encoding::Int) return {scratch, format_int64(value_.integer, scratch)};
+  if (encoding_ == Encoding::Raw) return value_.raw->view();
   return {inline_data(), inline_length_};
 }
 
@@ -124,7 +146,11 @@ void KeyEntry::replace_raw_string(RawString* value) {
 
 size_t KeyEntry::allocated_bytes() const {
   size_t total = malloc_usable_size(const_cast<KeyEntry*>(this));
-  if (type_ == ValueType::String && encoding_ == Encoding::Raw) total += malloc_usable_size(value_.raw);
+  if (type_ != ValueType::String) {
+    total += value_.object->allocated_bytes();
+  } else if (encoding_ == Encoding::Raw) {
+    total += malloc_usable_size(value_.raw);
+  }
   return total;
 }
 

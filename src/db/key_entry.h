@@ -10,14 +10,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
+
+#include "db/value_object.h"
 
 namespace corvid {
 
 enum class ValueType : uint8_t { String, List, Set, ZSet, Hash, Stream };
 
 // Names as OBJECT ENCODING reports them.
-enum class Encoding : uint8_t { Int, Embstr, Raw };
+enum class Encoding : uint8_t { Int, Embstr, Raw, Listpack, Quicklist, Intset, Hashtable, Skiplist, Stream };
 
 // A string value stored outside the entry: large values, and values that commands
 // grow in place (APPEND, SETRANGE), which get spare capacity like Redis's sds.
@@ -46,8 +49,15 @@ class KeyEntry {
   static KeyEntry* create_int(std::string_view key, int64_t value, int64_t expire_at_ms);
   // Always "raw": what APPEND and SETRANGE produce in Redis. Reserves spare capacity.
   static KeyEntry* create_raw(std::string_view key, RawString* value, int64_t expire_at_ms);
+  // A collection value: the entry takes ownership of `object`.
+  static KeyEntry* create_object(std::string_view key, ValueType type, Encoding encoding,
+                                 std::unique_ptr<ValueObject> object, int64_t expire_at_ms);
   static void destroy(KeyEntry* entry);
-  // A copy of the whole entry under a (possibly) different key and expiry; for RENAME/COPY/MOVE.
+  // A new entry (possibly another key or expiry) that takes over `source`'s value without
+  // copying it: `source` is left holding an empty string, to be destroyed by the caller.
+  // O(1) whatever the value's size (EXPIRE, PERSIST, RENAME).
+  static KeyEntry* relocate(KeyEntry& source, std::string_view key, int64_t expire_at_ms);
+  // A copy of the whole entry under a (possibly) different key and expiry; for COPY.
   static KeyEntry* clone(const KeyEntry& source, std::string_view key, int64_t expire_at_ms);
 
   std::string_view key() const { return {key_data(), key_length_}; }
@@ -62,7 +72,7 @@ class KeyEntry {
   uint32_t volatile_slot() const { return expiry_block()->volatile_slot; }
   void set_volatile_slot(uint32_t slot) { expiry_block()->volatile_slot = slot; }
 
-  // String values. `scratch` holds the digits of an int-encoded value.
+  // String values (type() == String only). `scratch` holds the digits of an int-encoded value.
   std::string_view string_value(char (&scratch)[24]) const;
   bool is_int() const { return encoding_ == Encoding::Int; }
   int64_t int_value() const { return value_.integer; }
@@ -72,6 +82,17 @@ class KeyEntry {
   void replace_raw_string(RawString* value);
   // For int-encoded entries: INCR and friends update in place.
   void set_int_value(int64_t value) { value_.integer = value; }
+
+  // Collection values (type() != String).
+  ValueObject* object() const { return value_.object; }
+  template <class T>
+  T& object_as() const {
+    return *static_cast<T*>(value_.object);
+  }
+  // A collection converts between encodings in place (listpack -> hashtable ...).
+  void set_encoding(Encoding encoding) { encoding_ = encoding; }
+  // See ValueObject::free_effort; a string is one or two allocations.
+  size_t free_effort() const { return type_ == ValueType::String ? 1 : value_.object->free_effort(); }
 
   // Last access time in seconds, and the LFU counter; see Database for their policies.
   uint32_t access_clock() const { return access_clock_; }
@@ -113,6 +134,7 @@ class KeyEntry {
   union {
     int64_t integer;
     RawString* raw;
+    ValueObject* object;
   } value_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -126,6 +127,38 @@ TEST_F(DatabaseTest, DetachAllLeavesAnEmptyUsableDatabase) {
   put("again", "v", clock.now_ms + 100);
   EXPECT_EQ(db.size(), 1u);
   EXPECT_EQ(db.volatile_count(), 1u);
+}
+
+// A collection stand-in: owns heap memory, so a missed delete or a shallow copy shows
+// up under AddressSanitizer.
+struct TestCollection : ValueObject {
+  std::vector<std::string> items;
+  std::unique_ptr<ValueObject> clone() const override { return std::make_unique<TestCollection>(*this); }
+  size_t allocated_bytes() const override { return items.size() * sizeof(std::string); }
+  size_t free_effort() const override { return items.size(); }
+};
+
+TEST_F(DatabaseTest, CollectionValuesAreOwnedClonedAndFreedByTheEntry) {
+  auto object = std::make_unique<TestCollection>();
+  object->items.assign(100, std::string(64, 'x'));
+  KeyEntry* entry = KeyEntry::create_object("h", ValueType::Hash, Encoding::Listpack, std::move(object),
+                                            KeyEntry::kNoExpiry);
+  db.insert(entry);
+  EXPECT_EQ(entry->type(), ValueType::Hash);
+  EXPECT_EQ(entry->free_effort(), 100u);
+  entry->set_encoding(Encoding::Hashtable);
+  // Giving it a TTL reallocates the entry; the collection moves over without a copy.
+  ValueObject* before = entry->object();
+  entry = db.set_expiry(entry, clock.now_ms + 1000);
+  EXPECT_EQ(entry->object(), before);
+  EXPECT_EQ(entry->encoding(), Encoding::Hashtable);
+  EXPECT_EQ(entry->object_as<TestCollection>().items.size(), 100u);
+  KeyEntry* copy = KeyEntry::clone(*entry, "h2", KeyEntry::kNoExpiry);
+  EXPECT_NE(copy->object(), entry->object());
+  copy->object_as<TestCollection>().items.clear();
+  EXPECT_EQ(entry->object_as<TestCollection>().items.size(), 100u);
+  KeyEntry::destroy(copy);
+  EXPECT_TRUE(db.remove("h"));
 }
 
 TEST_F(DatabaseTest, KeyChangedCountsAndForwards) {
