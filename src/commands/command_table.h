@@ -45,6 +45,7 @@ std::span<const CommandSpec> connection_commands();
 std::span<const CommandSpec> string_commands();
 std::span<const CommandSpec> key_commands();
 std::span<const CommandSpec> expire_commands();
+std::span<const CommandSpec> hash_commands();
 std::span<const CommandSpec> server_commands();
 std::span<const CommandSpec> config_commands();
 std::span<const CommandSpec> debug_commands();
