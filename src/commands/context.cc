@@ -1,6 +1,7 @@
 #include "commands/context.h"
 
 #include <cctype>
+#include <charconv>
 
 #include "core/number_format.h"
 
@@ -24,6 +25,25 @@ std::optional<double> CommandContext::double_arg(size_t i, std::string_view erro
   auto value = parse_double(args[i]);
   if (!value) reply.error(error);
   return value;
+}
+
+std::optional<uint64_t> CommandContext::cursor_arg(size_t i) {
+  // strtoul sees a C string: anything after a NUL byte is not there.
+  std::string_view text = args[i].substr(0, args[i].find('\0'));
+  if (text.empty()) return 0;
+  bool negative = false;
+  if (text[0] == '+' || text[0] == '-') {
+    negative = text[0] == '-';
+    text.remove_prefix(1);
+  }
+  uint64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  // from_chars refuses leading blanks and an empty digit string by itself.
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    reply.error("ERR invalid cursor");
+    return std::nullopt;
+  }
+  return negative ? 0 - value : value;
 }
 
 void CommandContext::wrong_arity() {

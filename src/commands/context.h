@@ -44,6 +44,10 @@ struct CommandContext {
   // Argument parsing that replies Redis's error itself and returns nullopt on failure.
   std::optional<int64_t> int_arg(size_t i, std::string_view error = errors::kNotInteger);
   std::optional<double> double_arg(size_t i, std::string_view error = errors::kNotFloat);
+  // A SCAN-family cursor, read as Redis reads it (strtoul): an optional sign (minus negates
+  // modulo 2^64), decimal digits and nothing after; leading blanks and overflow are
+  // refused ("ERR invalid cursor"), the empty string is cursor 0.
+  std::optional<uint64_t> cursor_arg(size_t i);
 
   // "ERR wrong number of arguments for 'xxx' command", for arity that depends on options.
   void wrong_arity();

@@ -1,12 +1,19 @@
 // Hash commands: HSET HMSET HSETNX HGET HMGET HDEL HLEN HSTRLEN HEXISTS HGETALL HKEYS
-// HVALS HINCRBY HINCRBYFLOAT.
+// HVALS HINCRBY HINCRBYFLOAT HRANDFIELD HSCAN.
 
+#include <algorithm>
+#include <charconv>
+#include <cctype>
 #include <cmath>
+#include <random>
+#include <unordered_set>
+#include <vector>
 #include <limits>
 #include <memory>
 #include <string>
 
 #include "commands/context.h"
+#include "core/glob.h"
 #include "core/number_format.h"
 #include "db/hash_value.h"
 #include "server/config.h"
@@ -256,6 +263,209 @@ void hincrbyfloat(CommandContext& ctx) {
   ctx.reply.bulk(text);
 }
 
+std::mt19937_64& rng() {
+  static std::mt19937_64 engine{std::random_device{}()};
+  return engine;
+}
+
+// One picked entry: RESP3 nests each field/value pair in its own array.
+void reply_pick(CommandContext& ctx, std::pair<std::string_view, std::string_view> pick, bool with_values) {
+  if (with_values && ctx.reply.resp3()) ctx.reply.array(2);
+  ctx.reply.bulk(pick.first);
+  if (with_values) ctx.reply.bulk(pick.second);
+}
+
+void reply_picks_header(CommandContext& ctx, size_t picks, bool with_values) {
+  ctx.reply.array(with_values && !ctx.reply.resp3() ? picks * 2 : picks);
+}
+
+// |count| picks that may repeat.
+void random_with_repeats(CommandContext& ctx, HashValue& hash, uint64_t picks, bool with_values) {
+  reply_picks_header(ctx, picks, with_values);
+  HashValue::Scratch field_scratch, value_scratch;
+  if (hash.encoding() == Encoding::Listpack) {
+    // Indexing the listpack walks it: collect the positions once.
+    const std::vector<Listpack::Pos> fields = hash.listpack_fields();
+    std::uniform_int_distribution<size_t> index(0, fields.size() - 1);
+    for (uint64_t i = 0; i < picks; ++i) {
+      reply_pick(ctx, hash.listpack_entry(fields[index(rng())], field_scratch, value_scratch), with_values);
+    }
+    return;
+  }
+  for (uint64_t i = 0; i < picks; ++i) {
+    reply_pick(ctx, hash.random_entry(rng(), field_scratch, value_scratch), with_values);
+  }
+}
+
+// `picks` distinct entries, fewer than the hash holds.
+void random_distinct(CommandContext& ctx, HashValue& hash, size_t picks, bool with_values) {
+  reply_picks_header(ctx, picks, with_values);
+  HashValue::Scratch field_scratch, value_scratch;
+  if (hash.encoding() == Encoding::Listpack) {
+    // Small enough to shuffle: a partial Fisher-Yates over the positions.
+    std::vector<Listpack::Pos> fields = hash.listpack_fields();
+    for (size_t i = 0; i < picks; ++i) {
+      std::swap(fields[i], fields[std::uniform_int_distribution<size_t>(i, fields.size() - 1)(rng())]);
+      reply_pick(ctx, hash.listpack_entry(fields[i], field_scratch, value_scratch), with_values);
+    }
+    return;
+  }
+  if (picks * 3 > hash.size()) {
+    // Most of the table is wanted: retrying random picks would mostly hit duplicates.
+    std::vector<std::pair<std::string_view, std::string_view>> all;
+    all.reserve(hash.size());
+    hash.for_each([&all](std::string_view field, std::string_view value) { all.emplace_back(field, value); });
+    for (size_t i = 0; i < picks; ++i) {
+      std::swap(all[i], all[std::uniform_int_distribution<size_t>(i, all.size() - 1)(rng())]);
+      reply_pick(ctx, all[i], with_values);
+    }
+    return;
+  }
+  // Table nodes do not move while nothing is inserted, so their views can be kept.
+  std::unordered_set<std::string_view> seen;
+  while (seen.size() < picks) {
+    auto pick = hash.random_entry(rng(), field_scratch, value_scratch);
+    if (seen.insert(pick.first).second) reply_pick(ctx, pick, with_values);
+  }
+}
+
+void hrandfield(CommandContext& ctx) {
+  if (ctx.argc() == 2) {
+    KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
+    bool wrong;
+    const HashValue* found = read_hash(ctx, entry, &wrong);
+    if (wrong) return;
+    if (found == nullptr) {
+      ctx.reply.null();
+      return;
+    }
+    HashValue::Scratch field_scratch, value_scratch;
+    auto& hash = entry->object_as<HashValue>();
+    ctx.reply.bulk(hash.random_entry(rng(), field_scratch, value_scratch).first);
+    return;
+  }
+  auto count = ctx.int_arg(2);
+  if (!count) return;
+  // Redis refuses LLONG_MIN, whose magnitude has no positive counterpart.
+  if (*count == std::numeric_limits<int64_t>::min()) {
+    ctx.reply.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+    return;
+  }
+  bool with_values = false;
+  if (ctx.argc() == 4 && equals_ignore_case(ctx.arg(3), "withvalues")) {
+    with_values = true;
+    // Twice the picks are replied: keep that count representable.
+    constexpr int64_t kLimit = std::numeric_limits<int64_t>::max() / 2;
+    if (*count < -kLimit || *count > kLimit) {
+      ctx.reply.error("ERR value is out of range");
+      return;
+    }
+  } else if (ctx.argc() >= 4) {
+    ctx.reply.error(errors::kSyntax);
+    return;
+  }
+  KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
+  bool wrong;
+  const HashValue* found = read_hash(ctx, entry, &wrong);
+  if (wrong) return;
+  if (found == nullptr || *count == 0) {
+    ctx.reply.array(0);
+    return;
+  }
+  auto& hash = entry->object_as<HashValue>();
+  if (*count < 0) {
+    random_with_repeats(ctx, hash, static_cast<uint64_t>(-*count), with_values);
+    return;
+  }
+  if (static_cast<uint64_t>(*count) >= hash.size()) {
+    // Everything, in storage order.
+    reply_picks_header(ctx, hash.size(), with_values);
+    hash.for_each([&](std::string_view field, std::string_view value) {
+      reply_pick(ctx, {field, value}, with_values);
+    });
+    return;
+  }
+  random_distinct(ctx, hash, static_cast<size_t>(*count), with_values);
+}
+
+void hscan(CommandContext& ctx) {
+  auto cursor = ctx.cursor_arg(2);
+  if (!cursor) return;
+  KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
+  bool wrong;
+  const HashValue* found = read_hash(ctx, entry, &wrong);
+  if (wrong) return;
+  if (found == nullptr) {
+    // Redis answers a missing key before looking at the options.
+    ctx.reply.array(2);
+    ctx.reply.bulk("0");
+    ctx.reply.array(0);
+    return;
+  }
+  int64_t count = 10;
+  std::optional<std::string_view> pattern;
+  for (size_t i = 3; i < ctx.argc(); i += 2) {
+    const bool has_value = i + 1 < ctx.argc();
+    if (equals_ignore_case(ctx.arg(i), "count") && has_value) {
+      auto value = ctx.int_arg(i + 1);
+      if (!value) return;
+      if (*value < 1) {
+        ctx.reply.error(errors::kSyntax);
+        return;
+      }
+      count = *value;
+    } else if (equals_ignore_case(ctx.arg(i), "match") && has_value) {
+      pattern = ctx.arg(i + 1);
+    } else {
+      ctx.reply.error(errors::kSyntax);
+      return;
+    }
+  }
+  if (pattern == "*") pattern.reset();  // also matches the empty field, see glob.h
+
+  auto& hash = entry->object_as<HashValue>();
+  auto matches = [&pattern](std::string_view field) { return !pattern || glob_match(*pattern, field); };
+  if (hash.encoding() == Encoding::Listpack) {
+    // One call covers it all. Listpack views of integers live in a scratch buffer that
+    // the next entry reuses, so count first and reply while walking.
+    size_t hits = 0;
+    hash.for_each([&](std::string_view field, std::string_view) { hits += matches(field); });
+    ctx.reply.array(2);
+    ctx.reply.bulk("0");
+    ctx.reply.array(hits * 2);
+    hash.for_each([&](std::string_view field, std::string_view value) {
+      if (!matches(field)) return;
+      ctx.reply.bulk(field);
+      ctx.reply.bulk(value);
+    });
+    return;
+  }
+  // Table nodes stay put while nothing is inserted, so their views can be collected.
+  std::vector<std::pair<std::string_view, std::string_view>> found_pairs;
+  // Redis counts COUNT against the replied elements, a field and its value being two,
+  // before MATCH filters them; a call takes at most ten bucket steps per element asked for.
+  const uint64_t wanted = static_cast<uint64_t>(count);
+  uint64_t collected = 0;
+  uint64_t bucket_budget = wanted > UINT64_MAX / 10 ? UINT64_MAX : wanted * 10;
+  uint64_t next = *cursor;
+  do {
+    next = hash.scan(next, [&](std::string_view field, std::string_view value) {
+      collected += 2;
+      if (matches(field)) found_pairs.emplace_back(field, value);
+    });
+  } while (next != 0 && bucket_budget-- > 0 && collected < wanted);
+  char digits[24];
+  auto [end, error] = std::to_chars(digits, digits + sizeof digits, next);
+  (void)error;
+  ctx.reply.array(2);
+  ctx.reply.bulk(std::string_view(digits, static_cast<size_t>(end - digits)));
+  ctx.reply.array(found_pairs.size() * 2);
+  for (const auto& [field, value] : found_pairs) {
+    ctx.reply.bulk(field);
+    ctx.reply.bulk(value);
+  }
+}
+
 constexpr uint32_t kHash = kAclHash;
 constexpr uint32_t kWriteFlags = kCmdWrite | kCmdDenyOom | kCmdFast;
 constexpr uint32_t kReadFast = kCmdReadOnly | kCmdFast;
@@ -283,6 +493,22 @@ constexpr CommandArg kIncrByArgs[] = {
     {"key", ArgType::Key, 0}, {"field", ArgType::String}, {"increment", ArgType::Integer}};
 constexpr CommandArg kIncrByFloatArgs[] = {
     {"key", ArgType::Key, 0}, {"field", ArgType::String}, {"increment", ArgType::Double}};
+
+constexpr CommandArg kRandCountArgs[] = {
+    {"count", ArgType::Integer},
+    {"withvalues", ArgType::PureToken, -1, "WITHVALUES", kArgOptional},
+};
+constexpr CommandArg kRandArgs[] = {
+    {"key", ArgType::Key, 0},
+    {"options", ArgType::Block, -1, {}, kArgOptional, kRandCountArgs},
+};
+constexpr CommandArg kScanArgs[] = {
+    {"key", ArgType::Key, 0},
+    {"cursor", ArgType::Integer},
+    {"pattern", ArgType::Pattern, -1, "MATCH", kArgOptional},
+    {"count", ArgType::Integer, -1, "COUNT", kArgOptional},
+};
+constexpr std::string_view kNondeterministicTips[] = {"nondeterministic_output"};
 
 constexpr CommandHistory kHsetHistory[] = {{"4.0.0", "Accepts multiple `field` and `value` arguments."}};
 constexpr CommandHistory kHdelHistory[] = {{"2.4.0", "Accepts multiple `field` arguments."}};
@@ -340,6 +566,17 @@ const CommandSpec kCommands[] = {
     {.name = "hincrbyfloat", .arity = 4, .flags = kWriteFlags, .acl_categories = kHash, .handler = hincrbyfloat,
      .key_specs = kAccessUpdateKey, .summary = "Adds a decimal number to the number stored in a field of a hash.",
      .since = "2.6.0", .group = "hash", .complexity = "O(1)", .arguments = kIncrByFloatArgs},
+    {.name = "hrandfield", .arity = -2, .flags = kCmdReadOnly, .acl_categories = kHash,
+     .handler = hrandfield, .key_specs = kReadKey,
+     .summary = "Picks random fields of a hash, optionally with their values.", .since = "6.2.0",
+     .group = "hash", .complexity = "O(N) where N is the number of fields returned", .arguments = kRandArgs,
+     .tips = kNondeterministicTips},
+    {.name = "hscan", .arity = -3, .flags = kCmdReadOnly, .acl_categories = kHash, .handler = hscan,
+     .key_specs = kReadKey, .summary = "Walks the fields and values of a hash a few at a time with a cursor.",
+     .since = "2.8.0", .group = "hash",
+     .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the "
+                   "cursor to return back to 0. N is the number of elements inside the collection..",
+     .arguments = kScanArgs, .tips = kNondeterministicTips},
 };
 
 }  // namespace

@@ -227,32 +227,9 @@ void keys(CommandContext& ctx) {
   for (std::string_view key : found) ctx.reply.bulk(key);
 }
 
-// Redis reads the cursor with strtoul: an optional sign (a minus negates modulo 2^64),
-// decimal digits, nothing after them; leading blanks and overflow are refused, and
-// the empty string is cursor 0.
-std::optional<uint64_t> parse_cursor(std::string_view text) {
-  // strtoul sees a C string: anything after a NUL byte is not there.
-  text = text.substr(0, text.find('\0'));
-  if (text.empty()) return 0;
-  if (std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
-  bool negative = false;
-  if (text[0] == '+' || text[0] == '-') {
-    negative = text[0] == '-';
-    text.remove_prefix(1);
-  }
-  if (text.empty()) return std::nullopt;
-  uint64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return negative ? 0 - value : value;
-}
-
 void scan(CommandContext& ctx) {
-  auto cursor = parse_cursor(ctx.arg(1));
-  if (!cursor) {
-    ctx.reply.error("ERR invalid cursor");
-    return;
-  }
+  auto cursor = ctx.cursor_arg(1);
+  if (!cursor) return;
   int64_t count = 10;
   std::optional<std::string_view> pattern;
   std::optional<std::string_view> type_filter;

@@ -7,8 +7,11 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/hash_table.h"
 #include "core/listpack.h"
@@ -57,6 +60,46 @@ class HashValue final : public ValueObject {
       visit(field, lp_.get(p, value_scratch));
       p = lp_.next(p);
     }
+  }
+
+  // A uniformly chosen field and its value; the hash must not be empty. Not const: on
+  // the table it performs a rehash step, as lookups do. Views as for get().
+  template <class Rng>
+  std::pair<std::string_view, std::string_view> random_entry(Rng& rng, Scratch& field_scratch,
+                                                             Scratch& value_scratch) {
+    if (table_) {
+      const Node* n = table_->random_node(rng);
+      return {n->field, n->value};
+    }
+    const int64_t pick = static_cast<int64_t>(std::uniform_int_distribution<size_t>(0, size() - 1)(rng));
+    Listpack::Pos p = *lp_.at(2 * pick);
+    return {lp_.get(p, field_scratch), lp_.get(lp_.next(p), value_scratch)};
+  }
+
+  // Fields in listpack order, for repeated random picks without walking the listpack
+  // each time. Empty on the table encoding. Positions die with the next mutation.
+  std::vector<Listpack::Pos> listpack_fields() const {
+    std::vector<Listpack::Pos> out;
+    if (table_) return out;
+    out.reserve(size());
+    for (Listpack::Pos p = lp_.begin(); p != lp_.end(); p = lp_.next(lp_.next(p))) out.push_back(p);
+    return out;
+  }
+  // The field at `p` (from listpack_fields()) and its value.
+  std::pair<std::string_view, std::string_view> listpack_entry(Listpack::Pos p, Scratch& field_scratch,
+                                                               Scratch& value_scratch) const {
+    return {lp_.get(p, field_scratch), lp_.get(lp_.next(p), value_scratch)};
+  }
+
+  // One step of a cursor walk: visit(field, value) for what the step covers; returns the
+  // next cursor, 0 when done. A listpack is small enough to be covered in one step.
+  template <class F>
+  uint64_t scan(uint64_t cursor, F&& visit) {
+    if (!table_) {
+      for_each(visit);
+      return 0;
+    }
+    return table_->scan(cursor, [&visit](Node& n) { visit(std::string_view(n.field), std::string_view(n.value)); });
   }
 
   std::unique_ptr<ValueObject> clone() const override;

@@ -110,5 +110,37 @@ TEST(HashValueTest, RandomOpsMatchStdMap) {
   }
 }
 
+TEST(HashValueTest, ScanAndRandomEntryCoverBothEncodings) {
+  for (size_t n : {size_t{3}, size_t{600}}) {
+    HashValue h;
+    HashLimits lim;
+    for (size_t i = 0; i < n; ++i) h.set(std::to_string(i), "v" + std::to_string(i), lim);
+    std::map<std::string, std::string> seen;
+    uint64_t cursor = 0;
+    size_t steps = 0;
+    do {
+      cursor = h.scan(cursor, [&](std::string_view f, std::string_view v) { seen[std::string(f)] = std::string(v); });
+      ++steps;
+    } while (cursor != 0);
+    EXPECT_EQ(seen, contents(h));
+    if (n == 3) {
+      EXPECT_EQ(steps, 1u);  // a listpack is covered in one step
+    }
+
+    std::mt19937_64 rng(7);
+    HashValue::Scratch fs, vs;
+    for (int i = 0; i < 200; ++i) {
+      auto [f, v] = h.random_entry(rng, fs, vs);
+      ASSERT_EQ(seen.at(std::string(f)), v);
+    }
+    HashValue::Scratch fs2, vs2;
+    for (auto p : h.listpack_fields()) {
+      auto [f, v] = h.listpack_entry(p, fs2, vs2);
+      EXPECT_EQ(seen.at(std::string(f)), v);
+    }
+    EXPECT_EQ(h.listpack_fields().size(), h.encoding() == Encoding::Listpack ? n : 0u);
+  }
+}
+
 }  // namespace
 }  // namespace corvid
