@@ -46,6 +46,31 @@ std::optional<uint64_t> CommandContext::cursor_arg(size_t i) {
   return negative ? 0 - value : value;
 }
 
+std::optional<ScanOptions> CommandContext::scan_options(size_t first, bool allow_type) {
+  ScanOptions options;
+  for (size_t i = first; i < args.size(); i += 2) {
+    bool has_value = i + 1 < args.size();
+    if (equals_ignore_case(args[i], "count") && has_value) {
+      auto value = int_arg(i + 1);
+      if (!value) return std::nullopt;
+      if (*value < 1) {
+        reply.error(errors::kSyntax);
+        return std::nullopt;
+      }
+      options.count = *value;
+    } else if (equals_ignore_case(args[i], "match") && has_value) {
+      options.pattern = args[i + 1];
+    } else if (allow_type && equals_ignore_case(args[i], "type") && has_value) {
+      options.type = args[i + 1];
+    } else {
+      reply.error(errors::kSyntax);
+      return std::nullopt;
+    }
+  }
+  if (options.pattern == "*") options.pattern.reset();
+  return options;
+}
+
 void CommandContext::wrong_arity() {
   reply.error("ERR wrong number of arguments for '" + command.full_name + "' command");
 }

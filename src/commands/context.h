@@ -29,6 +29,14 @@ inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of r
 inline constexpr std::string_view kInvalidDbIndex = "ERR invalid DB index";
 }  // namespace errors
 
+// SCAN-family options: COUNT (at least 1), MATCH (a lone "*" is dropped: it would skip
+// the empty key or field, which a scan without MATCH returns) and, for SCAN, TYPE.
+struct ScanOptions {
+  int64_t count = 10;
+  std::optional<std::string_view> pattern;
+  std::optional<std::string_view> type;
+};
+
 struct CommandContext {
   Server& server;
   Connection& client;
@@ -48,6 +56,8 @@ struct CommandContext {
   // modulo 2^64), decimal digits and nothing after; leading blanks and overflow are
   // refused ("ERR invalid cursor"), the empty string is cursor 0.
   std::optional<uint64_t> cursor_arg(size_t i);
+  // The name/value option pairs from argument `first` on; replies the error on failure.
+  std::optional<ScanOptions> scan_options(size_t first, bool allow_type);
 
   // "ERR wrong number of arguments for 'xxx' command", for arity that depends on options.
   void wrong_arity();

@@ -402,26 +402,10 @@ void hscan(CommandContext& ctx) {
     ctx.reply.array(0);
     return;
   }
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const bool has_value = i + 1 < ctx.argc();
-    if (equals_ignore_case(ctx.arg(i), "count") && has_value) {
-      auto value = ctx.int_arg(i + 1);
-      if (!value) return;
-      if (*value < 1) {
-        ctx.reply.error(errors::kSyntax);
-        return;
-      }
-      count = *value;
-    } else if (equals_ignore_case(ctx.arg(i), "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-    } else {
-      ctx.reply.error(errors::kSyntax);
-      return;
-    }
-  }
-  if (pattern == "*") pattern.reset();  // also matches the empty field, see glob.h
+  auto options = ctx.scan_options(3, false);
+  if (!options) return;
+  int64_t count = options->count;
+  std::optional<std::string_view> pattern = options->pattern;
 
   auto& hash = entry->object_as<HashValue>();
   auto matches = [&pattern](std::string_view field) { return !pattern || glob_match(*pattern, field); };

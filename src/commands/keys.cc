@@ -230,30 +230,11 @@ void keys(CommandContext& ctx) {
 void scan(CommandContext& ctx) {
   auto cursor = ctx.cursor_arg(1);
   if (!cursor) return;
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;
-  std::optional<std::string_view> type_filter;
-  // Options come in name/value pairs.
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    bool has_value = i + 1 < ctx.argc();
-    if (equals_ignore_case(ctx.arg(i), "count") && has_value) {
-      auto value = ctx.int_arg(i + 1);
-      if (!value) return;
-      if (*value < 1) {
-        ctx.reply.error(errors::kSyntax);
-        return;
-      }
-      count = *value;
-    } else if (equals_ignore_case(ctx.arg(i), "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-    } else if (equals_ignore_case(ctx.arg(i), "type") && has_value) {
-      type_filter = ctx.arg(i + 1);
-    } else {
-      ctx.reply.error(errors::kSyntax);
-      return;
-    }
-  }
-  if (pattern == "*") pattern.reset();  // also matches the empty key, see glob.h
+  auto options = ctx.scan_options(2, true);
+  if (!options) return;
+  int64_t count = options->count;
+  std::optional<std::string_view> pattern = options->pattern;
+  std::optional<std::string_view> type_filter = options->type;
 
   std::vector<std::string_view> found;
   std::vector<std::string> expired;
