@@ -90,24 +90,7 @@ KeyEntry* KeyEntry::create_object(std::string_view key, ValueType type, Encoding
   return e;
 }
 
-KeyEntry* KeyEntry::clone(const KeyEntry& source, std::string_view key, int64_t expire_at_ms) {
-  KeyEntry* e = allocate(key, source.inline_length_, expire_at_ms != kNoExpiry, expire_at_ms);
-  e->type_ = source.type_;
-  e->encoding_ = source.encoding_;
-  e->access_clock_ = source.access_clock_;
-  e->lfu_counter_ = source.lfu_counter_;
-  if (source.inline_length_ > 0) std::memcpy(e->inline_data(), source.inline_data(), source.inline_length_);
-  if (source.type_ != ValueType::String) {
-    e->value_.object = source.value_.object->clone().release();
-  } else if (source.encoding_ == Encoding::Raw) {
-    e->value_.raw = RawString::create(source.value_.raw->view(), source.value_.raw->length);
-  } else {
-    e->value_ = source.value_;
-  }
-  return e;
-}
-
-KeyEntry* KeyEntry::relocate(KeyEntry& source, std::string_view key, int64_t expire_at_ms) {
+KeyEntry* KeyEntry::copy_header(const KeyEntry& source, std::string_view key, int64_t expire_at_ms) {
   KeyEntry* e = allocate(key, source.inline_length_, expire_at_ms != kNoExpiry, expire_at_ms);
   e->type_ = source.type_;
   e->encoding_ = source.encoding_;
@@ -115,6 +98,21 @@ KeyEntry* KeyEntry::relocate(KeyEntry& source, std::string_view key, int64_t exp
   e->lfu_counter_ = source.lfu_counter_;
   if (source.inline_length_ > 0) std::memcpy(e->inline_data(), source.inline_data(), source.inline_length_);
   e->value_ = source.value_;
+  return e;
+}
+
+KeyEntry* KeyEntry::clone(const KeyEntry& source, std::string_view key, int64_t expire_at_ms) {
+  KeyEntry* e = copy_header(source, key, expire_at_ms);
+  if (source.type_ != ValueType::String) {
+    e->value_.object = source.value_.object->clone().release();
+  } else if (source.encoding_ == Encoding::Raw) {
+    e->value_.raw = RawString::create(source.value_.raw->view(), source.value_.raw->length);
+  }
+  return e;
+}
+
+KeyEntry* KeyEntry::relocate(KeyEntry& source, std::string_view key, int64_t expire_at_ms) {
+  KeyEntry* e = copy_header(source, key, expire_at_ms);
   source.type_ = ValueType::String;
   source.encoding_ = Encoding::Embstr;
   source.inline_length_ = 0;

@@ -115,6 +115,8 @@ class KeyEntry {
   };
 
   static KeyEntry* allocate(std::string_view key, size_t inline_bytes, bool with_expiry, int64_t expire_at_ms);
+  // A new entry with `source`'s header, inline bytes and value word (shared, not copied).
+  static KeyEntry* copy_header(const KeyEntry& source, std::string_view key, int64_t expire_at_ms);
   size_t header_bytes() const { return sizeof(KeyEntry) + (has_expiry_ ? sizeof(ExpiryBlock) : 0); }
   ExpiryBlock* expiry_block() const {
     return reinterpret_cast<ExpiryBlock*>(const_cast<char*>(reinterpret_cast<const char*>(this + 1)));

@@ -66,3 +66,33 @@ def run_script(text, corvid_port, redis_port, name="script"):
     finally:
         ours.close()
         theirs.close()
+
+
+class ServerPair:
+    """One connection to each server, for seeded random sequences: sends every command
+    to both and, on a mismatch, fails with the commands that led to it."""
+
+    def __init__(self, corvid_port, redis_port, seed):
+        self.ours = RespConnection("127.0.0.1", corvid_port)
+        self.theirs = RespConnection("127.0.0.1", redis_port)
+        self.seed = seed
+        self.history = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.ours.close()
+        self.theirs.close()
+
+    def both(self, args):
+        return self.ours.call(*args), self.theirs.call(*args)
+
+    def compare(self, step, args, same):
+        """Runs `args` on both; `same(raw_ours, value_ours, raw_theirs, value_theirs)` judges."""
+        (raw_ours, value_ours), (raw_theirs, value_theirs) = self.both(args)
+        self.history.append(args)
+        if not same(raw_ours, value_ours, raw_theirs, value_theirs):
+            recent = "\n".join("    " + " ".join(repr(a) for a in h) for h in self.history[-15:])
+            raise Mismatch("seed %d step %d: %r\n  corvid: %r\n  redis:  %r\nlast commands:\n%s" %
+                           (self.seed, step, args, raw_ours[:300], raw_theirs[:300], recent))

@@ -11,7 +11,8 @@ import random
 
 import pytest
 
-from support.resp import RespConnection, canonical_unordered
+from differential.harness import ServerPair
+from support.resp import canonical_unordered
 
 SEEDS = [5, 17, 29]
 STEPS = 300
@@ -87,33 +88,18 @@ def same(args, raw_ours, value_ours, raw_theirs, value_theirs):
 
 
 def run_seed(seed, corvid_port, redis_port, protocol):
-    ours = RespConnection("127.0.0.1", corvid_port)
-    theirs = RespConnection("127.0.0.1", redis_port)
     gen = Generator(seed)
-    history = []
-
-    def both(args):
-        return ours.call(*args), theirs.call(*args)
-
-    try:
+    with ServerPair(corvid_port, redis_port, seed) as pair:
         if protocol == 3:
-            both(["HELLO", "3"])
-        both(["DEL"] + gen.keys)
+            pair.both(["HELLO", "3"])
+        pair.both(["DEL"] + gen.keys)
         for step in range(STEPS):
             args = gen.command()
-            (raw_ours, value_ours), (raw_theirs, value_theirs) = both(args)
-            history.append(args)
-            if not same(args, raw_ours, value_ours, raw_theirs, value_theirs):
-                recent = "\n".join("    " + " ".join(repr(a) for a in h) for h in history[-15:])
-                pytest.fail("seed %d step %d: %r\n  corvid: %r\n  redis:  %r\nlast commands:\n%s" %
-                            (seed, step, args, raw_ours[:300], raw_theirs[:300], recent))
+            pair.compare(step, args, lambda ro, vo, rt, vt: same(args, ro, vo, rt, vt))
         for k in gen.keys:
-            (_, value_ours), (_, value_theirs) = both(["HGETALL", k])
+            (_, value_ours), (_, value_theirs) = pair.both(["HGETALL", k])
             assert canonical_unordered(value_ours) == canonical_unordered(value_theirs), \
                 "seed %d final contents of %s" % (seed, k)
-    finally:
-        ours.close()
-        theirs.close()
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -12,7 +12,7 @@ import random
 
 import pytest
 
-from support.resp import RespConnection
+from differential.harness import ServerPair
 
 SEEDS = [11, 23, 37, 41, 59]
 STEPS = 400
@@ -164,39 +164,26 @@ def same_ttl(ours, theirs):
 
 
 def run_seed(seed, corvid_port, redis_port, protocol):
-    ours = RespConnection("127.0.0.1", corvid_port)
-    theirs = RespConnection("127.0.0.1", redis_port)
     gen = Generator(seed)
-    history = []
-
-    def both(args):
-        return ours.call(*args), theirs.call(*args)
-
-    try:
+    with ServerPair(corvid_port, redis_port, seed) as pair:
         if protocol == 3:
-            both(["HELLO", "3"])
+            pair.both(["HELLO", "3"])
         for k in gen.keys:
-            both(["GETDEL", k])
+            pair.both(["GETDEL", k])
         for step in range(STEPS):
             args = gen.command()
             if args[0] == "LCS" and len(args) >= 3:
-                lengths = [theirs.call("STRLEN", k)[1] for k in args[1:3]]
+                lengths = [pair.theirs.call("STRLEN", k)[1] for k in args[1:3]]
                 if any(not isinstance(n, int) or n > LCS_MAX_LENGTH for n in lengths):
                     continue
-            (raw_ours, value_ours), (raw_theirs, value_theirs) = both(args)
-            history.append(args)
-            same = same_ttl(value_ours, value_theirs) if args[0] == "TTL" else raw_ours == raw_theirs
-            if not same:
-                recent = "\n".join("    " + " ".join(repr(a) for a in h) for h in history[-15:])
-                pytest.fail("seed %d step %d: %r\n  corvid: %r\n  redis:  %r\nlast commands:\n%s" %
-                            (seed, step, args, raw_ours[:300], raw_theirs[:300], recent))
+            if args[0] == "TTL":
+                pair.compare(step, args, lambda ro, vo, rt, vt: same_ttl(vo, vt))
+            else:
+                pair.compare(step, args, lambda ro, vo, rt, vt: ro == rt)
         # The final state must agree too.
         for k in gen.keys:
-            (raw_ours, _), (raw_theirs, _) = both(["GET", k])
+            (raw_ours, _), (raw_theirs, _) = pair.both(["GET", k])
             assert raw_ours == raw_theirs, "seed %d final value of %s" % (seed, k)
-    finally:
-        ours.close()
-        theirs.close()
 
 
 @pytest.mark.parametrize("seed", SEEDS)
