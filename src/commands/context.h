@@ -3,6 +3,7 @@
 // reply writer and the server. Handlers reach data only through the Database API.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -58,6 +59,36 @@ struct CommandContext {
   std::optional<uint64_t> cursor_arg(size_t i);
   // The name/value option pairs from argument `first` on; replies the error on failure.
   std::optional<ScanOptions> scan_options(size_t first, bool allow_type);
+
+  // Collections: the value at `entry` if it is of `type`. Null both for a missing key and,
+  // after replying WRONGTYPE, for another type; `*wrong` tells the two apart.
+  template <class T>
+  T* typed(const KeyEntry* entry, ValueType type, bool* wrong) {
+    *wrong = false;
+    if (entry == nullptr) return nullptr;
+    if (entry->type() != type) {
+      reply.error(errors::kWrongType);
+      *wrong = true;
+      return nullptr;
+    }
+    return &entry->object_as<T>();
+  }
+  // The key's collection for a write, created empty (`T()` in `initial` encoding) when
+  // missing; null, after replying WRONGTYPE, when the key holds another type.
+  template <class T>
+  KeyEntry* lookup_or_create(std::string_view key, ValueType type, Encoding initial) {
+    KeyEntry* entry = db.lookup_write(key);
+    if (entry == nullptr) {
+      entry = KeyEntry::create_object(key, type, initial, std::make_unique<T>(), KeyEntry::kNoExpiry);
+      db.insert(entry);
+      return entry;
+    }
+    if (entry->type() != type) {
+      reply.error(errors::kWrongType);
+      return nullptr;
+    }
+    return entry;
+  }
 
   // "ERR wrong number of arguments for 'xxx' command", for arity that depends on options.
   void wrong_arity();

@@ -34,33 +34,12 @@ HashLimits limits(CommandContext& ctx) {
           static_cast<size_t>(config_fixed_int(config, "hash-max-listpack-value"))};
 }
 
-// The hash at `entry` for reading; replies WRONGTYPE (and returns null) for other types.
-// A missing key is also null, with nothing replied: `*wrong` tells the two apart.
 const HashValue* read_hash(CommandContext& ctx, const KeyEntry* entry, bool* wrong) {
-  *wrong = false;
-  if (entry == nullptr) return nullptr;
-  if (entry->type() != ValueType::Hash) {
-    ctx.reply.error(errors::kWrongType);
-    *wrong = true;
-    return nullptr;
-  }
-  return &entry->object_as<HashValue>();
+  return ctx.typed<HashValue>(entry, ValueType::Hash, wrong);
 }
 
-// The key's hash, created empty when missing; null (WRONGTYPE replied) for other types.
 KeyEntry* hash_for_write(CommandContext& ctx, std::string_view key) {
-  KeyEntry* entry = ctx.db.lookup_write(key);
-  if (entry == nullptr) {
-    entry = KeyEntry::create_object(key, ValueType::Hash, Encoding::Listpack, std::make_unique<HashValue>(),
-                                    KeyEntry::kNoExpiry);
-    ctx.db.insert(entry);
-    return entry;
-  }
-  if (entry->type() != ValueType::Hash) {
-    ctx.reply.error(errors::kWrongType);
-    return nullptr;
-  }
-  return entry;
+  return ctx.lookup_or_create<HashValue>(key, ValueType::Hash, Encoding::Listpack);
 }
 
 // Sets the field/value pairs from argument 2 on; returns how many fields were new.
