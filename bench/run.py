@@ -22,6 +22,15 @@ import threading
 import time
 
 TESTS = ["PING_MBULK", "SET", "GET", "INCR", "MSET"]
+# Collection rows: a built-in redis-benchmark test name, or a command line of our own
+# (redis-benchmark fills __rand_int__ from -r). Each read row follows the row that fills
+# the key it reads (HSET fills myhash, SADD myset, ZADD myzset, LPUSH mylist).
+COLLECTION_TESTS = [
+    ("HSET", None), ("HGET", "HGET myhash element:__rand_int__"),
+    ("LPUSH", None), ("RPOP", None), ("LRANGE_100", None),
+    ("SADD", None), ("SISMEMBER", "SISMEMBER myset element:__rand_int__"),
+    ("ZADD", None), ("ZRANGE top 10", "ZRANGE myzset 0 9"), ("ZRANK", "ZRANK myzset element:__rand_int__"),
+]
 
 
 def free_port():
@@ -89,34 +98,40 @@ def read_reply(sock):
     return data
 
 
-def redis_benchmark(port, test, pipeline, requests, clients=50):
-    out = subprocess.run(["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-t", test.lower(),
-                          "-n", str(requests), "-P", str(pipeline), "-c", str(clients), "-r", "100000", "-q",
-                          "--csv"], capture_output=True, text=True, check=True).stdout
+def redis_benchmark(port, test, pipeline, requests, clients=50, command=None):
+    """Requests per second of a built-in test, or of `command` (a command line) when given."""
+    what = command.split() if command else ["-t", test.lower()]
+    out = subprocess.run(["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-n", str(requests), "-P",
+                          str(pipeline), "-c", str(clients), "-r", "100000", "-q", "--csv"] + what,
+                         capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         fields = [f.strip('"') for f in line.split(",")]
-        if fields and fields[0].split(" ")[0] == test:
+        if not fields or fields[0] == "test":
+            continue
+        if command or fields[0].split(" ")[0] == test.split(" ")[0].upper():
             return float(fields[1])
     raise RuntimeError("no result for %s in %r" % (test, out))
 
 
-def throughput(servers, rounds, requests):
+def throughput(servers, rounds, requests, tests=None):
+    """`tests`: (name, command line or None for the built-in test of that name)."""
+    tests = tests or [(t, None) for t in TESTS]
     rows = []
     for pipeline in (1, 32):
-        for test in TESTS:
+        for test, command in tests:
             n = requests * (10 if pipeline > 1 else 1)
             results = {s.name: [] for s in servers}
             cpu = {s.name: [] for s in servers}
             for _ in range(rounds):
                 for s in servers:
                     before = s.cpu_seconds()
-                    rps = redis_benchmark(s.port, test, pipeline, n)
+                    rps = redis_benchmark(s.port, test, pipeline, n, command=command)
                     results[s.name].append(rps)
                     cpu[s.name].append((s.cpu_seconds() - before) / n * 1e6)
             best = {k: max(v) for k, v in results.items()}
             cpu_per_req = {k: min(v) for k, v in cpu.items()}
             rows.append((test, pipeline, best, cpu_per_req))
-            print("  %-10s P=%-2d corvid %10.0f rps  redis %10.0f rps  ratio %.2fx   cpu/req corvid %.2fus redis %.2fus"
+            print("  %-13s P=%-2d corvid %10.0f rps  redis %10.0f rps  ratio %.2fx   cpu/req corvid %.2fus redis %.2fus"
                   % (test, pipeline, best["corvid"], best["redis"], best["corvid"] / best["redis"],
                      cpu_per_req["corvid"], cpu_per_req["redis"]), flush=True)
     return rows
@@ -149,6 +164,41 @@ def memory_per_key(servers, count):
         rows[s.name] = (s.rss_bytes() - before) / count
     print("  RSS per key (%d keys, 16-byte keys, 16-byte values): corvid %.1f B  redis %.1f B  ratio %.2fx"
           % (count, rows["corvid"], rows["redis"], rows["corvid"] / rows["redis"]), flush=True)
+    return rows
+
+
+def load_pipelined(server, commands, batch=10000):
+    """Sends `commands` (argument lists) pipelined in batches, reading every reply."""
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        for start in range(0, len(commands), batch):
+            chunk = commands[start:start + batch]
+            s.sendall(b"".join(encode(c) for c in chunk))
+            got = b""
+            while got.count(b"\r\n") < len(chunk):
+                got += s.recv(1 << 20)
+
+
+def collection_memory(servers, hashes, zset_members):
+    """RSS growth per item: `hashes` hashes of 10 small fields, and one sorted set."""
+    hash_commands = [["HSET", "user:%08d" % i] + [x for f in range(10) for x in ("field%d" % f, "value-%d" % (i + f))]
+                     for i in range(hashes)]
+    zset_commands = [["ZADD", "board"] + [x for m in range(start, min(zset_members, start + 100))
+                                          for x in (str(m * 7 % 1000003), "member:%09d" % m)]
+                     for start in range(0, zset_members, 100)]
+    rows = {}
+    for s in servers:
+        before = s.rss_bytes()
+        load_pipelined(s, hash_commands)
+        time.sleep(0.5)
+        middle = s.rss_bytes()
+        load_pipelined(s, zset_commands, batch=100)
+        time.sleep(0.5)
+        rows[s.name] = ((middle - before) / hashes, (s.rss_bytes() - middle) / zset_members)
+    c, r = rows["corvid"], rows["redis"]
+    print("  RSS per hash (%d hashes of 10 fields): corvid %.1f B  redis %.1f B  ratio %.2fx"
+          % (hashes, c[0], r[0], c[0] / r[0]), flush=True)
+    print("  RSS per sorted-set member (%d members): corvid %.1f B  redis %.1f B  ratio %.2fx"
+          % (zset_members, c[1], r[1], c[1] / r[1]), flush=True)
     return rows
 
 
@@ -218,7 +268,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", required=True)
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
-    ap.add_argument("--sections", default="throughput,memory,growth,expiry")
+    ap.add_argument("--sections", default="throughput,memory,collections,collection-memory,growth,expiry")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -233,6 +283,13 @@ def main():
     if "memory" in sections:
         with server_pair(args.server) as servers:
             memory_per_key(servers, 100000 if args.quick else 1000000)
+    if "collections" in sections:
+        print("collection throughput (best of %d alternating rounds, 50 clients):" % rounds)
+        with server_pair(args.server) as servers:
+            throughput(servers, rounds, requests, COLLECTION_TESTS)
+    if "collection-memory" in sections:
+        with server_pair(args.server) as servers:
+            collection_memory(servers, 10000 if args.quick else 100000, 100000 if args.quick else 1000000)
     if "growth" in sections:
         with server_pair(args.server) as servers:
             growth_latency(servers, 200000 if args.quick else 10000000)

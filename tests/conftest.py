@@ -35,6 +35,8 @@ def r(corvid_server):
     client = redis.Redis(host="127.0.0.1", port=corvid_server.port, decode_responses=True)
     client.flushall()
     yield client
+    # Leave nothing behind for tests that share the server without flushing it.
+    client.flushall()
     client.close()
 
 

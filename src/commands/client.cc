@@ -54,7 +54,8 @@ void unknown_client_type(CommandContext& ctx, std::string_view name) {
 // library attributes Redis 7.2 appends. `current` is the command the caller is running,
 // which Redis shows for the calling client instead of its previous one.
 std::string client_info_line(Connection& c, int64_t now_ms, const std::string* current) {
-  std::string flags;
+  std::string flags;  // in Redis's order
+  if (c.blocked()) flags += 'b';
   if (c.closing_after_reply()) flags += 'c';
   if (c.closed()) flags += 'A';
   if (c.is_unix_socket()) flags += 'U';
@@ -304,6 +305,26 @@ void client_unpause(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+void client_unblock(CommandContext& ctx) {
+  if (ctx.argc() > 4) {
+    ctx.reply.error("ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+    return;
+  }
+  auto id = ctx.int_arg(2);
+  if (!id) return;
+  bool with_error = false;
+  if (ctx.argc() == 4) {
+    if (equals_ignore_case(ctx.arg(3), "error")) {
+      with_error = true;
+    } else if (!equals_ignore_case(ctx.arg(3), "timeout")) {
+      ctx.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return;
+    }
+  }
+  Connection* target = ctx.server.find_client(static_cast<uint64_t>(*id));
+  ctx.reply.integer(target != nullptr && ctx.server.unblock_client(*target, with_error) ? 1 : 0);
+}
+
 void client_reply(CommandContext& ctx) {
   // The server drops the output of commands run while replies are off or skipped, this
   // one's included; only ON answers.
@@ -476,6 +497,14 @@ constexpr CommandArg kReplyModes[] = {
     {.name = "off", .type = ArgType::PureToken, .token = "OFF"},
     {.name = "skip", .type = ArgType::PureToken, .token = "SKIP"},
 };
+constexpr CommandArg kUnblockReasons[] = {
+    {.name = "timeout", .type = ArgType::PureToken, .token = "TIMEOUT"},
+    {.name = "error", .type = ArgType::PureToken, .token = "ERROR"},
+};
+constexpr CommandArg kUnblockArgs[] = {
+    {.name = "client-id", .type = ArgType::Integer},
+    {.name = "timeout_error", .type = ArgType::OneOf, .flags = kArgOptional, .arguments = kUnblockReasons},
+};
 constexpr CommandArg kReplyArgs[] = {{.name = "on_off_skip", .type = ArgType::OneOf, .arguments = kReplyModes}};
 constexpr CommandArg kOnOff[] = {
     {.name = "on", .type = ArgType::PureToken, .token = "ON"},
@@ -516,6 +545,10 @@ const CommandSpec kClientSubcommands[] = {
     {.name = "unpause", .arity = 2, .flags = kAdminSub, .acl_categories = kAdminAcl, .handler = client_unpause,
      .summary = "Ends a CLIENT PAUSE early.", .since = "6.2.0", .group = kGroup,
      .complexity = "O(N) Where N is the number of paused clients"},
+    {.name = "unblock", .arity = -3, .flags = kAdminSub, .acl_categories = kAdminAcl, .handler = client_unblock,
+     .summary = "Releases a client blocked in a blocking command, as a timeout or with an error.",
+     .since = "5.0.0", .group = kGroup, .complexity = "O(log N) where N is the number of client connections",
+     .arguments = kUnblockArgs},
     {.name = "reply", .arity = 3, .flags = kSub, .acl_categories = kAcl, .handler = client_reply,
      .summary = "Turns this connection's replies off or on, or drops the next one.", .since = "3.2.0",
      .group = kGroup, .complexity = "O(1)", .arguments = kReplyArgs},

@@ -2,8 +2,11 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <limits>
 
 #include "core/number_format.h"
+#include "server/server.h"
 
 namespace corvid {
 
@@ -25,6 +28,32 @@ std::optional<double> CommandContext::double_arg(size_t i, std::string_view erro
   auto value = parse_double(args[i]);
   if (!value) reply.error(error);
   return value;
+}
+
+std::optional<int64_t> CommandContext::timeout_arg(size_t i) {
+  auto seconds = parse_long_double(args[i]);
+  if (!seconds) {
+    reply.error("ERR timeout is not a float or out of range");
+    return std::nullopt;
+  }
+  // Redis rounds up to whole milliseconds, so a tiny positive timeout still expires and a
+  // tiny negative one rounds to 0 (wait forever). Values past the 64-bit range convert to
+  // its minimum on Redis's platforms, which is why they are reported as negative.
+  long double ms = std::ceil(*seconds * 1000.0L);
+  constexpr long double kLimit = 9223372036854775808.0L;  // 2^63
+  if (!(ms < kLimit) || ms < 0) {
+    reply.error("ERR timeout is negative");
+    return std::nullopt;
+  }
+  auto wait_ms = static_cast<int64_t>(ms);
+  if (wait_ms == 0) return 0;
+  // A deadline past the end of time waits as good as forever.
+  return wait_ms > std::numeric_limits<int64_t>::max() - clock.now_ms ? std::numeric_limits<int64_t>::max()
+                                                                       : clock.now_ms + wait_ms;
+}
+
+void CommandContext::block(std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms) {
+  server.block_client(client, command, args, keys, type, deadline_ms);
 }
 
 std::optional<uint64_t> CommandContext::cursor_arg(size_t i) {

@@ -13,6 +13,7 @@
 #include "db/database.h"
 #include "net/connection.h"
 #include "net/reply_writer.h"
+#include "server/blocking.h"
 
 namespace corvid {
 
@@ -89,6 +90,13 @@ struct CommandContext {
     }
     return entry;
   }
+
+  // A blocking command's timeout (seconds, fractions allowed) as a wall-clock deadline in
+  // milliseconds; 0 waits forever. Replies Redis's error and returns nullopt when invalid.
+  std::optional<int64_t> timeout_arg(size_t i);
+  // Parks the client until one of `keys` holds a value of `type` or the deadline passes;
+  // the command then runs again from the start (server/blocking.h). Reply nothing after.
+  void block(std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms);
 
   // "ERR wrong number of arguments for 'xxx' command", for arity that depends on options.
   void wrong_arity();

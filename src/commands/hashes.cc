@@ -1,5 +1,11 @@
 // Hash commands: HSET HMSET HSETNX HGET HMGET HDEL HLEN HSTRLEN HEXISTS HGETALL HKEYS
-// HVALS HINCRBY HINCRBYFLOAT HRANDFIELD HSCAN.
+// HVALS HINCRBY HINCRBYFLOAT HRANDFIELD HSCAN, and the field-expiry commands of Redis
+// 7.4/8.0: HEXPIRE HPEXPIRE HEXPIREAT HPEXPIREAT HTTL HPTTL HEXPIRETIME HPEXPIRETIME
+// HPERSIST HGETDEL HGETEX HSETEX.
+//
+// Due fields never reach these handlers: every lookup drops them first (Database), so
+// HLEN is exact, unlike Redis, whose HLEN may count fields past their deadline that
+// nobody has reclaimed yet.
 
 #include <algorithm>
 #include <charconv>
@@ -40,6 +46,14 @@ const HashValue* read_hash(CommandContext& ctx, const KeyEntry* entry, bool* wro
 
 KeyEntry* hash_for_write(CommandContext& ctx, std::string_view key) {
   return ctx.lookup_or_create<HashValue>(key, ValueType::Hash, Encoding::Listpack);
+}
+
+// After fields were removed: an emptied hash goes, reported as Redis does, with a generic
+// "del" after the command's own event.
+void remove_if_empty(CommandContext& ctx, std::string_view key, const HashValue& hash) {
+  if (hash.size() > 0) return;
+  ctx.db.remove(key);
+  ctx.db.key_changed(key, kEventGeneric, "del");
 }
 
 // Sets the field/value pairs from argument 2 on; returns how many fields were new.
@@ -128,11 +142,7 @@ void hdel(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc() && hash.size() > 0; ++i) deleted += hash.erase(ctx.arg(i));
   if (deleted > 0) {
     ctx.db.key_changed(key, kEventHash, "hdel");
-    // Redis reports the key's removal as a separate generic event after "hdel".
-    if (hash.size() == 0) {
-      ctx.db.remove(key);
-      ctx.db.key_changed(key, kEventGeneric, "del");
-    }
+    remove_if_empty(ctx, key, hash);
   }
   ctx.reply.integer(deleted);
 }
@@ -204,7 +214,8 @@ void hincrby(CommandContext& ctx) {
     return;
   }
   char digits[kInt64MaxChars + 1];
-  hash_set(*entry, ctx.arg(2), std::string_view(digits, format_int64(result, digits)), limits(ctx));
+  // Changing a value in place keeps the field's deadline, as in Redis.
+  hash_set(*entry, ctx.arg(2), std::string_view(digits, format_int64(result, digits)), limits(ctx), true);
   ctx.db.key_changed(ctx.arg(1), kEventHash, "hincrby");
   ctx.reply.integer(result);
 }
@@ -237,7 +248,7 @@ void hincrbyfloat(CommandContext& ctx) {
     return;
   }
   std::string text = format_long_double_human(result);
-  hash_set(*entry, ctx.arg(2), text, limits(ctx));
+  hash_set(*entry, ctx.arg(2), text, limits(ctx), true);
   ctx.db.key_changed(ctx.arg(1), kEventHash, "hincrbyfloat");
   ctx.reply.bulk(text);
 }
@@ -429,6 +440,397 @@ void hscan(CommandContext& ctx) {
   }
 }
 
+// ---- Field deadlines ------------------------------------------------------------------
+// Error texts and reply codes as Redis 7.4/8.0 word them.
+
+constexpr std::string_view kFieldsMissing = "ERR Mandatory argument FIELDS is missing or not at the right position";
+constexpr std::string_view kFieldCountNotPositive = "ERR Number of fields must be a positive integer";
+// HEXPIRE and friends word the same complaint differently.
+constexpr std::string_view kExpireFieldCountNotPositive = "ERR Parameter `numFields` should be greater than 0";
+constexpr std::string_view kFieldCountMismatch = "ERR The `numfields` parameter must match the number of arguments";
+constexpr std::string_view kNegativeExpireTime = "ERR invalid expire time, must be >= 0";
+
+// Per-field outcomes of giving a field a deadline, and of asking for one.
+constexpr int64_t kNoSuchField = -2;
+constexpr int64_t kConditionNotMet = 0;
+constexpr int64_t kDeadlineSet = 1;
+constexpr int64_t kFieldDeleted = 2;
+constexpr int64_t kNoDeadline = -1;
+
+enum class DeadlineCondition : uint8_t { Always, NX, XX, GT, LT };
+
+// A deadline argument: `unit_ms` milliseconds per unit, relative to `base_ms` (0 for the
+// absolute forms). Replies Redis's error and returns nullopt when it is out of range.
+std::optional<int64_t> deadline_arg(CommandContext& ctx, size_t i, int64_t unit_ms, int64_t base_ms) {
+  auto value = ctx.int_arg(i);
+  if (!value) return std::nullopt;
+  if (*value < 0) {
+    ctx.reply.error(kNegativeExpireTime);
+    return std::nullopt;
+  }
+  if (*value > HashValue::kMaxExpiryMs / unit_ms || *value * unit_ms > HashValue::kMaxExpiryMs - base_ms) {
+    ctx.reply.error("ERR invalid expire time in '" + ctx.command.full_name + "' command");
+    return std::nullopt;
+  }
+  return *value * unit_ms + base_ms;
+}
+
+// "FIELDS numfields field..." with the keyword at `at`; returns the index of the first
+// field, or nullopt after replying the error.
+std::optional<size_t> fields_arg(CommandContext& ctx, size_t at, std::string_view count_error) {
+  if (at >= ctx.argc() || !equals_ignore_case(ctx.arg(at), "fields")) {
+    ctx.reply.error(kFieldsMissing);
+    return std::nullopt;
+  }
+  if (at + 1 >= ctx.argc()) {
+    ctx.wrong_arity();
+    return std::nullopt;
+  }
+  auto count = parse_int64(ctx.arg(at + 1));
+  if (!count || *count < 1) {
+    ctx.reply.error(count_error);
+    return std::nullopt;
+  }
+  if (static_cast<uint64_t>(*count) != ctx.argc() - at - 2) {
+    ctx.reply.error(kFieldCountMismatch);
+    return std::nullopt;
+  }
+  return at + 2;
+}
+
+// Gives `field` the deadline `when` if `condition` allows; a deadline already passed
+// deletes the field instead. A field without a deadline counts as never expiring for
+// GT and LT. Returns the reply code.
+int64_t apply_deadline(HashValue& hash, std::string_view field, int64_t when, DeadlineCondition condition,
+                       int64_t now_ms) {
+  auto current = hash.field_expiry(field);
+  if (!current) return kNoSuchField;
+  const bool has_deadline = *current != HashValue::kNoExpiry;
+  switch (condition) {
+    case DeadlineCondition::Always:
+      break;
+    case DeadlineCondition::NX:
+      if (has_deadline) return kConditionNotMet;
+      break;
+    case DeadlineCondition::XX:
+      if (!has_deadline) return kConditionNotMet;
+      break;
+    case DeadlineCondition::GT:
+      if (!has_deadline || *current >= when) return kConditionNotMet;
+      break;
+    case DeadlineCondition::LT:
+      if (has_deadline && *current <= when) return kConditionNotMet;
+      break;
+  }
+  if (when <= now_ms) {
+    hash.erase(field);
+    return kFieldDeleted;
+  }
+  hash.set_field_expiry(field, when);
+  return kDeadlineSet;
+}
+
+// The EX / PX / EXAT / PXAT options of HGETEX and HSETEX.
+struct DeadlineForm {
+  std::string_view name;
+  int64_t unit_ms;
+  bool relative;  // counted from now, not from the Unix epoch
+};
+
+const DeadlineForm* deadline_form(std::string_view option) {
+  static constexpr DeadlineForm kForms[] = {
+      {"ex", 1000, true}, {"px", 1, true}, {"exat", 1000, false}, {"pxat", 1, false}};
+  for (const DeadlineForm& form : kForms) {
+    if (equals_ignore_case(option, form.name)) return &form;
+  }
+  return nullptr;
+}
+
+// So that the cron reclaims the fields even if nobody reads the hash again.
+void track_deadlines(CommandContext& ctx, std::string_view key, const HashValue& hash) {
+  if (hash.size() > 0 && hash.has_field_deadlines()) ctx.db.track_field_expiry(key);
+}
+
+// HEXPIRE key time [NX|XX|GT|LT] FIELDS numfields field...
+void expire_fields(CommandContext& ctx, int64_t unit_ms, bool relative) {
+  std::string_view key = ctx.arg(1);
+  KeyEntry* entry = ctx.db.lookup_write(key);
+  bool wrong;
+  const HashValue* found = read_hash(ctx, entry, &wrong);
+  if (wrong) return;
+  auto when = deadline_arg(ctx, 2, unit_ms, relative ? ctx.clock.now_ms : 0);
+  if (!when) return;
+  DeadlineCondition condition = DeadlineCondition::Always;
+  constexpr std::pair<std::string_view, DeadlineCondition> kConditions[] = {
+      {"nx", DeadlineCondition::NX}, {"xx", DeadlineCondition::XX},
+      {"gt", DeadlineCondition::GT}, {"lt", DeadlineCondition::LT}};
+  size_t fields_at = 3;
+  for (const auto& [name, value] : kConditions) {
+    if (equals_ignore_case(ctx.arg(3), name)) {
+      condition = value;
+      fields_at = 4;
+    }
+  }
+  auto first = fields_arg(ctx, fields_at, kExpireFieldCountNotPositive);
+  if (!first) return;
+  ctx.reply.array(ctx.argc() - *first);
+  if (found == nullptr) {
+    for (size_t i = *first; i < ctx.argc(); ++i) ctx.reply.integer(kNoSuchField);
+    return;
+  }
+  auto& hash = entry->object_as<HashValue>();
+  size_t updated = 0, deleted = 0;
+  for (size_t i = *first; i < ctx.argc(); ++i) {
+    const int64_t outcome = apply_deadline(hash, ctx.arg(i), *when, condition, ctx.clock.now_ms);
+    updated += outcome == kDeadlineSet;
+    deleted += outcome == kFieldDeleted;
+    ctx.reply.integer(outcome);
+  }
+  if (updated + deleted > 0) ctx.db.key_changed(key, kEventHash, deleted > 0 ? "hdel" : "hexpire");
+  track_deadlines(ctx, key, hash);
+  remove_if_empty(ctx, key, hash);
+}
+
+void hexpire(CommandContext& ctx) { expire_fields(ctx, 1000, true); }
+void hpexpire(CommandContext& ctx) { expire_fields(ctx, 1, true); }
+void hexpireat(CommandContext& ctx) { expire_fields(ctx, 1000, false); }
+void hpexpireat(CommandContext& ctx) { expire_fields(ctx, 1, false); }
+
+// HTTL key FIELDS numfields field...: the deadline of each field, in `unit_ms` units
+// counted from `base_ms` (rounded up to whole seconds, as Redis does).
+void field_deadlines(CommandContext& ctx, int64_t unit_ms, bool relative) {
+  KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
+  bool wrong;
+  const HashValue* hash = read_hash(ctx, entry, &wrong);
+  if (wrong) return;
+  auto first = fields_arg(ctx, 2, kFieldCountNotPositive);
+  if (!first) return;
+  const int64_t base_ms = relative ? ctx.clock.now_ms : 0;
+  ctx.reply.array(ctx.argc() - *first);
+  for (size_t i = *first; i < ctx.argc(); ++i) {
+    auto when = hash ? hash->field_expiry(ctx.arg(i)) : std::nullopt;
+    if (!when) {
+      ctx.reply.integer(kNoSuchField);
+    } else if (*when == HashValue::kNoExpiry) {
+      ctx.reply.integer(kNoDeadline);
+    } else {
+      ctx.reply.integer((*when - base_ms + unit_ms - 1) / unit_ms);
+    }
+  }
+}
+
+void httl(CommandContext& ctx) { field_deadlines(ctx, 1000, true); }
+void hpttl(CommandContext& ctx) { field_deadlines(ctx, 1, true); }
+void hexpiretime(CommandContext& ctx) { field_deadlines(ctx, 1000, false); }
+void hpexpiretime(CommandContext& ctx) { field_deadlines(ctx, 1, false); }
+
+void hpersist(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  KeyEntry* entry = ctx.db.lookup_write(key);
+  bool wrong;
+  const HashValue* found = read_hash(ctx, entry, &wrong);
+  if (wrong) return;
+  auto first = fields_arg(ctx, 2, kFieldCountNotPositive);
+  if (!first) return;
+  ctx.reply.array(ctx.argc() - *first);
+  if (found == nullptr) {
+    for (size_t i = *first; i < ctx.argc(); ++i) ctx.reply.integer(kNoSuchField);
+    return;
+  }
+  auto& hash = entry->object_as<HashValue>();
+  bool changed = false;
+  for (size_t i = *first; i < ctx.argc(); ++i) {
+    auto when = hash.field_expiry(ctx.arg(i));
+    if (!when) {
+      ctx.reply.integer(kNoSuchField);
+    } else if (*when == HashValue::kNoExpiry) {
+      ctx.reply.integer(kNoDeadline);
+    } else {
+      hash.set_field_expiry(ctx.arg(i), HashValue::kNoExpiry);
+      changed = true;
+      ctx.reply.integer(kDeadlineSet);
+    }
+  }
+  if (changed) ctx.db.key_changed(key, kEventHash, "hpersist");
+}
+
+// Replies the value of `field` (null when absent).
+void reply_field(CommandContext& ctx, const HashValue& hash, std::string_view field) {
+  HashValue::Scratch scratch;
+  if (auto value = hash.get(field, scratch)) {
+    ctx.reply.bulk(*value);
+  } else {
+    ctx.reply.null();
+  }
+}
+
+void hgetdel(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  KeyEntry* entry = ctx.db.lookup_write(key);
+  bool wrong;
+  const HashValue* found = read_hash(ctx, entry, &wrong);
+  if (wrong) return;
+  auto first = fields_arg(ctx, 2, kFieldCountNotPositive);
+  if (!first) return;
+  ctx.reply.array(ctx.argc() - *first);
+  if (found == nullptr) {
+    for (size_t i = *first; i < ctx.argc(); ++i) ctx.reply.null();
+    return;
+  }
+  auto& hash = entry->object_as<HashValue>();
+  size_t deleted = 0;
+  for (size_t i = *first; i < ctx.argc(); ++i) {
+    reply_field(ctx, hash, ctx.arg(i));
+    deleted += hash.erase(ctx.arg(i));
+  }
+  if (deleted == 0) return;
+  ctx.db.key_changed(key, kEventHash, "hdel");
+  remove_if_empty(ctx, key, hash);
+}
+
+// HGETEX key [EX s | PX ms | EXAT t | PXAT t | PERSIST] FIELDS numfields field...
+void hgetex(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  KeyEntry* entry = ctx.db.lookup_write(key);
+  bool wrong;
+  const HashValue* found = read_hash(ctx, entry, &wrong);
+  if (wrong) return;
+  std::optional<int64_t> when;
+  bool persist = false;
+  size_t fields_at = 2;
+  if (const DeadlineForm* form = deadline_form(ctx.arg(2))) {
+    when = deadline_arg(ctx, 3, form->unit_ms, form->relative ? ctx.clock.now_ms : 0);
+    if (!when) return;
+    fields_at = 4;
+  } else if (equals_ignore_case(ctx.arg(2), "persist")) {
+    persist = true;
+    fields_at = 3;
+  }
+  auto first = fields_arg(ctx, fields_at, kFieldCountNotPositive);
+  if (!first) return;
+  ctx.reply.array(ctx.argc() - *first);
+  if (found == nullptr) {
+    for (size_t i = *first; i < ctx.argc(); ++i) ctx.reply.null();
+    return;
+  }
+  auto& hash = entry->object_as<HashValue>();
+  size_t updated = 0, deleted = 0;
+  for (size_t i = *first; i < ctx.argc(); ++i) {
+    std::string_view field = ctx.arg(i);
+    reply_field(ctx, hash, field);
+    if (when) {
+      const int64_t outcome = apply_deadline(hash, field, *when, DeadlineCondition::Always, ctx.clock.now_ms);
+      updated += outcome == kDeadlineSet;
+      deleted += outcome == kFieldDeleted;
+    } else if (persist) {
+      auto current = hash.field_expiry(field);
+      if (current && *current != HashValue::kNoExpiry) {
+        hash.set_field_expiry(field, HashValue::kNoExpiry);
+        ++updated;
+      }
+    }
+  }
+  if (updated > 0) {
+    ctx.db.key_changed(key, kEventHash, persist ? "hpersist" : "hexpire");
+  } else if (deleted > 0) {
+    ctx.db.key_changed(key, kEventHash, "hdel");
+  }
+  track_deadlines(ctx, key, hash);
+  remove_if_empty(ctx, key, hash);
+}
+
+// HSETEX key [FNX|FXX] [EX s | PX ms | EXAT t | PXAT t | KEEPTTL] FIELDS numfields field value...
+void hsetex(CommandContext& ctx) {
+  enum class Presence : uint8_t { Any, NoneExist, AllExist };
+  Presence presence = Presence::Any;
+  std::optional<int64_t> when;
+  bool keep_deadlines = false;
+  size_t first = 0;
+  constexpr std::string_view kOneExpiry = "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified";
+  constexpr std::string_view kOneCondition = "ERR Only one of FXX or FNX arguments can be specified";
+  // Options are read before the key is looked at, as Redis does.
+  for (size_t i = 2; first == 0; ++i) {
+    if (i >= ctx.argc()) {
+      ctx.wrong_arity();
+      return;
+    }
+    std::string_view option = ctx.arg(i);
+    const DeadlineForm* form = deadline_form(option);
+    if (equals_ignore_case(option, "fields")) {
+      if (i + 3 >= ctx.argc()) {
+        ctx.wrong_arity();
+        return;
+      }
+      auto count = parse_int64(ctx.arg(i + 1));
+      if (!count || *count < 1 || *count > std::numeric_limits<int32_t>::max()) {
+        ctx.reply.error("ERR invalid number of fields");
+        return;
+      }
+      const size_t remaining = ctx.argc() - i - 2;
+      if (remaining % 2 != 0 || static_cast<uint64_t>(*count) != remaining / 2) {
+        ctx.wrong_arity();
+        return;
+      }
+      first = i + 2;
+    } else if (form != nullptr || equals_ignore_case(option, "keepttl")) {
+      if (when || keep_deadlines) {
+        ctx.reply.error(kOneExpiry);
+        return;
+      }
+      if (form == nullptr) {
+        keep_deadlines = true;
+        continue;
+      }
+      if (i + 1 >= ctx.argc()) {
+        ctx.reply.error("ERR missing expire time");
+        return;
+      }
+      when = deadline_arg(ctx, ++i, form->unit_ms, form->relative ? ctx.clock.now_ms : 0);
+      if (!when) return;
+    } else if (equals_ignore_case(option, "fnx") || equals_ignore_case(option, "fxx")) {
+      if (presence != Presence::Any) {
+        ctx.reply.error(kOneCondition);
+        return;
+      }
+      presence = equals_ignore_case(option, "fnx") ? Presence::NoneExist : Presence::AllExist;
+    } else {
+      ctx.reply.error("ERR unknown argument: " + std::string(option));
+      return;
+    }
+  }
+  std::string_view key = ctx.arg(1);
+  KeyEntry* entry = ctx.db.lookup_write(key);
+  bool wrong;
+  const HashValue* found = read_hash(ctx, entry, &wrong);
+  if (wrong) return;
+  if (presence != Presence::Any) {
+    size_t present = 0;
+    for (size_t i = first; i < ctx.argc(); i += 2) present += found != nullptr && found->contains(ctx.arg(i));
+    const size_t fields = (ctx.argc() - first) / 2;
+    if ((presence == Presence::NoneExist && present != 0) || (presence == Presence::AllExist && present != fields)) {
+      ctx.reply.integer(0);
+      return;
+    }
+  }
+  entry = hash_for_write(ctx, key);
+  auto& hash = entry->object_as<HashValue>();
+  const HashLimits lim = limits(ctx);
+  size_t updated = 0, deleted = 0;
+  for (size_t i = first; i < ctx.argc(); i += 2) {
+    // A new deadline replaces the old one anyway, so keep it until then.
+    hash_set(*entry, ctx.arg(i), ctx.arg(i + 1), lim, keep_deadlines || when.has_value());
+    if (!when) continue;
+    const int64_t outcome = apply_deadline(hash, ctx.arg(i), *when, DeadlineCondition::Always, ctx.clock.now_ms);
+    updated += outcome == kDeadlineSet;
+    deleted += outcome == kFieldDeleted;
+  }
+  ctx.db.key_changed(key, kEventHash, "hset");
+  if (updated + deleted > 0) ctx.db.key_changed(key, kEventHash, deleted > 0 ? "hdel" : "hexpire");
+  track_deadlines(ctx, key, hash);
+  remove_if_empty(ctx, key, hash);
+  ctx.reply.integer(1);
+}
+
 constexpr uint32_t kHash = kAclHash;
 constexpr uint32_t kWriteFlags = kCmdWrite | kCmdDenyOom | kCmdFast;
 constexpr uint32_t kReadFast = kCmdReadOnly | kCmdFast;
@@ -472,6 +874,77 @@ constexpr CommandArg kScanArgs[] = {
     {"count", ArgType::Integer, -1, "COUNT", kArgOptional},
 };
 constexpr std::string_view kNondeterministicTips[] = {"nondeterministic_output"};
+
+constexpr KeySpec kAccessDeleteKey[] = {{kKeyRW | kKeyAccess | kKeyDelete, 1, 0, 1}};
+constexpr CommandArg kFieldsBlock[] = {{"numfields", ArgType::Integer}, {"field", ArgType::String, -1, {}, kArgMultiple}};
+constexpr CommandArg kKeyFieldsBlock[] = {
+    {"key", ArgType::Key, 0},
+    {"fields", ArgType::Block, -1, "FIELDS", 0, kFieldsBlock},
+};
+constexpr CommandArg kDeadlineConditions[] = {
+    {"nx", ArgType::PureToken, -1, "NX"},
+    {"xx", ArgType::PureToken, -1, "XX"},
+    {"gt", ArgType::PureToken, -1, "GT"},
+    {"lt", ArgType::PureToken, -1, "LT"},
+};
+constexpr CommandArg kHexpireArgs[] = {
+    {"key", ArgType::Key, 0},
+    {"seconds", ArgType::Integer},
+    {"condition", ArgType::OneOf, -1, {}, kArgOptional, kDeadlineConditions},
+    {"fields", ArgType::Block, -1, "FIELDS", 0, kFieldsBlock},
+};
+constexpr CommandArg kHpexpireArgs[] = {
+    {"key", ArgType::Key, 0},
+    {"milliseconds", ArgType::Integer},
+    {"condition", ArgType::OneOf, -1, {}, kArgOptional, kDeadlineConditions},
+    {"fields", ArgType::Block, -1, "FIELDS", 0, kFieldsBlock},
+};
+constexpr CommandArg kHexpireatArgs[] = {
+    {"key", ArgType::Key, 0},
+    {"unix-time-seconds", ArgType::UnixTime},
+    {"condition", ArgType::OneOf, -1, {}, kArgOptional, kDeadlineConditions},
+    {"fields", ArgType::Block, -1, "FIELDS", 0, kFieldsBlock},
+};
+constexpr CommandArg kHpexpireatArgs[] = {
+    {"key", ArgType::Key, 0},
+    {"unix-time-milliseconds", ArgType::UnixTime},
+    {"condition", ArgType::OneOf, -1, {}, kArgOptional, kDeadlineConditions},
+    {"fields", ArgType::Block, -1, "FIELDS", 0, kFieldsBlock},
+};
+constexpr CommandArg kGetexExpiration[] = {
+    {"seconds", ArgType::Integer, -1, "EX"},
+    {"milliseconds", ArgType::Integer, -1, "PX"},
+    {"unix-time-seconds", ArgType::UnixTime, -1, "EXAT"},
+    {"unix-time-milliseconds", ArgType::UnixTime, -1, "PXAT"},
+    {"persist", ArgType::PureToken, -1, "PERSIST"},
+};
+constexpr CommandArg kHgetexArgs[] = {
+    {"key", ArgType::Key, 0},
+    {"expiration", ArgType::OneOf, -1, {}, kArgOptional, kGetexExpiration},
+    {"fields", ArgType::Block, -1, "FIELDS", 0, kFieldsBlock},
+};
+constexpr CommandArg kSetexConditions[] = {
+    {"fnx", ArgType::PureToken, -1, "FNX"},
+    {"fxx", ArgType::PureToken, -1, "FXX"},
+};
+constexpr CommandArg kSetexExpiration[] = {
+    {"seconds", ArgType::Integer, -1, "EX"},
+    {"milliseconds", ArgType::Integer, -1, "PX"},
+    {"unix-time-seconds", ArgType::UnixTime, -1, "EXAT"},
+    {"unix-time-milliseconds", ArgType::UnixTime, -1, "PXAT"},
+    {"keepttl", ArgType::PureToken, -1, "KEEPTTL"},
+};
+constexpr CommandArg kSetexFieldsBlock[] = {
+    {"numfields", ArgType::Integer},
+    {"data", ArgType::Block, -1, {}, kArgMultiple, kFieldValue},
+};
+constexpr CommandArg kHsetexArgs[] = {
+    {"key", ArgType::Key, 0},
+    {"condition", ArgType::OneOf, -1, {}, kArgOptional, kSetexConditions},
+    {"expiration", ArgType::OneOf, -1, {}, kArgOptional, kSetexExpiration},
+    {"fields", ArgType::Block, -1, "FIELDS", 0, kSetexFieldsBlock},
+};
+constexpr std::string_view kFieldExpireComplexity = "O(N) where N is the number of specified fields";
 
 constexpr CommandHistory kHsetHistory[] = {{"4.0.0", "Accepts multiple `field` and `value` arguments."}};
 constexpr CommandHistory kHdelHistory[] = {{"2.4.0", "Accepts multiple `field` arguments."}};
@@ -540,6 +1013,46 @@ const CommandSpec kCommands[] = {
      .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the "
                    "cursor to return back to 0. N is the number of elements inside the collection..",
      .arguments = kScanArgs, .tips = kNondeterministicTips},
+    {.name = "hexpire", .arity = -6, .flags = kCmdWrite | kCmdFast, .acl_categories = kHash, .handler = hexpire,
+     .key_specs = kUpdateKey, .summary = "Gives fields of a hash a time to live, in seconds.", .since = "7.4.0",
+     .group = "hash", .complexity = kFieldExpireComplexity, .arguments = kHexpireArgs},
+    {.name = "hpexpire", .arity = -6, .flags = kCmdWrite | kCmdFast, .acl_categories = kHash, .handler = hpexpire,
+     .key_specs = kUpdateKey, .summary = "Gives fields of a hash a time to live, in milliseconds.",
+     .since = "7.4.0", .group = "hash", .complexity = kFieldExpireComplexity, .arguments = kHpexpireArgs},
+    {.name = "hexpireat", .arity = -6, .flags = kCmdWrite | kCmdFast, .acl_categories = kHash, .handler = hexpireat,
+     .key_specs = kUpdateKey, .summary = "Makes fields of a hash expire at a Unix time in seconds.",
+     .since = "7.4.0", .group = "hash", .complexity = kFieldExpireComplexity, .arguments = kHexpireatArgs},
+    {.name = "hpexpireat", .arity = -6, .flags = kCmdWrite | kCmdFast, .acl_categories = kHash,
+     .handler = hpexpireat, .key_specs = kUpdateKey,
+     .summary = "Makes fields of a hash expire at a Unix time in milliseconds.", .since = "7.4.0",
+     .group = "hash", .complexity = kFieldExpireComplexity, .arguments = kHpexpireatArgs},
+    {.name = "httl", .arity = -5, .flags = kReadFast, .acl_categories = kHash, .handler = httl,
+     .key_specs = kReadKey, .summary = "Returns the seconds left before fields of a hash expire.",
+     .since = "7.4.0", .group = "hash", .complexity = kFieldExpireComplexity, .arguments = kKeyFieldsBlock},
+    {.name = "hpttl", .arity = -5, .flags = kReadFast, .acl_categories = kHash, .handler = hpttl,
+     .key_specs = kReadKey, .summary = "Returns the milliseconds left before fields of a hash expire.",
+     .since = "7.4.0", .group = "hash", .complexity = kFieldExpireComplexity, .arguments = kKeyFieldsBlock},
+    {.name = "hexpiretime", .arity = -5, .flags = kReadFast, .acl_categories = kHash, .handler = hexpiretime,
+     .key_specs = kReadKey, .summary = "Returns the Unix time in seconds at which fields of a hash expire.",
+     .since = "7.4.0", .group = "hash", .complexity = kFieldExpireComplexity, .arguments = kKeyFieldsBlock},
+    {.name = "hpexpiretime", .arity = -5, .flags = kReadFast, .acl_categories = kHash, .handler = hpexpiretime,
+     .key_specs = kReadKey,
+     .summary = "Returns the Unix time in milliseconds at which fields of a hash expire.", .since = "7.4.0",
+     .group = "hash", .complexity = kFieldExpireComplexity, .arguments = kKeyFieldsBlock},
+    {.name = "hpersist", .arity = -5, .flags = kCmdWrite | kCmdFast, .acl_categories = kHash, .handler = hpersist,
+     .key_specs = kUpdateKey, .summary = "Removes the time to live of fields of a hash.", .since = "7.4.0",
+     .group = "hash", .complexity = kFieldExpireComplexity, .arguments = kKeyFieldsBlock},
+    {.name = "hgetdel", .arity = -5, .flags = kCmdWrite | kCmdFast, .acl_categories = kHash, .handler = hgetdel,
+     .key_specs = kAccessDeleteKey, .summary = "Returns the values of fields of a hash and removes the fields.",
+     .since = "8.0.0", .group = "hash", .complexity = kFieldExpireComplexity, .arguments = kKeyFieldsBlock},
+    {.name = "hgetex", .arity = -5, .flags = kCmdWrite | kCmdFast, .acl_categories = kHash, .handler = hgetex,
+     .key_specs = kAccessUpdateKey,
+     .summary = "Returns the values of fields of a hash, optionally changing their time to live.",
+     .since = "8.0.0", .group = "hash", .complexity = kFieldExpireComplexity, .arguments = kHgetexArgs},
+    {.name = "hsetex", .arity = -6, .flags = kWriteFlags, .acl_categories = kHash, .handler = hsetex,
+     .key_specs = kUpdateKey, .summary = "Sets fields of a hash, optionally with a time to live.",
+     .since = "8.0.0", .group = "hash", .complexity = "O(N) where N is the number of fields being set.",
+     .arguments = kHsetexArgs},
 };
 
 }  // namespace

@@ -42,8 +42,9 @@ std::string_view type_name(ValueType type) {
 constexpr size_t kLazyFreeThreshold = 64;
 
 void dispose(CommandContext& ctx, KeyEntry* entry, bool lazy) {
-  if (size_t effort = entry->free_effort(); lazy && effort > kLazyFreeThreshold) {
-    ctx.server.lazy_freer().submit([entry] { KeyEntry::destroy(entry); }, effort);
+  if (lazy && entry->free_effort() > kLazyFreeThreshold) {
+    // One object, however many allocations it holds: what Redis's lazyfree counters count.
+    ctx.server.lazy_freer().submit([entry] { KeyEntry::destroy(entry); }, 1);
     return;
   }
   KeyEntry::destroy(entry);

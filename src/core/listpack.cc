@@ -395,4 +395,43 @@ std::optional<Listpack::Pos> Listpack::find(Pos start, std::string_view needle, 
   return std::nullopt;
 }
 
+Listpack Listpack::split_off(Pos at) {
+  assert(at >= begin() && at <= end());
+  Listpack tail;
+  const Pos limit = end();
+  if (at >= limit) return tail;
+  size_t moved = 0;
+  for (Pos p = at; p < limit; p = next(p)) ++moved;
+  const size_t moved_bytes = limit - at;
+  tail.data_ = static_cast<uint8_t*>(std::malloc(kEmptySize + moved_bytes));
+  if (!tail.data_) throw std::bad_alloc();
+  store_u32(tail.data_, static_cast<uint32_t>(kEmptySize + moved_bytes));
+  store_u32(tail.data_ + 4, static_cast<uint32_t>(moved));
+  std::memcpy(tail.data_ + kHeaderSize, data_ + at, moved_bytes);
+  tail.data_[kHeaderSize + moved_bytes] = kEnd;
+  const size_t kept = size() - moved;
+  data_[at] = kEnd;
+  store_u32(data_, static_cast<uint32_t>(at + 1));
+  store_u32(data_ + 4, static_cast<uint32_t>(kept));
+  // A failed shrink leaves the larger block, which is still correct.
+  if (auto* shrunk = static_cast<uint8_t*>(std::realloc(data_, at + 1))) data_ = shrunk;
+  return tail;
+}
+
+void Listpack::append(const Listpack& other) {
+  if (other.empty()) return;
+  assert(&other != this);
+  const size_t added = other.bytes() - kEmptySize;
+  const size_t old_total = bytes();
+  if (added > kMaxBytes - old_total) throw std::length_error("listpack too large");
+  ensure_block();
+  auto* grown = static_cast<uint8_t*>(std::realloc(data_, old_total + added));
+  if (!grown) throw std::bad_alloc();
+  data_ = grown;
+  std::memcpy(data_ + old_total - 1, other.block() + kHeaderSize, added);
+  data_[old_total - 1 + added] = kEnd;
+  store_u32(data_, static_cast<uint32_t>(old_total + added));
+  store_u32(data_ + 4, static_cast<uint32_t>(size() + other.size()));
+}
+
 }  // namespace corvid

@@ -120,6 +120,13 @@ class Listpack {
   // and skips its values). A stride of 0 is treated as 1.
   std::optional<Pos> find(Pos start, std::string_view needle, size_t stride = 1) const;
 
+  // Moves the entries from `at` (end() moves none) into a new listpack, leaving the
+  // ones before it here. Entries are self-contained, so this copies bytes without
+  // re-encoding (splitting a quicklist node).
+  Listpack split_off(Pos at);
+  // Appends copies of all of `other`'s entries (merging quicklist nodes).
+  void append(const Listpack& other);
+
  private:
   struct Encoded;
   const uint8_t* block() const;

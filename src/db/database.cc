@@ -1,7 +1,13 @@
 #include "db/database.h"
 
 #include <algorithm>
+#include <cstring>
 #include <ctime>
+#include <typeinfo>
+#include <new>
+#include <vector>
+
+#include "db/hash_value.h"
 
 namespace corvid {
 
@@ -13,6 +19,15 @@ int64_t monotonic_us() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
+// The hash an entry holds, if any. Checked by dynamic type rather than by the entry's
+// type tag alone, so that the database never misreads some other collection object
+// (tests store stand-ins); HashValue is final, so comparing type_info is exact and cheap.
+HashValue* hash_of(const KeyEntry* entry) {
+  if (entry->type() != ValueType::Hash) return nullptr;
+  ValueObject* object = entry->object();
+  return typeid(*object) == typeid(HashValue) ? static_cast<HashValue*>(object) : nullptr;
+}
+
 }  // namespace
 
 Database::Database(int index, const Clock& clock, KeyspaceStats& stats, KeyChangeListener& listener)
@@ -20,6 +35,7 @@ Database::Database(int index, const Clock& clock, KeyspaceStats& stats, KeyChang
 
 Database::~Database() {
   keys_.clear([](KeyEntry* e) { KeyEntry::destroy(e); });
+  clear_field_expiry_registry();
 }
 
 uint64_t Database::average_ttl_ms() const {
@@ -40,9 +56,87 @@ uint64_t Database::average_ttl_ms() const {
 }
 
 KeyEntry* Database::expire_if_needed(KeyEntry* entry) {
-  if (entry == nullptr || !is_expired(*entry)) return entry;
-  delete_expired(entry);
-  return nullptr;
+  if (entry == nullptr) return nullptr;
+  if (is_expired(*entry)) {
+    delete_expired(entry);
+    return nullptr;
+  }
+  if (expire_hash_fields(entry)) return nullptr;
+  return entry;
+}
+
+bool Database::expire_hash_fields(KeyEntry* entry) {
+  HashValue* found = hash_of(entry);
+  if (found == nullptr || !found->has_due_fields(clock_.now_ms)) return false;
+  HashValue& hash = *found;
+  const size_t removed = hash.expire_due(clock_.now_ms);
+  if (removed == 0) return false;
+  stats_.expired_subkeys += removed;
+  std::string key(entry->key());
+  key_changed(key, kEventHash, "hexpired");
+  if (hash.size() > 0) return false;
+  remove(key);
+  // Redis reports the emptied hash's removal as a separate generic event.
+  key_changed(key, kEventGeneric, "del");
+  return true;
+}
+
+Database::TrackedKey* Database::TrackedKey::create(std::string_view key) {
+  auto* k = static_cast<TrackedKey*>(::operator new(sizeof(TrackedKey) + key.size()));
+  k->next = nullptr;
+  k->length = static_cast<uint32_t>(key.size());
+  if (!key.empty()) std::memcpy(k + 1, key.data(), key.size());
+  return k;
+}
+
+void Database::TrackedKey::destroy(TrackedKey* k) { ::operator delete(k); }
+
+void Database::track_field_expiry(std::string_view key) {
+  if (field_expiry_keys_.peek(key) != nullptr) return;
+  field_expiry_keys_.insert(TrackedKey::create(key));
+}
+
+void Database::track_if_field_deadlines(const KeyEntry* entry) {
+  const HashValue* hash = hash_of(entry);
+  if (hash != nullptr && hash->has_field_deadlines()) track_field_expiry(entry->key());
+}
+
+void Database::clear_field_expiry_registry() {
+  field_expiry_keys_.clear([](TrackedKey* k) { TrackedKey::destroy(k); });
+  field_expiry_cursor_ = 0;
+}
+
+size_t Database::active_expire_fields(int64_t budget_us) {
+  // Looking a registered key up is what expires its due fields (see expire_if_needed);
+  // the walk only decides which keys to look at and forgets the ones that no longer hold
+  // hashes with deadlines. Like active_expire, it stops early once a batch finds little
+  // to do, and resumes from its cursor next time.
+  constexpr size_t kBatch = 20;
+  constexpr size_t kAcceptableStalePercent = 10;
+  const int64_t start = monotonic_us();
+  const uint64_t expired_before = stats_.expired_subkeys;
+  std::vector<std::string> batch;
+  for (size_t rounds = 1; !field_expiry_keys_.empty(); ++rounds) {
+    batch.clear();
+    do {
+      field_expiry_cursor_ = field_expiry_keys_.scan(
+          field_expiry_cursor_, [&batch](TrackedKey& k) { batch.emplace_back(k.key()); });
+    } while (batch.size() < kBatch && field_expiry_cursor_ != 0);
+    size_t hashes_with_due_fields = 0;
+    for (const std::string& key : batch) {
+      const uint64_t expired_so_far = stats_.expired_subkeys;
+      KeyEntry* entry = find(key);
+      hashes_with_due_fields += stats_.expired_subkeys != expired_so_far;
+      const HashValue* hash = entry == nullptr ? nullptr : hash_of(entry);
+      if (hash == nullptr || !hash->has_field_deadlines()) {
+        TrackedKey::destroy(field_expiry_keys_.remove(key));
+      }
+    }
+    if (field_expiry_cursor_ == 0) break;  // a full pass per cycle at most
+    if (hashes_with_due_fields * 100 <= batch.size() * kAcceptableStalePercent) break;
+    if ((rounds & 3) == 0 && monotonic_us() - start >= budget_us) break;
+  }
+  return static_cast<size_t>(stats_.expired_subkeys - expired_before);
 }
 
 void Database::delete_expired(KeyEntry* entry) {
@@ -85,6 +179,7 @@ void Database::insert(KeyEntry* entry) {
   entry->set_access_clock(clock_.seconds());
   keys_.insert(entry);
   if (entry->has_expiry()) track_volatile(entry);
+  track_if_field_deadlines(entry);
 }
 
 void Database::upsert(KeyEntry* entry) {
@@ -108,6 +203,7 @@ void Database::replace(KeyEntry* current, KeyEntry* replacement) {
   }
   keys_.replace(current, replacement);
   KeyEntry::destroy(current);
+  track_if_field_deadlines(replacement);
 }
 
 bool Database::remove(std::string_view key) {
@@ -210,6 +306,7 @@ std::unique_ptr<DetachedKeys> Database::detach_all() {
   keys_ = KeyTable();
   volatile_keys_.clear();
   expire_cursor_ = 0;
+  clear_field_expiry_registry();
   return detached;
 }
 
@@ -217,6 +314,8 @@ void Database::swap_contents(Database& other) {
   std::swap(keys_, other.keys_);
   std::swap(volatile_keys_, other.volatile_keys_);
   std::swap(expire_cursor_, other.expire_cursor_);
+  field_expiry_keys_.swap(other.field_expiry_keys_);
+  std::swap(field_expiry_cursor_, other.field_expiry_cursor_);
 }
 
 }  // namespace corvid

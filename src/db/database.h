@@ -23,6 +23,7 @@ struct KeyspaceStats {
   uint64_t hits = 0;
   uint64_t misses = 0;
   uint64_t expired_keys = 0;
+  uint64_t expired_subkeys = 0;  // hash fields reclaimed when their deadline passed
   uint64_t expired_stale_perc_samples = 0;
   uint64_t dirty = 0;  // changes since the last save: rdb_changes_since_last_save
 };
@@ -84,6 +85,16 @@ class Database {
   // Adapts like Redis: keeps going while a good share of the sampled keys were expired.
   size_t active_expire(int64_t budget_us);
 
+  // Hash field expiry. Lookups drop a hash's due fields (and the hash, once empty) before
+  // anyone sees them; these keep a registry of the hashes that may have field deadlines
+  // so that the cron also reclaims fields nobody reads.
+  // Registers `key` (a hash that was just given a field deadline). Idempotent. Keys moved
+  // in by insert/replace (RENAME, COPY, MOVE) are registered automatically.
+  void track_field_expiry(std::string_view key);
+  // Walks the registry for at most `budget_us`; returns how many fields were removed.
+  size_t active_expire_fields(int64_t budget_us);
+  size_t field_expiry_tracked() const { return field_expiry_keys_.size(); }
+
   KeyEntry* random_key();
   // SCAN over this database. visit(KeyEntry&) ; returns the next cursor.
   template <class F>
@@ -110,6 +121,24 @@ class Database {
   void track_volatile(KeyEntry* entry);
   void untrack_volatile(KeyEntry* entry);
   void delete_expired(KeyEntry* entry);
+  // Drops the due fields of a hash entry; true when that emptied and removed it.
+  bool expire_hash_fields(KeyEntry* entry);
+  void track_if_field_deadlines(const KeyEntry* entry);
+  void clear_field_expiry_registry();
+
+  // An entry of the field-expiry registry: a key name, in one allocation.
+  struct TrackedKey {
+    TrackedKey* next;
+    uint32_t length;
+    std::string_view key() const { return {reinterpret_cast<const char*>(this + 1), length}; }
+    static TrackedKey* create(std::string_view key);
+    static void destroy(TrackedKey* k);
+  };
+  struct TrackedKeyTraits {
+    static std::string_view key(const TrackedKey& k) { return k.key(); }
+    static TrackedKey* next(const TrackedKey& k) { return k.next; }
+    static void set_next(TrackedKey& k, TrackedKey* n) { k.next = n; }
+  };
 
   int index_;
   const Clock& clock_;
@@ -120,6 +149,11 @@ class Database {
   // O(1) (move the last one into the hole). A deque never moves its elements as it grows.
   std::deque<KeyEntry*> volatile_keys_;
   size_t expire_cursor_ = 0;
+  // Names of hashes that may hold fields with deadlines. Entries can go stale (the key was
+  // deleted, or its deadlines removed); the cron walk drops those when it meets them, so
+  // no other path has to keep this exact. Walked with a SCAN cursor, which survives resizes.
+  HashTable<TrackedKey, TrackedKeyTraits> field_expiry_keys_;
+  uint64_t field_expiry_cursor_ = 0;
   std::mt19937 rng_;
 };
 

@@ -111,7 +111,8 @@ void Connection::on_readable() {
 }
 
 void Connection::process_input() {
-  while (!closed_ && !close_after_reply_ && !held_by_pause_ && !throttled_ && query_start_ < query_.size()) {
+  while (!closed_ && !close_after_reply_ && !held_by_pause_ && !throttled_ && !blocked_ &&
+         query_start_ < query_.size()) {
     std::string_view input = query_.view(query_start_);
     // Limits follow CONFIG SET proto-max-bulk-len and whether a password is still
     // required (the same rule as the NOAUTH check in Server::dispatch).

@@ -33,6 +33,14 @@ class Connection final : public IoHandler {
   size_t pending_output_bytes() const { return out_.size() - out_sent_; }
   // Re-runs the request that CLIENT PAUSE held back, and reading.
   void resume_after_pause();
+  // A blocking command parked this client: its next requests wait in the query buffer
+  // (still read, so a disconnect is noticed) until it is served or times out.
+  bool blocked() const { return blocked_; }
+  void set_blocked(bool blocked) { blocked_ = blocked; }
+  // Executes requests that arrived while the client was blocked.
+  void resume_input() {
+    if (!closed_) process_input();
+  }
   bool held_by_pause() const { return held_by_pause_; }
 
   ReplyWriter& reply() { return writer_; }
@@ -103,6 +111,7 @@ class Connection final : public IoHandler {
   bool close_after_reply_ = false;
   bool closed_ = false;
   bool held_by_pause_ = false;  // a request waits for CLIENT UNPAUSE
+  bool blocked_ = false;        // parked by a blocking command
   bool throttled_ = false;      // too much unsent output: stop reading until it drains
   bool watching_write_ = false;
 };

@@ -80,6 +80,10 @@ int EventLoop::next_timeout_ms(int64_t now_ms) const {
     int64_t wait = std::max<int64_t>(0, t.due_ms - now_ms);
     if (soonest < 0 || wait < soonest) soonest = wait;
   }
+  if (sleep_limit_) {
+    int limit = sleep_limit_();
+    if (limit >= 0 && (soonest < 0 || limit < soonest)) soonest = limit;
+  }
   return static_cast<int>(soonest);
 }
 

@@ -35,6 +35,9 @@ class EventLoop {
   void set_period(size_t timer, int period_ms);
   // Runs before each wait for events (flushes replies, fast expiry cycle).
   void before_sleep(std::function<void()> hook) { before_sleep_ = std::move(hook); }
+  // Asked before each wait: the longest the loop may sleep in milliseconds, or -1 for no
+  // limit beyond the timers (blocked clients' timeouts are finer than the cron).
+  void sleep_limit(std::function<int()> limit) { sleep_limit_ = std::move(limit); }
 
   void run();
   void stop() { running_ = false; }
@@ -63,6 +66,7 @@ class EventLoop {
   std::vector<Watch> watches_;  // indexed by fd
   std::vector<Timer> timers_;
   std::function<void()> before_sleep_;
+  std::function<int()> sleep_limit_;
   std::function<void()> on_wake_;
 };
 

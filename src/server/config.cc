@@ -793,6 +793,9 @@ std::vector<Directive> build_table() {
       integer("list-max-listpack-size", kFixed, kIntMin, kIntMax, "-2").aka("list-max-ziplist-size"),
       integer("list-compress-depth", kFixed, 0, kIntMax, "0"),
       integer("set-max-intset-entries", kFixed, 0, kLlongMax, "512"),
+      // Redis 7.2's listpack encoding of small sets (not in 7.0, which has no such directives).
+      integer("set-max-listpack-entries", kFixed, 0, kLlongMax, "128"),
+      memory("set-max-listpack-value", kFixed, 0, kLlongMax, "64"),
       integer("zset-max-listpack-entries", kFixed, 0, kLlongMax, "128").aka("zset-max-ziplist-entries"),
       memory("zset-max-listpack-value", kFixed, 0, kLlongMax, "64").aka("zset-max-ziplist-value"),
       memory("hll-sparse-max-bytes", kFixed, 0, kLlongMax, "3000"),

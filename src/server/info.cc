@@ -194,7 +194,8 @@ void clients_section(Server& server, std::string& out) {
   appendf(out, "client_recent_max_input_buffer:%zu\r\n", clients.max_input_buffer);
   appendf(out, "client_recent_max_output_buffer:%zu\r\n", clients.max_output_buffer);
   appendf(out, "blocked_clients:%llu\r\n", static_cast<ull>(server.blocked_clients()));
-  out += "tracking_clients:0\r\nclients_in_timeout_table:0\r\n";
+  out += "tracking_clients:0\r\n";
+  appendf(out, "clients_in_timeout_table:%llu\r\n", static_cast<ull>(server.blocking().clients_with_timeout()));
 }
 
 void memory_section(Server& server, std::string& out) {

@@ -19,7 +19,8 @@ class LazyFreer {
   LazyFreer(const LazyFreer&) = delete;
   LazyFreer& operator=(const LazyFreer&) = delete;
 
-  // `objects` is how many allocations the job frees (INFO lazyfree_pending_objects).
+  // `objects` is how many objects (values, or keys of a flushed database) the job frees,
+  // for INFO's lazyfree_pending_objects and lazyfreed_objects.
   void submit(std::function<void()> job, uint64_t objects);
   uint64_t pending_objects() const { return pending_objects_.load(std::memory_order_relaxed); }
   uint64_t freed_objects() const { return freed_objects_.load(std::memory_order_relaxed); }

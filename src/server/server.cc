@@ -93,6 +93,11 @@ std::optional<std::string> Server::start() {
   if (listeners_.empty()) return std::string("Configured to not listen anywhere, exiting.");
   cron_timer_ = loop_.every(1000 / hz_, [this] { cron(); });
   loop_.before_sleep([this] { before_sleep(); });
+  loop_.sleep_limit([this] {
+    int64_t deadline = blocking_.next_deadline_ms();
+    if (deadline == 0) return -1;
+    return static_cast<int>(std::clamp<int64_t>(deadline - clock_.now_ms, 0, 1000));
+  });
   return std::nullopt;
 }
 
@@ -130,6 +135,8 @@ void Server::accept_client(int fd, std::string peer, std::string local, bool uni
 
 void Server::close_client(Connection& client) {
   if (client.closed()) return;
+  // A blocked client that goes away leaves nothing behind in the queues.
+  blocking_.release(client);
   client.mark_closed();
   closed_clients_.push_back(&client);
 }
@@ -141,6 +148,7 @@ void Server::free_closed_clients() {
   for (Connection* client : closing) {
     std::erase(pending_writes_, client);
     std::erase(paused_clients_, client);
+    std::erase(unblocked_clients_, client);
     clients_.erase(client->id());
   }
 }
@@ -173,6 +181,11 @@ void Server::flush_pending_writes() {
 
 void Server::before_sleep() {
   clock_.refresh();
+  time_out_blocked_clients();
+  // Resuming may unblock or block others; each client is resumed once per turn.
+  std::vector<Connection*> resuming;
+  resuming.swap(unblocked_clients_);
+  for (Connection* client : resuming) client->resume_input();
   flush_pending_writes();
   free_closed_clients();
   if (shutdown_requested_) {
@@ -182,8 +195,90 @@ void Server::before_sleep() {
   }
 }
 
-void Server::on_key_change(const KeyChange&) {
-  // Consumers (WATCH, blocked clients, notifications, tracking) attach here as they arrive.
+void Server::on_key_change(const KeyChange& change) {
+  // Consumers (WATCH, notifications, tracking) attach here as they arrive.
+  blocking_.key_changed(change.db, change.key);
+}
+
+void Server::block_client(Connection& client, const Command& command, std::span<const std::string_view> args,
+                          std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms) {
+  command_parked_ = true;
+  if (client.blocked()) return;  // a re-run that found nothing: keep the place in line
+  auto blocked = std::make_unique<BlockedCommand>();
+  blocked->command = &command;
+  blocked->args.assign(args.begin(), args.end());
+  blocked->db = client.db_index;
+  for (std::string_view key : keys) {
+    if (std::find(blocked->keys.begin(), blocked->keys.end(), key) == blocked->keys.end()) {
+      blocked->keys.emplace_back(key);
+    }
+  }
+  blocked->type = type;
+  blocked->deadline_ms = deadline_ms;
+  blocking_.block(client, std::move(blocked));
+  client.set_blocked(true);
+}
+
+void Server::serve_ready_keys() {
+  // A re-run that pushes (BLMOVE) makes more keys ready: the outer loop serves them too.
+  if (serving_ready_keys_) return;
+  serving_ready_keys_ = true;
+  while (blocking_.has_ready_keys()) {
+    for (const DbKey& ready : blocking_.take_ready_keys()) {
+      for (Connection* client : blocking_.waiters(ready)) {
+        const BlockedCommand* blocked = blocking_.blocked_command(*client);
+        if (blocked == nullptr) continue;  // served through another of its keys meanwhile
+        const KeyEntry* entry = databases_[ready.db]->find(ready.key);
+        if (entry == nullptr || entry->type() != blocked->type) break;
+        rerun_blocked_command(*client);
+      }
+    }
+  }
+  serving_ready_keys_ = false;
+}
+
+void Server::rerun_blocked_command(Connection& client) {
+  const BlockedCommand& blocked = *blocking_.blocked_command(client);
+  std::vector<std::string_view> args(blocked.args.begin(), blocked.args.end());
+  int saved_db = client.db_index;
+  client.db_index = blocked.db;
+  run_command(client, *blocked.command, args);
+  client.db_index = saved_db;
+  if (command_parked_) return;
+  blocking_.release(client);
+  resume_unblocked(client);
+}
+
+void Server::resume_unblocked(Connection& client) {
+  client.set_blocked(false);
+  unblocked_clients_.push_back(&client);
+  queue_write(client);
+}
+
+void Server::end_blocked_command(Connection& client, bool with_error) {
+  std::unique_ptr<BlockedCommand> blocked = blocking_.release(client);
+  if (blocked == nullptr) return;
+  if (with_error) {
+    client.reply().error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+  } else {
+    // Even for BLMOVE, whose other replies are bulk strings: Redis 7.0 times every
+    // blocking command out with a null array.
+    client.reply().null_array();
+  }
+  // The call ends here, so this is where it counts (as a served re-run does).
+  ++blocked->command->stats.calls;
+  resume_unblocked(client);
+}
+
+bool Server::unblock_client(Connection& client, bool with_error) {
+  if (!client.blocked()) return false;
+  end_blocked_command(client, with_error);
+  return true;
+}
+
+void Server::time_out_blocked_clients() {
+  if (blocking_.clients_with_timeout() == 0) return;
+  for (Connection* client : blocking_.timed_out(clock_.now_ms)) end_blocked_command(*client, false);
 }
 
 void Server::on_error_reply(std::string_view message) {
@@ -247,6 +342,7 @@ bool Server::execute(Connection& client, std::span<const std::string_view> args)
   size_t output_before = client.output_size();
   bool skip_this = client.reply_mode == ReplyMode::SkipNext;
   if (!dispatch(client, args)) return false;
+  serve_ready_keys();
   if (client.reply_mode == ReplyMode::Off || (client.reply_mode == ReplyMode::SkipNext && !skip_this)) {
     client.discard_output_from(output_before);
   } else if (skip_this) {
@@ -314,14 +410,17 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
   int64_t started = monotonic_us();
 
   CommandContext context{*this, client, *databases_[client.db_index], args, client.reply(), command, clock_};
+  command_parked_ = false;
   command.spec->handler(context);
 
+  client.last_command = command.full_name;
+  // A parked command counts once, when it is served, times out or is unblocked.
+  if (command_parked_) return;
   auto elapsed = static_cast<uint64_t>(monotonic_us() - started);
   ++command.stats.calls;
   command.stats.usec += elapsed;
   if (stats_.total_error_replies != errors_before) ++command.stats.failed_calls;
   ++stats_.commands_processed;
-  client.last_command = command.full_name;
 }
 
 // Checked when a command adds output, as Redis does: a client that sits over the soft
@@ -349,7 +448,8 @@ void Server::close_idle_clients() {
   if (config_.timeout <= 0) return;
   int64_t limit_ms = config_.timeout * 1000;
   for (auto& [id, client] : clients_) {
-    if (client->closed()) continue;
+    // A blocked client waits by its own timeout, as in Redis.
+    if (client->closed() || client->blocked()) continue;
     if (clock_.now_ms - client->last_interaction_ms > limit_ms) close_client(*client);
   }
 }
@@ -364,6 +464,7 @@ void Server::cron() {
     int64_t left = budget_us - (monotonic_us() - started);
     if (left <= 0 || !active_expire_enabled_) break;
     db->active_expire(left);
+    db->active_expire_fields(budget_us - (monotonic_us() - started));
   }
   stats_.expire_cycle_us += static_cast<uint64_t>(monotonic_us() - started);
   stats_.expire_cycle_cpu_milliseconds = stats_.expire_cycle_us / 1000;

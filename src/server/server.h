@@ -18,6 +18,7 @@
 #include "net/connection.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
+#include "server/blocking.h"
 #include "server/config.h"
 #include "server/lazy_free.h"
 #include "server/stats.h"
@@ -89,7 +90,17 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   // DEBUG SET-ACTIVE-EXPIRE: tests turn the active cycle off to observe lazy expiry.
   void set_active_expire(bool enabled) { active_expire_enabled_ = enabled; }
   uint64_t cron_loops() const { return cron_loops_; }
-  uint64_t blocked_clients() const { return 0; }
+
+  // Blocking commands (server/blocking.h). A handler that finds nothing to serve parks
+  // its client here; when the client is being served again (a re-run) and still finds
+  // nothing, this keeps it where it was in its queues.
+  void block_client(Connection& client, const Command& command, std::span<const std::string_view> args,
+                    std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms);
+  // CLIENT UNBLOCK: replies what a timeout replies (a null array, whatever the command,
+  // as Redis 7.0 does), or the UNBLOCKED error. False when the client was not blocked.
+  bool unblock_client(Connection& client, bool with_error);
+  const BlockingRegistry& blocking() const { return blocking_; }
+  uint64_t blocked_clients() const { return blocking_.blocked_clients(); }
 
  private:
   void attach_listener(std::unique_ptr<Listener> listener);
@@ -102,6 +113,14 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   void run_command(Connection& client, const Command& command, std::span<const std::string_view> args);
   void reply_unknown_command(Connection& client, std::span<const std::string_view> args);
   void flush_pending_writes();
+  // Re-runs the commands of clients waiting on keys that changed (see blocking.h).
+  void serve_ready_keys();
+  void rerun_blocked_command(Connection& client);
+  void time_out_blocked_clients();
+  // A blocked client leaves its queues without being served (timeout, CLIENT UNBLOCK).
+  void end_blocked_command(Connection& client, bool with_error);
+  // The client runs the requests that arrived while it was blocked, before the loop sleeps.
+  void resume_unblocked(Connection& client);
   void free_closed_clients();
 
   Config config_;
@@ -116,6 +135,11 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   std::vector<Connection*> pending_writes_;
   std::vector<Connection*> closed_clients_;
   std::vector<Connection*> paused_clients_;
+  BlockingRegistry blocking_;
+  std::vector<Connection*> unblocked_clients_;
+  bool serving_ready_keys_ = false;
+  // Set by block_client during a command: the command parked its client instead of replying.
+  bool command_parked_ = false;
   uint64_t next_client_id_ = 1;
   int64_t pause_until_ms_ = 0;
   bool pause_writes_only_ = false;

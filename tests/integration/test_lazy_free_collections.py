@@ -1,0 +1,77 @@
+"""UNLINK and FLUSHALL ASYNC hand big collections to the background freer.
+
+Redis frees a value on its lazy-free thread when freeing it takes more than 64
+allocations (a hash table member each; a quicklist node each; one block for a listpack or
+an intset). INFO's lazyfreed_objects counts what that thread freed, so the same
+expectations are checked on corvid-server and on redis-server 7.0.15.
+"""
+
+import time
+
+import pytest
+import redis
+
+BOTH = ["corvid_server", "redis_server"]
+
+
+@pytest.fixture(params=BOTH)
+def conn(request):
+    srv = request.getfixturevalue(request.param)
+    client = redis.Redis(host="127.0.0.1", port=srv.port, decode_responses=True)
+    client.flushall()
+    yield client
+    client.close()
+
+
+def fill(conn, kind, key, members):
+    pipe = conn.pipeline(transaction=False)
+    for start in range(0, members, 1000):
+        chunk = ["m%d" % i for i in range(start, min(members, start + 1000))]
+        if kind == "hash":
+            pipe.hset(key, mapping={m: "v" for m in chunk})
+        elif kind == "list":
+            pipe.rpush(key, *chunk)
+        elif kind == "set":
+            pipe.sadd(key, *chunk)
+        else:
+            pipe.zadd(key, {m: i for i, m in enumerate(chunk)})
+    pipe.execute()
+
+
+def lazyfreed(conn):
+    for _ in range(200):
+        memory = conn.info("memory")
+        if memory["lazyfree_pending_objects"] == 0:
+            return memory["lazyfreed_objects"]
+        time.sleep(0.01)
+    raise AssertionError("the lazy-free thread never caught up")
+
+
+# Members enough for more than 64 allocations in every encoding: a list needs that many
+# quicklist nodes (8KB each by default).
+@pytest.mark.parametrize("kind,members", [("hash", 1000), ("list", 200000), ("set", 1000), ("zset", 1000)])
+def test_unlink_of_a_big_collection_is_freed_in_the_background(conn, kind, members):
+    fill(conn, kind, "big", members)
+    before = lazyfreed(conn)
+    assert conn.unlink("big") == 1
+    assert lazyfreed(conn) == before + 1
+    assert conn.exists("big") == 0
+
+
+@pytest.mark.parametrize("kind", ["hash", "list", "set", "zset"])
+def test_unlink_of_a_small_collection_is_freed_at_once(conn, kind):
+    fill(conn, kind, "small", 10)
+    before = lazyfreed(conn)
+    assert conn.unlink("small") == 1
+    assert lazyfreed(conn) == before
+
+
+def test_flushall_async_frees_collections_in_the_background(conn):
+    fill(conn, "zset", "z", 1000)
+    fill(conn, "set", "s", 1000)
+    conn.set("str", "v")
+    before = lazyfreed(conn)
+    conn.flushall(asynchronous=True)
+    assert conn.dbsize() == 0
+    # Redis counts every key of a flushed database as one object freed.
+    assert lazyfreed(conn) == before + 3
