@@ -74,13 +74,13 @@ struct CommandContext {
     }
     return &entry->object_as<T>();
   }
-  // The key's collection for a write, created empty (`T()` in `initial` encoding) when
-  // missing; null, after replying WRONGTYPE, when the key holds another type.
+  // The key's collection for a write, created empty (`T()`) when missing; null, after
+  // replying WRONGTYPE, when the key holds another type.
   template <class T>
-  KeyEntry* lookup_or_create(std::string_view key, ValueType type, Encoding initial) {
+  KeyEntry* lookup_or_create(std::string_view key, ValueType type) {
     KeyEntry* entry = db.lookup_write(key);
     if (entry == nullptr) {
-      entry = KeyEntry::create_object(key, type, initial, std::make_unique<T>(), KeyEntry::kNoExpiry);
+      entry = KeyEntry::create_object(key, type, std::make_unique<T>(), KeyEntry::kNoExpiry);
       db.insert(entry);
       return entry;
     }

@@ -36,8 +36,8 @@ constexpr std::string_view kNanOrInfinity = "ERR increment would produce NaN or 
 
 HashLimits limits(CommandContext& ctx) {
   const Config& config = ctx.server.config();
-  return {static_cast<size_t>(config_fixed_int(config, "hash-max-listpack-entries")),
-          static_cast<size_t>(config_fixed_int(config, "hash-max-listpack-value"))};
+  return {static_cast<size_t>(config.hash_max_listpack_entries),
+          static_cast<size_t>(config.hash_max_listpack_value)};
 }
 
 const HashValue* read_hash(CommandContext& ctx, const KeyEntry* entry, bool* wrong) {
@@ -45,7 +45,7 @@ const HashValue* read_hash(CommandContext& ctx, const KeyEntry* entry, bool* wro
 }
 
 KeyEntry* hash_for_write(CommandContext& ctx, std::string_view key) {
-  return ctx.lookup_or_create<HashValue>(key, ValueType::Hash, Encoding::Listpack);
+  return ctx.lookup_or_create<HashValue>(key, ValueType::Hash);
 }
 
 // After fields were removed: an emptied hash goes, reported as Redis does, with a generic
@@ -60,7 +60,7 @@ void remove_if_empty(CommandContext& ctx, std::string_view key, const HashValue&
 int64_t set_pairs(CommandContext& ctx, KeyEntry& entry) {
   const HashLimits lim = limits(ctx);
   int64_t created = 0;
-  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) created += hash_set(entry, ctx.arg(i), ctx.arg(i + 1), lim);
+  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) created += entry.object_as<HashValue>().set(ctx.arg(i), ctx.arg(i + 1), lim);
   ctx.db.key_changed(ctx.arg(1), kEventHash, "hset");
   return created;
 }
@@ -93,7 +93,7 @@ void hsetnx(CommandContext& ctx) {
     ctx.reply.integer(0);
     return;
   }
-  hash_set(*entry, ctx.arg(2), ctx.arg(3), limits(ctx));
+  entry->object_as<HashValue>().set(ctx.arg(2), ctx.arg(3), limits(ctx));
   ctx.db.key_changed(ctx.arg(1), kEventHash, "hset");
   ctx.reply.integer(1);
 }
@@ -215,7 +215,7 @@ void hincrby(CommandContext& ctx) {
   }
   char digits[kInt64MaxChars + 1];
   // Changing a value in place keeps the field's deadline, as in Redis.
-  hash_set(*entry, ctx.arg(2), std::string_view(digits, format_int64(result, digits)), limits(ctx), true);
+  entry->object_as<HashValue>().set(ctx.arg(2), std::string_view(digits, format_int64(result, digits)), limits(ctx), true);
   ctx.db.key_changed(ctx.arg(1), kEventHash, "hincrby");
   ctx.reply.integer(result);
 }
@@ -248,7 +248,7 @@ void hincrbyfloat(CommandContext& ctx) {
     return;
   }
   std::string text = format_long_double_human(result);
-  hash_set(*entry, ctx.arg(2), text, limits(ctx), true);
+  entry->object_as<HashValue>().set(ctx.arg(2), text, limits(ctx), true);
   ctx.db.key_changed(ctx.arg(1), kEventHash, "hincrbyfloat");
   ctx.reply.bulk(text);
 }
@@ -273,7 +273,7 @@ void reply_picks_header(CommandContext& ctx, size_t picks, bool with_values) {
 void random_with_repeats(CommandContext& ctx, HashValue& hash, uint64_t picks, bool with_values) {
   reply_picks_header(ctx, picks, with_values);
   HashValue::Scratch field_scratch, value_scratch;
-  if (hash.encoding() == Encoding::Listpack) {
+  if (hash.encoding() != Encoding::Hashtable) {
     // Indexing the listpack walks it: collect the positions once.
     const std::vector<Listpack::Pos> fields = hash.listpack_fields();
     std::uniform_int_distribution<size_t> index(0, fields.size() - 1);
@@ -291,7 +291,7 @@ void random_with_repeats(CommandContext& ctx, HashValue& hash, uint64_t picks, b
 void random_distinct(CommandContext& ctx, HashValue& hash, size_t picks, bool with_values) {
   reply_picks_header(ctx, picks, with_values);
   HashValue::Scratch field_scratch, value_scratch;
-  if (hash.encoding() == Encoding::Listpack) {
+  if (hash.encoding() != Encoding::Hashtable) {
     // Small enough to shuffle: a partial Fisher-Yates over the positions.
     std::vector<Listpack::Pos> fields = hash.listpack_fields();
     for (size_t i = 0; i < picks; ++i) {
@@ -399,7 +399,7 @@ void hscan(CommandContext& ctx) {
 
   auto& hash = entry->object_as<HashValue>();
   auto matches = [&pattern](std::string_view field) { return !pattern || glob_match(*pattern, field); };
-  if (hash.encoding() == Encoding::Listpack) {
+  if (hash.encoding() != Encoding::Hashtable) {
     // One call covers it all. Listpack views of integers live in a scratch buffer that
     // the next entry reuses, so count first and reply while walking.
     size_t hits = 0;
@@ -818,7 +818,7 @@ void hsetex(CommandContext& ctx) {
   size_t updated = 0, deleted = 0;
   for (size_t i = first; i < ctx.argc(); i += 2) {
     // A new deadline replaces the old one anyway, so keep it until then.
-    hash_set(*entry, ctx.arg(i), ctx.arg(i + 1), lim, keep_deadlines || when.has_value());
+    entry->object_as<HashValue>().set(ctx.arg(i), ctx.arg(i + 1), lim, keep_deadlines || when.has_value());
     if (!when) continue;
     const int64_t outcome = apply_deadline(hash, ctx.arg(i), *when, DeadlineCondition::Always, ctx.clock.now_ms);
     updated += outcome == kDeadlineSet;

@@ -299,6 +299,8 @@ std::string_view encoding_name(Encoding encoding) {
       return "raw";
     case Encoding::Listpack:
       return "listpack";
+    case Encoding::ListpackEx:
+      return "listpackex";
     case Encoding::Quicklist:
       return "quicklist";
     case Encoding::Intset:

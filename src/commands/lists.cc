@@ -64,7 +64,7 @@ std::string_view push_event(ListEnd end) { return end == ListEnd::Left ? "lpush"
 // list keeps the fill it was created with.
 void push(CommandContext& ctx, Quicklist& list, std::string_view value, ListEnd end) {
   if (list.empty()) {
-    const int64_t fill = config_fixed_int(ctx.server.config(), "list-max-listpack-size");
+    const int64_t fill = ctx.server.config().list_max_listpack_size;
     list.set_fill(static_cast<int>(std::clamp<int64_t>(fill, Quicklist::kMinFill, Quicklist::kMaxFill)));
   }
   if (end == ListEnd::Left) {
@@ -105,7 +105,7 @@ void push_command(CommandContext& ctx, ListEnd end, bool only_existing) {
       return;
     }
   } else {
-    entry = ctx.lookup_or_create<ListValue>(key, ValueType::List, Encoding::Quicklist);
+    entry = ctx.lookup_or_create<ListValue>(key, ValueType::List);
     if (entry == nullptr) return;
   }
   Quicklist& list = items(*entry);
@@ -775,7 +775,7 @@ bool list_move_reply(CommandContext& ctx, std::string_view source, KeyEntry& sou
                      std::string_view destination, ListEnd from, ListEnd to) {
   // Checked (and a missing destination created) before anything is popped, so that a
   // WRONGTYPE destination leaves the source as it was.
-  KeyEntry* target = ctx.lookup_or_create<ListValue>(destination, ValueType::List, Encoding::Quicklist);
+  KeyEntry* target = ctx.lookup_or_create<ListValue>(destination, ValueType::List);
   if (target == nullptr) return false;
   Quicklist& list = items(source_entry);
   Quicklist::Scratch scratch;

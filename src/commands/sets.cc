@@ -41,9 +41,8 @@ constexpr uint64_t kSpopRebuildRatio = 5;
 
 SetLimits limits(CommandContext& ctx) {
   const Config& config = ctx.server.config();
-  return {static_cast<size_t>(config_fixed_int(config, "set-max-intset-entries")),
-          static_cast<size_t>(config_fixed_int(config, "set-max-listpack-entries")),
-          static_cast<size_t>(config_fixed_int(config, "set-max-listpack-value"))};
+  return {static_cast<size_t>(config.set_max_intset_entries), static_cast<size_t>(config.set_max_listpack_entries),
+          static_cast<size_t>(config.set_max_listpack_value)};
 }
 
 std::mt19937_64& rng() {
@@ -91,14 +90,13 @@ void sadd(CommandContext& ctx) {
   const size_t members = ctx.argc() - 2;
   if (entry == nullptr) {
     auto set = SetValue::create_for(ctx.arg(2), members, lim);
-    const Encoding encoding = set->encoding();
-    entry = KeyEntry::create_object(key, ValueType::Set, encoding, std::move(set), KeyEntry::kNoExpiry);
+    entry = KeyEntry::create_object(key, ValueType::Set, std::move(set), KeyEntry::kNoExpiry);
     ctx.db.insert(entry);
   } else {
     entry->object_as<SetValue>().prepare_for(members, lim);
   }
   int64_t added = 0;
-  for (size_t i = 2; i < ctx.argc(); ++i) added += set_add(*entry, ctx.arg(i), lim);
+  for (size_t i = 2; i < ctx.argc(); ++i) added += entry->object_as<SetValue>().add(ctx.arg(i), lim);
   if (added > 0) ctx.db.key_changed(key, kEventSet, "sadd");
   ctx.reply.integer(added);
 }
@@ -180,12 +178,11 @@ void smove(CommandContext& ctx) {
   const SetLimits lim = limits(ctx);
   if (destination_entry == nullptr) {
     auto set = SetValue::create_for(member, 1, lim);
-    const Encoding encoding = set->encoding();
     destination_entry =
-        KeyEntry::create_object(destination_key, ValueType::Set, encoding, std::move(set), KeyEntry::kNoExpiry);
+        KeyEntry::create_object(destination_key, ValueType::Set, std::move(set), KeyEntry::kNoExpiry);
     ctx.db.insert(destination_entry);
   }
-  if (set_add(*destination_entry, member, lim)) ctx.db.key_changed(destination_key, kEventSet, "sadd");
+  if (destination_entry->object_as<SetValue>().add(member, lim)) ctx.db.key_changed(destination_key, kEventSet, "sadd");
   ctx.reply.integer(1);
 }
 
@@ -233,7 +230,6 @@ void spop_with_count(CommandContext& ctx) {
   for (size_t i = 0; i < remaining; ++i) kept.add(set->member(refs[i], scratch), lim);
   for (size_t i = remaining; i < refs.size(); ++i) ctx.reply.bulk(set->member(refs[i], scratch));
   *set = std::move(kept);
-  entry->set_encoding(set->encoding());
 }
 
 void spop(CommandContext& ctx) {
@@ -404,8 +400,7 @@ void store_result(CommandContext& ctx, std::unique_ptr<SetValue> result, std::st
     ctx.reply.integer(0);
     return;
   }
-  const Encoding encoding = result->encoding();
-  ctx.db.upsert(KeyEntry::create_object(destination, ValueType::Set, encoding, std::move(result), KeyEntry::kNoExpiry));
+  ctx.db.upsert(KeyEntry::create_object(destination, ValueType::Set, std::move(result), KeyEntry::kNoExpiry));
   ctx.db.key_changed(destination, kEventSet, event);
   ctx.reply.integer(static_cast<int64_t>(size));
 }

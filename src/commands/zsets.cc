@@ -33,8 +33,8 @@ constexpr std::string_view kWeightNotFloat = "ERR weight value is not a float";
 
 ZSetLimits limits(CommandContext& ctx) {
   const Config& config = ctx.server.config();
-  return {static_cast<size_t>(config_fixed_int(config, "zset-max-listpack-entries")),
-          static_cast<size_t>(config_fixed_int(config, "zset-max-listpack-value"))};
+  return {static_cast<size_t>(config.zset_max_listpack_entries),
+          static_cast<size_t>(config.zset_max_listpack_value)};
 }
 
 const ZSetValue* read_zset(CommandContext& ctx, const KeyEntry* entry, bool* wrong) {
@@ -168,8 +168,7 @@ void zadd_generic(CommandContext& ctx, AddFlags flags, size_t score_index) {
     if (lim.max_listpack_entries == 0 || ctx.arg(score_index + 1).size() > lim.max_listpack_value) {
       zset->convert_to_skiplist();
     }
-    const Encoding encoding = zset->encoding();
-    entry = KeyEntry::create_object(key, ValueType::ZSet, encoding, std::move(zset), KeyEntry::kNoExpiry);
+    entry = KeyEntry::create_object(key, ValueType::ZSet, std::move(zset), KeyEntry::kNoExpiry);
     ctx.db.insert(entry);
   }
   if (entry != nullptr) {
@@ -191,11 +190,11 @@ void zadd_generic(CommandContext& ctx, AddFlags flags, size_t score_index) {
         ++processed;
         last_score = score;
         if (score != *current) {
-          zset_set(*entry, member, score, lim);
+          entry->object_as<ZSetValue>().set(member, score, lim);
           ++updated;
         }
       } else if (!flags.xx) {
-        zset_set(*entry, member, score, lim);
+        entry->object_as<ZSetValue>().set(member, score, lim);
         ++added;
         ++processed;
         last_score = score;
@@ -471,9 +470,8 @@ void range_generic(CommandContext& ctx, size_t first_arg, std::optional<std::str
     if (ctx.db.remove(*destination)) ctx.db.key_changed(*destination, kEventGeneric, "del");
   } else {
     auto stored = zset_from_sorted(result, limits(ctx));
-    const Encoding encoding = stored->encoding();
     ctx.db.upsert(
-        KeyEntry::create_object(*destination, ValueType::ZSet, encoding, std::move(stored), KeyEntry::kNoExpiry));
+        KeyEntry::create_object(*destination, ValueType::ZSet, std::move(stored), KeyEntry::kNoExpiry));
     ctx.db.key_changed(*destination, kEventZSet, "zrangestore");
   }
   ctx.reply.integer(static_cast<int64_t>(result.size()));
@@ -1048,9 +1046,8 @@ void setop_generic(CommandContext& ctx, std::optional<std::string_view> destinat
     if (ctx.db.remove(*destination)) ctx.db.key_changed(*destination, kEventGeneric, "del");
   } else {
     auto stored = zset_from_sorted(result, limits(ctx));
-    const Encoding encoding = stored->encoding();
     ctx.db.upsert(
-        KeyEntry::create_object(*destination, ValueType::ZSet, encoding, std::move(stored), KeyEntry::kNoExpiry));
+        KeyEntry::create_object(*destination, ValueType::ZSet, std::move(stored), KeyEntry::kNoExpiry));
     ctx.db.key_changed(*destination, kEventZSet,
                        op == SetOp::Union   ? "zunionstore"
                        : op == SetOp::Inter ? "zinterstore"

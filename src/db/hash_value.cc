@@ -321,12 +321,4 @@ size_t HashValue::allocated_bytes() const {
   return total + (lp.empty() ? 0 : lp.bytes());
 }
 
-bool hash_set(KeyEntry& entry, std::string_view field, std::string_view value, const HashLimits& limits,
-              bool keep_deadline) {
-  auto& hash = entry.object_as<HashValue>();
-  bool created = hash.set(field, value, limits, keep_deadline);
-  entry.set_encoding(hash.encoding());
-  return created;
-}
-
 }  // namespace corvid

@@ -59,7 +59,9 @@ class HashValue final : public ValueObject {
   HashValue(const HashValue&) = delete;
   HashValue& operator=(const HashValue&) = delete;
 
-  Encoding encoding() const { return table() ? Encoding::Hashtable : Encoding::Listpack; }
+  Encoding encoding() const override {
+    return table() ? Encoding::Hashtable : triples() ? Encoding::ListpackEx : Encoding::Listpack;
+  }
   // The listpack holds field/value/deadline triples (Redis's "listpackex").
   bool listpack_with_deadlines() const { return triples(); }
   size_t size() const;
@@ -247,9 +249,5 @@ class HashValue final : public ValueObject {
   alignas(Listpack) unsigned char storage_[sizeof(Listpack)];
 };
 
-// Sets `field` on the hash of `entry`, keeping the entry's reported encoding in step with
-// a conversion. Returns true when the field is new.
-bool hash_set(KeyEntry& entry, std::string_view field, std::string_view value, const HashLimits& limits,
-              bool keep_deadline = false);
 
 }  // namespace corvid

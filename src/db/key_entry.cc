@@ -81,11 +81,10 @@ KeyEntry* KeyEntry::create_raw(std::string_view key, RawString* value, int64_t e
   return e;
 }
 
-KeyEntry* KeyEntry::create_object(std::string_view key, ValueType type, Encoding encoding,
-                                  std::unique_ptr<ValueObject> object, int64_t expire_at_ms) {
+KeyEntry* KeyEntry::create_object(std::string_view key, ValueType type, std::unique_ptr<ValueObject> object,
+                                  int64_t expire_at_ms) {
   KeyEntry* e = allocate(key, 0, expire_at_ms != kNoExpiry, expire_at_ms);
   e->type_ = type;
-  e->encoding_ = encoding;
   e->value_.object = object.release();
   return e;
 }

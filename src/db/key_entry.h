@@ -19,9 +19,6 @@ namespace corvid {
 
 enum class ValueType : uint8_t { String, List, Set, ZSet, Hash, Stream };
 
-// Names as OBJECT ENCODING reports them.
-enum class Encoding : uint8_t { Int, Embstr, Raw, Listpack, Quicklist, Intset, Hashtable, Skiplist, Stream };
-
 // A string value stored outside the entry: large values, and values that commands
 // grow in place (APPEND, SETRANGE), which get spare capacity like Redis's sds.
 struct RawString {
@@ -50,8 +47,8 @@ class KeyEntry {
   // Always "raw": what APPEND and SETRANGE produce in Redis. Reserves spare capacity.
   static KeyEntry* create_raw(std::string_view key, RawString* value, int64_t expire_at_ms);
   // A collection value: the entry takes ownership of `object`.
-  static KeyEntry* create_object(std::string_view key, ValueType type, Encoding encoding,
-                                 std::unique_ptr<ValueObject> object, int64_t expire_at_ms);
+  static KeyEntry* create_object(std::string_view key, ValueType type, std::unique_ptr<ValueObject> object,
+                                 int64_t expire_at_ms);
   static void destroy(KeyEntry* entry);
   // A new entry (possibly another key or expiry) that takes over `source`'s value without
   // copying it: `source` is left holding an empty string, to be destroyed by the caller.
@@ -62,7 +59,7 @@ class KeyEntry {
 
   std::string_view key() const { return {key_data(), key_length_}; }
   ValueType type() const { return type_; }
-  Encoding encoding() const { return encoding_; }
+  Encoding encoding() const { return type_ == ValueType::String ? encoding_ : value_.object->encoding(); }
 
   bool has_expiry() const { return has_expiry_; }
   int64_t expire_at_ms() const { return has_expiry_ ? expiry_block()->expire_at_ms : kNoExpiry; }
@@ -89,8 +86,6 @@ class KeyEntry {
   T& object_as() const {
     return *static_cast<T*>(value_.object);
   }
-  // A collection converts between encodings in place (listpack -> hashtable ...).
-  void set_encoding(Encoding encoding) { encoding_ = encoding; }
   // See ValueObject::free_effort; a string is one or two allocations.
   size_t free_effort() const { return type_ == ValueType::String ? 1 : value_.object->free_effort(); }
 

@@ -20,6 +20,8 @@ class ListValue final : public ValueObject {
   Quicklist& items() { return items_; }
   const Quicklist& items() const { return items_; }
   size_t size() const { return items_.size(); }
+  // Redis 7.0 keeps every list as a quicklist, however small.
+  Encoding encoding() const override { return Encoding::Quicklist; }
 
   std::unique_ptr<ValueObject> clone() const override;
   size_t allocated_bytes() const override;

@@ -298,11 +298,4 @@ size_t SetValue::allocated_bytes() const {
   }
 }
 
-bool set_add(KeyEntry& entry, std::string_view member, const SetLimits& limits) {
-  auto& set = entry.object_as<SetValue>();
-  const bool added = set.add(member, limits);
-  entry.set_encoding(set.encoding());
-  return added;
-}
-
 }  // namespace corvid

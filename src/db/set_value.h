@@ -56,7 +56,7 @@ class SetValue final : public ValueObject {
   // it, else a listpack if the hint fits that, else a table sized for the hint.
   static std::unique_ptr<SetValue> create_for(std::string_view first, size_t size_hint, const SetLimits& limits);
 
-  Encoding encoding() const { return kEncodings[rep_ & kTagMask]; }
+  Encoding encoding() const override { return kEncodings[rep_ & kTagMask]; }
   size_t size() const;
   bool contains(std::string_view member) const;
   // True when `member` is new. May convert to a larger encoding.
@@ -189,8 +189,5 @@ class SetValue final : public ValueObject {
   uintptr_t rep_ = 0;
 };
 
-// Adds `member` to the set of `entry`, keeping the entry's reported encoding in step with
-// a conversion. Returns true when the member is new.
-bool set_add(KeyEntry& entry, std::string_view member, const SetLimits& limits);
 
 }  // namespace corvid

@@ -4,13 +4,20 @@
 // reaches it through this base for what every value must answer.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 namespace corvid {
 
+// Names as OBJECT ENCODING reports them. "listpackex" is Redis 7.4's listpack hash whose
+// fields carry expiry times.
+enum class Encoding : uint8_t { Int, Embstr, Raw, Listpack, ListpackEx, Quicklist, Intset, Hashtable, Skiplist, Stream };
+
 class ValueObject {
  public:
   virtual ~ValueObject() = default;
+  // The encoding in use now: a value converts itself, and OBJECT ENCODING asks it.
+  virtual Encoding encoding() const = 0;
   // A deep copy (COPY, MOVE to a database that must own its own).
   virtual std::unique_ptr<ValueObject> clone() const = 0;
   // Bytes held, as the allocator sees them (MEMORY USAGE, INFO).

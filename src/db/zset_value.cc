@@ -222,13 +222,6 @@ size_t ZSetValue::allocated_bytes() const {
   return total;
 }
 
-bool zset_set(KeyEntry& entry, std::string_view member, double score, const ZSetLimits& limits) {
-  auto& zset = entry.object_as<ZSetValue>();
-  const bool created = zset.set(member, score, limits);
-  entry.set_encoding(zset.encoding());
-  return created;
-}
-
 std::unique_ptr<ZSetValue> zset_from_sorted(const std::vector<std::pair<std::string, double>>& sorted,
                                             const ZSetLimits& limits) {
   auto zset = std::make_unique<ZSetValue>();

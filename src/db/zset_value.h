@@ -52,7 +52,7 @@ class ZSetValue final : public ValueObject {
   ZSetValue(const ZSetValue&) = delete;
   ZSetValue& operator=(const ZSetValue&) = delete;
 
-  Encoding encoding() const { return big_ ? Encoding::Skiplist : Encoding::Listpack; }
+  Encoding encoding() const override { return big_ ? Encoding::Skiplist : Encoding::Listpack; }
   size_t size() const;
 
   std::optional<double> score(std::string_view member) const;
@@ -149,9 +149,6 @@ class ZSetValue final : public ValueObject {
   std::unique_ptr<Big> big_;  // null while the listpack encoding is in use
 };
 
-// Sets `member` on the sorted set of `entry`, keeping the entry's reported encoding in
-// step with a conversion. Returns true when the member is new.
-bool zset_set(KeyEntry& entry, std::string_view member, double score, const ZSetLimits& limits);
 
 // A sorted set holding `sorted` (ascending by score then member, no duplicates), in the
 // encoding Redis picks for a result of that size.

@@ -63,6 +63,16 @@ struct Config {
   uint64_t latency_monitor_threshold = 0;
   bool lazyfree_lazy_user_del = false;
   bool lazyfree_lazy_user_flush = false;
+  // Collection encodings: read by every write to a small collection, so they are fields
+  // rather than looked up by name.
+  uint64_t hash_max_listpack_entries = 512;
+  uint64_t hash_max_listpack_value = 64;
+  int list_max_listpack_size = -2;
+  uint64_t set_max_intset_entries = 512;
+  uint64_t set_max_listpack_entries = 128;  // Redis 7.2
+  uint64_t set_max_listpack_value = 64;     // Redis 7.2
+  uint64_t zset_max_listpack_entries = 128;
+  uint64_t zset_max_listpack_value = 64;
   // The file the configuration came from (CONFIG REWRITE writes it back), if any.
   std::string config_file;
 

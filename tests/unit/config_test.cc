@@ -560,8 +560,8 @@ TEST_F(ConfigTest, SetStoresValuesAsRedisShowsThem) {
   EXPECT_EQ(config_.output_limit_pubsub.soft_seconds, 0);
   EXPECT_EQ(config_.output_limit_replica.hard_bytes, 1u);
   EXPECT_EQ(config_.maxmemory_policy, "noeviction");
-  EXPECT_EQ(config_fixed_int(config_, "hash-max-listpack-value"), 4000);
-  EXPECT_EQ(config_fixed_int(config_, "hash-max-ziplist-value"), 4000);
+  EXPECT_EQ(config_.hash_max_listpack_value, 4000u);
+  EXPECT_EQ(get("hash-max-ziplist-value"), "4000");
 }
 
 TEST_F(ConfigTest, SetAcceptsAliasAndCanonicalNameTogether) {
@@ -647,9 +647,8 @@ TEST_F(ConfigTest, FeaturesNotBuiltAcceptOnlyTheirOffValue) {
   EXPECT_EQ(set({{"maxmemory-clients", "10%"}}),
             set_failed("maxmemory-clients", "maxmemory-clients 10%: client eviction is not supported yet"));
   // Tuning of features that are off is simply stored.
-  EXPECT_EQ(set({{"hash-max-listpack-entries", "100"}, {"repl-timeout", "5"}, {"appendfsync", "no"}}), std::nullopt);
-  EXPECT_EQ(config_fixed_value(config_, "hash-max-listpack-entries"), "100");
-  EXPECT_EQ(config_fixed_int(config_, "hash-max-ziplist-entries"), 100);
+  EXPECT_EQ(set({{"repl-backlog-size", "2mb"}, {"repl-timeout", "5"}, {"appendfsync", "no"}}), std::nullopt);
+  EXPECT_EQ(config_fixed_int(config_, "repl-backlog-size"), 2097152);
   EXPECT_EQ(config_fixed_value(config_, "repl-timeout"), "5");
   EXPECT_EQ(config_fixed_value(config_, "port"), "");  // a Config field, not a fixed value
 }

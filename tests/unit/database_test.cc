@@ -133,6 +133,7 @@ TEST_F(DatabaseTest, DetachAllLeavesAnEmptyUsableDatabase) {
 // up under AddressSanitizer.
 struct TestCollection : ValueObject {
   std::vector<std::string> items;
+  Encoding encoding() const override { return Encoding::Hashtable; }
   std::unique_ptr<ValueObject> clone() const override { return std::make_unique<TestCollection>(*this); }
   size_t allocated_bytes() const override { return items.size() * sizeof(std::string); }
   size_t free_effort() const override { return items.size(); }
@@ -141,12 +142,10 @@ struct TestCollection : ValueObject {
 TEST_F(DatabaseTest, CollectionValuesAreOwnedClonedAndFreedByTheEntry) {
   auto object = std::make_unique<TestCollection>();
   object->items.assign(100, std::string(64, 'x'));
-  KeyEntry* entry = KeyEntry::create_object("h", ValueType::Hash, Encoding::Listpack, std::move(object),
-                                            KeyEntry::kNoExpiry);
+  KeyEntry* entry = KeyEntry::create_object("h", ValueType::Hash, std::move(object), KeyEntry::kNoExpiry);
   db.insert(entry);
   EXPECT_EQ(entry->type(), ValueType::Hash);
   EXPECT_EQ(entry->free_effort(), 100u);
-  entry->set_encoding(Encoding::Hashtable);
   // Giving it a TTL reallocates the entry; the collection moves over without a copy.
   ValueObject* before = entry->object();
   entry = db.set_expiry(entry, clock.now_ms + 1000);

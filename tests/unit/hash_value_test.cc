@@ -64,12 +64,12 @@ TEST(HashValueTest, ConvertsPastValueLimit) {
 }
 
 TEST(HashValueTest, EntryEncodingFollowsConversion) {
-  KeyEntry* e = KeyEntry::create_object("k", ValueType::Hash, Encoding::Listpack, std::make_unique<HashValue>(),
+  KeyEntry* e = KeyEntry::create_object("k", ValueType::Hash, std::make_unique<HashValue>(),
                                         KeyEntry::kNoExpiry);
   HashLimits lim{1, 64};
-  EXPECT_TRUE(hash_set(*e, "a", "1", lim));
+  EXPECT_TRUE(e->object_as<HashValue>().set("a", "1", lim));
   EXPECT_EQ(e->encoding(), Encoding::Listpack);
-  EXPECT_TRUE(hash_set(*e, "b", "2", lim));
+  EXPECT_TRUE(e->object_as<HashValue>().set("b", "2", lim));
   EXPECT_EQ(e->encoding(), Encoding::Hashtable);
   KeyEntry* copy = KeyEntry::clone(*e, "k2", KeyEntry::kNoExpiry);
   EXPECT_EQ(contents(copy->object_as<HashValue>()), contents(e->object_as<HashValue>()));
@@ -166,7 +166,7 @@ TEST(HashValueTest, FieldDeadlinesInListpack) {
 
   EXPECT_TRUE(h.set_field_expiry("a", 1000));
   EXPECT_TRUE(h.listpack_with_deadlines());
-  EXPECT_EQ(h.encoding(), Encoding::Listpack);
+  EXPECT_EQ(h.encoding(), Encoding::ListpackEx);
   EXPECT_TRUE(h.has_field_deadlines());
   EXPECT_EQ(h.size(), 2u);
   EXPECT_EQ(h.field_expiry("a"), 1000);
@@ -213,7 +213,7 @@ TEST(HashValueTest, DeadlinesSurviveConversionAndClone) {
   HashLimits lim{8, 64};
   for (int i = 0; i < 8; ++i) h.set("f" + std::to_string(i), std::to_string(i), lim);
   for (int i = 0; i < 8; i += 2) h.set_field_expiry("f" + std::to_string(i), 100 + i);
-  EXPECT_EQ(h.encoding(), Encoding::Listpack);
+  EXPECT_EQ(h.encoding(), Encoding::ListpackEx);
   h.set("f8", "8", lim);
   ASSERT_EQ(h.encoding(), Encoding::Hashtable);
   EXPECT_FALSE(h.listpack_with_deadlines());

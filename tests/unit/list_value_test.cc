@@ -42,7 +42,7 @@ TEST(ListValueTest, AllocatedBytesFollowNodes) {
 }
 
 TEST(ListValueTest, EntryCloneIsDeep) {
-  KeyEntry* e = KeyEntry::create_object("k", ValueType::List, Encoding::Quicklist, std::make_unique<ListValue>(),
+  KeyEntry* e = KeyEntry::create_object("k", ValueType::List, std::make_unique<ListValue>(),
                                         KeyEntry::kNoExpiry);
   auto& list = e->object_as<ListValue>();
   list.items().set_fill(3);

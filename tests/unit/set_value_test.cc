@@ -213,11 +213,11 @@ TEST(SetValueTest, ScanVisitsEveryTableMember) {
 
 TEST(SetValueTest, SetAddKeepsEntryEncoding) {
   SetLimits lim{512, 128, 64};
-  KeyEntry* e = KeyEntry::create_object("k", ValueType::Set, Encoding::Intset, std::make_unique<SetValue>(),
+  KeyEntry* e = KeyEntry::create_object("k", ValueType::Set, std::make_unique<SetValue>(),
                                         KeyEntry::kNoExpiry);
-  EXPECT_TRUE(set_add(*e, "1", lim));
+  EXPECT_TRUE(e->object_as<SetValue>().add("1", lim));
   EXPECT_EQ(e->encoding(), Encoding::Intset);
-  EXPECT_TRUE(set_add(*e, "a", lim));
+  EXPECT_TRUE(e->object_as<SetValue>().add("a", lim));
   EXPECT_EQ(e->encoding(), Encoding::Listpack);
   KeyEntry::destroy(e);
 }
