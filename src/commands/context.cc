@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/glob.h"
 #include "core/number_format.h"
 #include "server/server.h"
 
@@ -28,6 +29,70 @@ std::optional<double> CommandContext::double_arg(size_t i, std::string_view erro
   auto value = parse_double(args[i]);
   if (!value) reply.error(error);
   return value;
+}
+
+bool ScanCollector::matches(std::string_view name) const { return !pattern_ || glob_match(*pattern_, name); }
+
+void ScanCollector::add(std::string_view member) {
+  ++visited_;
+  if (matches(member)) found_.emplace_back(member);
+}
+
+void ScanCollector::add(std::string_view member, std::string_view value) {
+  visited_ += 2;
+  if (!matches(member)) return;
+  found_.emplace_back(member);
+  found_.emplace_back(value);
+}
+
+void ScanCollector::reply(ReplyWriter& reply, uint64_t next_cursor) const {
+  char digits[24];
+  auto [end, error] = std::to_chars(digits, digits + sizeof digits, next_cursor);
+  (void)error;  // 24 bytes hold any uint64_t
+  reply.array(2);
+  reply.bulk(std::string_view(digits, static_cast<size_t>(end - digits)));
+  reply.array(found_.size());
+  for (const std::string& item : found_) reply.bulk(item);
+}
+
+std::optional<MultiPopArgs> CommandContext::multi_pop_args(size_t numkeys_index, std::string_view first_end,
+                                                           std::string_view second_end) {
+  constexpr std::string_view kNumkeysNotPositive = "ERR numkeys should be greater than 0";
+  constexpr std::string_view kCountNotPositive = "ERR count should be greater than 0";
+  auto numkeys = parse_int64(args[numkeys_index]);
+  if (!numkeys || *numkeys < 1) {
+    reply.error(kNumkeysNotPositive);
+    return std::nullopt;
+  }
+  // The keys, then the end to pop from.
+  if (static_cast<uint64_t>(*numkeys) > argc() - numkeys_index - 2) {
+    reply.error(errors::kSyntax);
+    return std::nullopt;
+  }
+  MultiPopArgs parsed;
+  parsed.keys = args.subspan(numkeys_index + 1, static_cast<size_t>(*numkeys));
+  const size_t where = numkeys_index + 1 + static_cast<size_t>(*numkeys);
+  if (equals_ignore_case(args[where], second_end)) {
+    parsed.second_end = true;
+  } else if (!equals_ignore_case(args[where], first_end)) {
+    reply.error(errors::kSyntax);
+    return std::nullopt;
+  }
+  bool counted = false;
+  for (size_t i = where + 1; i < argc(); ++i) {
+    if (counted || i + 1 >= argc() || !equals_ignore_case(args[i], "count")) {
+      reply.error(errors::kSyntax);
+      return std::nullopt;
+    }
+    auto count = parse_int64(args[++i]);
+    if (!count || *count < 1) {
+      reply.error(kCountNotPositive);
+      return std::nullopt;
+    }
+    parsed.count = static_cast<uint64_t>(*count);
+    counted = true;
+  }
+  return parsed;
 }
 
 std::optional<int64_t> CommandContext::timeout_arg(size_t i) {

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/command_table.h"
 #include "db/database.h"
@@ -37,6 +38,36 @@ struct ScanOptions {
   int64_t count = 10;
   std::optional<std::string_view> pattern;
   std::optional<std::string_view> type;
+};
+
+// What one HSCAN, SSCAN or ZSCAN call replies: the elements visited whose name matches
+// MATCH, copied (compact encodings hand out views into scratch space).
+class ScanCollector {
+ public:
+  explicit ScanCollector(std::optional<std::string_view> pattern) : pattern_(pattern) {}
+  // A set member.
+  void add(std::string_view member);
+  // A hash field or sorted-set member with its value or score (two reply elements).
+  void add(std::string_view member, std::string_view value);
+  // Reply elements visited so far, matching or not: what COUNT is weighed against.
+  uint64_t visited() const { return visited_; }
+  // [next cursor, [elements...]]
+  void reply(ReplyWriter& reply, uint64_t next_cursor) const;
+
+ private:
+  bool matches(std::string_view name) const;
+
+  std::optional<std::string_view> pattern_;
+  std::vector<std::string> found_;
+  uint64_t visited_ = 0;
+};
+
+// LMPOP/ZMPOP and their blocking forms: numkeys key... WHERE [COUNT count], where WHERE
+// is one of two words (LEFT|RIGHT, MIN|MAX).
+struct MultiPopArgs {
+  std::span<const std::string_view> keys;
+  bool second_end = false;  // RIGHT or MAX
+  uint64_t count = 1;
 };
 
 struct CommandContext {
@@ -90,6 +121,38 @@ struct CommandContext {
     }
     return entry;
   }
+
+  // HSCAN, SSCAN, ZSCAN key cursor [MATCH pattern] [COUNT count] over the collection of
+  // `type` at argument 1. `step(cursor, collector)` is one step of the value's own cursor
+  // walk (returning the next cursor, 0 when done); a compact encoding is covered in one.
+  // Redis's budget: steps until COUNT reply elements were visited, at most ten per
+  // element asked for. A missing key replies an empty page before the options are read.
+  template <class T, class Step>
+  void scan_collection(ValueType type, Step&& step) {
+    auto cursor = cursor_arg(2);
+    if (!cursor) return;
+    bool wrong;
+    T* value = typed<T>(db.lookup_read(arg(1)), type, &wrong);
+    if (wrong) return;
+    if (value == nullptr) {
+      ScanCollector(std::nullopt).reply(reply, 0);
+      return;
+    }
+    auto options = scan_options(3, false);
+    if (!options) return;
+    ScanCollector collector(options->pattern);
+    const auto wanted = static_cast<uint64_t>(options->count);
+    uint64_t bucket_budget = wanted > UINT64_MAX / 10 ? UINT64_MAX : wanted * 10;
+    uint64_t next = *cursor;
+    do {
+      next = step(*value, next, collector);
+    } while (next != 0 && bucket_budget-- > 0 && collector.visited() < wanted);
+    collector.reply(reply, next);
+  }
+
+  // MultiPopArgs from argument `numkeys_index` on, with Redis's errors in Redis's order.
+  std::optional<MultiPopArgs> multi_pop_args(size_t numkeys_index, std::string_view first_end,
+                                             std::string_view second_end);
 
   // A blocking command's timeout (seconds, fractions allowed) as a wall-clock deadline in
   // milliseconds; 0 waits forever. Replies Redis's error and returns nullopt when invalid.

@@ -379,65 +379,9 @@ void hrandfield(CommandContext& ctx) {
 }
 
 void hscan(CommandContext& ctx) {
-  auto cursor = ctx.cursor_arg(2);
-  if (!cursor) return;
-  KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
-  bool wrong;
-  const HashValue* found = read_hash(ctx, entry, &wrong);
-  if (wrong) return;
-  if (found == nullptr) {
-    // Redis answers a missing key before looking at the options.
-    ctx.reply.array(2);
-    ctx.reply.bulk("0");
-    ctx.reply.array(0);
-    return;
-  }
-  auto options = ctx.scan_options(3, false);
-  if (!options) return;
-  int64_t count = options->count;
-  std::optional<std::string_view> pattern = options->pattern;
-
-  auto& hash = entry->object_as<HashValue>();
-  auto matches = [&pattern](std::string_view field) { return !pattern || glob_match(*pattern, field); };
-  if (hash.encoding() != Encoding::Hashtable) {
-    // One call covers it all. Listpack views of integers live in a scratch buffer that
-    // the next entry reuses, so count first and reply while walking.
-    size_t hits = 0;
-    hash.for_each([&](std::string_view field, std::string_view) { hits += matches(field); });
-    ctx.reply.array(2);
-    ctx.reply.bulk("0");
-    ctx.reply.array(hits * 2);
-    hash.for_each([&](std::string_view field, std::string_view value) {
-      if (!matches(field)) return;
-      ctx.reply.bulk(field);
-      ctx.reply.bulk(value);
-    });
-    return;
-  }
-  // Table nodes stay put while nothing is inserted, so their views can be collected.
-  std::vector<std::pair<std::string_view, std::string_view>> found_pairs;
-  // Redis counts COUNT against the replied elements, a field and its value being two,
-  // before MATCH filters them; a call takes at most ten bucket steps per element asked for.
-  const uint64_t wanted = static_cast<uint64_t>(count);
-  uint64_t collected = 0;
-  uint64_t bucket_budget = wanted > UINT64_MAX / 10 ? UINT64_MAX : wanted * 10;
-  uint64_t next = *cursor;
-  do {
-    next = hash.scan(next, [&](std::string_view field, std::string_view value) {
-      collected += 2;
-      if (matches(field)) found_pairs.emplace_back(field, value);
-    });
-  } while (next != 0 && bucket_budget-- > 0 && collected < wanted);
-  char digits[24];
-  auto [end, error] = std::to_chars(digits, digits + sizeof digits, next);
-  (void)error;
-  ctx.reply.array(2);
-  ctx.reply.bulk(std::string_view(digits, static_cast<size_t>(end - digits)));
-  ctx.reply.array(found_pairs.size() * 2);
-  for (const auto& [field, value] : found_pairs) {
-    ctx.reply.bulk(field);
-    ctx.reply.bulk(value);
-  }
+  ctx.scan_collection<HashValue>(ValueType::Hash, [](HashValue& hash, uint64_t cursor, ScanCollector& found) {
+    return hash.scan(cursor, [&found](std::string_view field, std::string_view value) { found.add(field, value); });
+  });
 }
 
 // ---- Field deadlines ------------------------------------------------------------------

@@ -50,8 +50,6 @@ constexpr std::string_view kRankZero =
     "from the end of the list";
 constexpr std::string_view kCountNegative = "ERR COUNT can't be negative";
 constexpr std::string_view kMaxlenNegative = "ERR MAXLEN can't be negative";
-constexpr std::string_view kNumkeysNotPositive = "ERR numkeys should be greater than 0";
-constexpr std::string_view kCountNotPositive = "ERR count should be greater than 0";
 
 using Direction = Quicklist::Direction;
 
@@ -435,53 +433,6 @@ void blmove(CommandContext& ctx) { move_between_ends(ctx, 5); }
 void brpoplpush(CommandContext& ctx) { move_command(ctx, ListEnd::Right, ListEnd::Left, 3); }
 
 
-// LMPOP/BLMPOP's arguments from `numkeys_index` on: numkeys key... LEFT|RIGHT [COUNT n].
-struct MultiPop {
-  std::span<const std::string_view> keys;
-  ListEnd end = ListEnd::Left;
-  size_t count = 1;
-};
-
-std::optional<MultiPop> parse_multi_pop(CommandContext& ctx, size_t numkeys_index) {
-  auto numkeys = ctx.int_arg(numkeys_index, kNumkeysNotPositive);
-  if (!numkeys) return std::nullopt;
-  if (*numkeys < 1) {
-    ctx.reply.error(kNumkeysNotPositive);
-    return std::nullopt;
-  }
-  // The keys, then LEFT|RIGHT.
-  if (static_cast<uint64_t>(*numkeys) > ctx.argc() - numkeys_index - 2) {
-    ctx.reply.error(errors::kSyntax);
-    return std::nullopt;
-  }
-  MultiPop request;
-  request.keys = ctx.args.subspan(numkeys_index + 1, static_cast<size_t>(*numkeys));
-  const size_t where_index = numkeys_index + 1 + static_cast<size_t>(*numkeys);
-  auto end = parse_list_end(ctx.arg(where_index));
-  if (!end) {
-    ctx.reply.error(errors::kSyntax);
-    return std::nullopt;
-  }
-  request.end = *end;
-  bool counted = false;
-  for (size_t i = where_index + 1; i < ctx.argc(); ++i) {
-    if (!counted && i + 1 < ctx.argc() && equals_ignore_case(ctx.arg(i), "count")) {
-      auto value = ctx.int_arg(++i, kCountNotPositive);
-      if (!value) return std::nullopt;
-      if (*value < 1) {
-        ctx.reply.error(kCountNotPositive);
-        return std::nullopt;
-      }
-      request.count = static_cast<size_t>(*value);
-      counted = true;
-    } else {
-      ctx.reply.error(errors::kSyntax);
-      return std::nullopt;
-    }
-  }
-  return request;
-}
-
 // The first of `keys` holding a list, with its key. A key of another type met before it
 // ends the search with a WRONGTYPE reply (`*wrong`).
 std::pair<std::string_view, KeyEntry*> first_list(CommandContext& ctx, std::span<const std::string_view> keys,
@@ -501,8 +452,9 @@ void multi_pop(CommandContext& ctx, bool blocking) {
     deadline = ctx.timeout_arg(1);
     if (!deadline) return;
   }
-  auto request = parse_multi_pop(ctx, blocking ? 2 : 1);
+  auto request = ctx.multi_pop_args(blocking ? 2 : 1, "left", "right");
   if (!request) return;
+  const ListEnd end = request->second_end ? ListEnd::Right : ListEnd::Left;
   bool wrong;
   auto [key, entry] = first_list(ctx, request->keys, &wrong);
   if (wrong) return;
@@ -514,7 +466,7 @@ void multi_pop(CommandContext& ctx, bool blocking) {
     }
     return;
   }
-  list_pop_reply_with_key(ctx, key, *entry, request->end, request->count);
+  list_pop_reply_with_key(ctx, key, *entry, end, request->count);
 }
 
 void lmpop(CommandContext& ctx) { multi_pop(ctx, false); }

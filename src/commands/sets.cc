@@ -64,13 +64,6 @@ std::optional<int64_t> ranged_arg(CommandContext& ctx, size_t i, int64_t min, in
   return value;
 }
 
-void reply_cursor(CommandContext& ctx, uint64_t cursor) {
-  char digits[24];
-  auto [end, error] = std::to_chars(digits, digits + sizeof digits, cursor);
-  (void)error;
-  ctx.reply.bulk(std::string_view(digits, static_cast<size_t>(end - digits)));
-}
-
 // Removes the key of a set that a command emptied; Redis reports it as "del" after the
 // command's own event.
 void remove_if_empty(CommandContext& ctx, std::string_view key, const SetValue& set) {
@@ -479,53 +472,9 @@ void sunionstore(CommandContext& ctx) { store_combined(ctx, SetOp::Union, "sunio
 void sdiffstore(CommandContext& ctx) { store_combined(ctx, SetOp::Diff, "sdiffstore"); }
 
 void sscan(CommandContext& ctx) {
-  auto cursor = ctx.cursor_arg(2);
-  if (!cursor) return;
-  bool wrong;
-  SetValue* set = typed_set(ctx, ctx.db.lookup_read(ctx.arg(1)), &wrong);
-  if (wrong) return;
-  if (set == nullptr) {
-    // Redis answers a missing key before looking at the options.
-    ctx.reply.array(2);
-    ctx.reply.bulk("0");
-    ctx.reply.array(0);
-    return;
-  }
-  auto options = ctx.scan_options(3, false);
-  if (!options) return;
-  const std::optional<std::string_view> pattern = options->pattern;
-  auto matches = [&pattern](std::string_view member) { return !pattern || glob_match(*pattern, member); };
-  if (set->encoding() != Encoding::Hashtable) {
-    // One call covers it all. Integers are rendered into a scratch buffer the next member
-    // reuses, so count first and reply while walking.
-    size_t hits = 0;
-    set->for_each([&](std::string_view member) { hits += matches(member); });
-    ctx.reply.array(2);
-    ctx.reply.bulk("0");
-    ctx.reply.array(hits);
-    set->for_each([&](std::string_view member) {
-      if (matches(member)) ctx.reply.bulk(member);
-    });
-    return;
-  }
-  // Table members stay put while nothing is inserted, so their views can be collected.
-  // COUNT is weighed against the members visited, before MATCH filters them; a call takes
-  // at most ten bucket steps per member asked for.
-  std::vector<std::string_view> found;
-  const auto wanted = static_cast<uint64_t>(options->count);
-  uint64_t visited = 0;
-  uint64_t bucket_budget = wanted > UINT64_MAX / 10 ? UINT64_MAX : wanted * 10;
-  uint64_t next = *cursor;
-  do {
-    next = set->scan(next, [&](std::string_view member) {
-      ++visited;
-      if (matches(member)) found.push_back(member);
-    });
-  } while (next != 0 && bucket_budget-- > 0 && visited < wanted);
-  ctx.reply.array(2);
-  reply_cursor(ctx, next);
-  ctx.reply.array(found.size());
-  for (std::string_view member : found) ctx.reply.bulk(member);
+  ctx.scan_collection<SetValue>(ValueType::Set, [](SetValue& set, uint64_t cursor, ScanCollector& found) {
+    return set.scan(cursor, [&found](std::string_view member) { found.add(member); });
+  });
 }
 
 constexpr uint32_t kSet = kAclSet;

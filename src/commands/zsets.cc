@@ -602,54 +602,6 @@ void pop_generic(CommandContext& ctx, bool max) {
 void zpopmin(CommandContext& ctx) { pop_generic(ctx, false); }
 void zpopmax(CommandContext& ctx) { pop_generic(ctx, true); }
 
-// ZMPOP/BZMPOP's arguments from `numkeys_index` on: numkeys key... MIN|MAX [COUNT n].
-struct MultiPop {
-  std::span<const std::string_view> keys;
-  bool max = false;
-  uint64_t count = 1;
-};
-
-std::optional<MultiPop> parse_multi_pop(CommandContext& ctx, size_t numkeys_index) {
-  auto numkeys = parse_int64(ctx.arg(numkeys_index));
-  if (!numkeys || *numkeys < 1) {
-    ctx.reply.error("ERR numkeys should be greater than 0");
-    return std::nullopt;
-  }
-  // After the keys: MIN|MAX and an optional COUNT.
-  if (static_cast<uint64_t>(*numkeys) > ctx.argc() - numkeys_index - 2) {
-    ctx.reply.error(errors::kSyntax);
-    return std::nullopt;
-  }
-  MultiPop request;
-  request.keys = ctx.args.subspan(numkeys_index + 1, static_cast<size_t>(*numkeys));
-  const size_t where = numkeys_index + 1 + static_cast<size_t>(*numkeys);
-  if (equals_ignore_case(ctx.arg(where), "min")) {
-    request.max = false;
-  } else if (equals_ignore_case(ctx.arg(where), "max")) {
-    request.max = true;
-  } else {
-    ctx.reply.error(errors::kSyntax);
-    return std::nullopt;
-  }
-  bool has_count = false;
-  for (size_t j = where + 1; j < ctx.argc(); ++j) {
-    if (!has_count && equals_ignore_case(ctx.arg(j), "count") && j + 1 < ctx.argc()) {
-      auto value = parse_int64(ctx.arg(j + 1));
-      if (!value || *value < 1) {
-        ctx.reply.error("ERR count should be greater than 0");
-        return std::nullopt;
-      }
-      request.count = static_cast<uint64_t>(*value);
-      has_count = true;
-      ++j;
-    } else {
-      ctx.reply.error(errors::kSyntax);
-      return std::nullopt;
-    }
-  }
-  return request;
-}
-
 // The entry of the first of `keys` holding a sorted set. A key of another type met
 // before it ends the search with a WRONGTYPE reply (`*wrong`).
 KeyEntry* first_zset(CommandContext& ctx, std::span<const std::string_view> keys, bool* wrong) {
@@ -668,7 +620,7 @@ void multi_pop(CommandContext& ctx, bool blocking) {
     deadline = ctx.timeout_arg(1);
     if (!deadline) return;
   }
-  auto request = parse_multi_pop(ctx, blocking ? 2 : 1);
+  auto request = ctx.multi_pop_args(blocking ? 2 : 1, "min", "max");
   if (!request) return;
   bool wrong;
   KeyEntry* entry = first_zset(ctx, request->keys, &wrong);
@@ -681,7 +633,7 @@ void multi_pop(CommandContext& ctx, bool blocking) {
     }
     return;
   }
-  pop_and_reply(ctx, *entry, request->max, request->count, PopShape::Keyed);
+  pop_and_reply(ctx, *entry, request->second_end, request->count, PopShape::Keyed);
 }
 
 void zmpop(CommandContext& ctx) { multi_pop(ctx, false); }
@@ -807,54 +759,13 @@ void zrandmember(CommandContext& ctx) {
 // ---- ZSCAN ------------------------------------------------------------------------
 
 void zscan(CommandContext& ctx) {
-  auto cursor = ctx.cursor_arg(2);
-  if (!cursor) return;
-  KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
-  bool wrong;
-  const ZSetValue* found = read_zset(ctx, entry, &wrong);
-  if (wrong) return;
-  if (found == nullptr) {
-    ctx.reply.array(2);
-    ctx.reply.bulk("0");
-    ctx.reply.array(0);
-    return;
-  }
-  auto options = ctx.scan_options(3, false);
-  if (!options) return;
-  const std::optional<std::string_view> pattern = options->pattern;
-  auto matches = [&pattern](std::string_view member) { return !pattern || glob_match(*pattern, member); };
-  auto& zset = entry->object_as<ZSetValue>();
-  // Scores as text: a listpack replies the text it stores, a skiplist formats its doubles.
-  std::vector<std::pair<std::string, std::string>> found_pairs;
-  uint64_t next = 0;
-  if (zset.encoding() == Encoding::Listpack) {
-    zset.for_each([&](std::string_view member, double score) {
-      if (matches(member)) found_pairs.emplace_back(std::string(member), ZSetValue::listpack_score_text(score));
+  ctx.scan_collection<ZSetValue>(ValueType::ZSet, [](ZSetValue& zset, uint64_t cursor, ScanCollector& found) {
+    // A listpack replies the score text it stores; a skiplist formats its doubles.
+    const bool stored_text = zset.encoding() == Encoding::Listpack;
+    return zset.scan(cursor, [&](std::string_view member, double score) {
+      found.add(member, stored_text ? ZSetValue::listpack_score_text(score) : format_double(score));
     });
-  } else {
-    // COUNT is counted against replied elements (a member and its score being two)
-    // before MATCH filters them; at most ten bucket steps per element asked for.
-    const auto wanted = static_cast<uint64_t>(options->count);
-    uint64_t collected = 0;
-    uint64_t bucket_budget = wanted > UINT64_MAX / 10 ? UINT64_MAX : wanted * 10;
-    next = *cursor;
-    do {
-      next = zset.scan(next, [&](std::string_view member, double score) {
-        collected += 2;
-        if (matches(member)) found_pairs.emplace_back(std::string(member), format_double(score));
-      });
-    } while (next != 0 && bucket_budget-- > 0 && collected < wanted);
-  }
-  char digits[24];
-  auto [end, error] = std::to_chars(digits, digits + sizeof digits, next);
-  (void)error;
-  ctx.reply.array(2);
-  ctx.reply.bulk(std::string_view(digits, static_cast<size_t>(end - digits)));
-  ctx.reply.array(found_pairs.size() * 2);
-  for (const auto& [member, score] : found_pairs) {
-    ctx.reply.bulk(member);
-    ctx.reply.bulk(score);
-  }
+  });
 }
 
 // ---- ZUNION / ZINTER / ZDIFF --------------------------------------------------------
