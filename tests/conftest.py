@@ -40,6 +40,19 @@ def r(corvid_server):
     client.close()
 
 
+@pytest.fixture(params=["corvid_server", "redis_server"])
+def server(request):
+    """Runs the test twice, on corvid-server and on redis-server 7.0.15, each flushed first.
+
+    Scenarios that need several connections cannot be differential scripts; written
+    against this fixture, their expectations are checked on the oracle too."""
+    srv = request.getfixturevalue(request.param)
+    conn = redis.Redis(host="127.0.0.1", port=srv.port)
+    conn.flushall()
+    conn.close()
+    return srv
+
+
 @pytest.fixture
 def fresh_corvid(request):
     """A private corvid-server for tests that change configuration or kill clients.

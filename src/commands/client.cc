@@ -16,12 +16,6 @@ namespace corvid {
 
 namespace {
 
-// "ERR unknown subcommand or wrong number of arguments for 'x'. Try CLIENT HELP.": Redis's
-// reply when a subcommand's own argument count check fails.
-void subcommand_syntax_error(CommandContext& ctx) {
-  ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(ctx.arg(1).substr(0, 128)) +
-                  "'. Try CLIENT HELP.");
-}
 
 // Redis accepts only printable ASCII without spaces in client names and library
 // attributes (the same rule as HELLO SETNAME).
@@ -33,7 +27,7 @@ bool valid_client_attribute(std::string_view value) {
 }
 
 // Client types as CLIENT LIST TYPE and CLIENT KILL TYPE name them. Every connection is a
-// normal client until pub/sub and replication exist.
+// normal or pub/sub client until replication exists.
 enum class ClientType { Normal, Master, Replica, PubSub };
 
 std::optional<ClientType> parse_client_type(std::string_view name) {
@@ -44,7 +38,7 @@ std::optional<ClientType> parse_client_type(std::string_view name) {
   return std::nullopt;
 }
 
-ClientType client_type(const Connection&) { return ClientType::Normal; }
+ClientType client_type(const Connection& c) { return c.subscribed() ? ClientType::PubSub : ClientType::Normal; }
 
 void unknown_client_type(CommandContext& ctx, std::string_view name) {
   ctx.reply.error("ERR Unknown client type '" + std::string(name) + "'");
@@ -53,9 +47,14 @@ void unknown_client_type(CommandContext& ctx, std::string_view name) {
 // One line of CLIENT LIST / CLIENT INFO, with Redis 7.0's fields in its order and the
 // library attributes Redis 7.2 appends. `current` is the command the caller is running,
 // which Redis shows for the calling client instead of its previous one.
-std::string client_info_line(Connection& c, int64_t now_ms, const std::string* current) {
+std::string client_info_line(Server& server, Connection& c, int64_t now_ms, const std::string* current) {
+  Transactions& transactions = server.transactions();
+  const bool in_multi = transactions.in_multi(c);
   std::string flags;  // in Redis's order
+  if (c.subscribed()) flags += 'P';
+  if (in_multi) flags += 'x';
   if (c.blocked()) flags += 'b';
+  if (transactions.dirty(c)) flags += 'd';
   if (c.closing_after_reply()) flags += 'c';
   if (c.closed()) flags += 'A';
   if (c.is_unix_socket()) flags += 'U';
@@ -89,10 +88,10 @@ std::string client_info_line(Connection& c, int64_t now_ms, const std::string* c
   number("idle", (now_ms - c.last_interaction_ms) / 1000);
   field("flags", flags);
   number("db", c.db_index);
-  number("sub", 0);
-  number("psub", 0);
-  number("ssub", 0);
-  number("multi", -1);
+  number("sub", c.subscribed_channels);
+  number("psub", c.subscribed_patterns);
+  number("ssub", c.subscribed_shard_channels);
+  number("multi", in_multi ? static_cast<int64_t>(transactions.queued_count(c)) : -1);
   number("qbuf", static_cast<int64_t>(qbuf));
   number("qbuf-free", static_cast<int64_t>(qbuf_capacity > qbuf ? qbuf_capacity - qbuf : 0));
   number("argv-mem", static_cast<int64_t>(c.args_memory()));
@@ -118,7 +117,7 @@ std::string client_info_line(Connection& c, int64_t now_ms, const std::string* c
 }
 
 std::string describe(CommandContext& ctx, Connection& c) {
-  return client_info_line(c, ctx.clock.now_ms, &c == &ctx.client ? &ctx.command.full_name : nullptr);
+  return client_info_line(ctx.server, c, ctx.clock.now_ms, &c == &ctx.client ? &ctx.command.full_name : nullptr);
 }
 
 // Live connections in id order, as Redis lists them (oldest first).
@@ -274,7 +273,7 @@ void client_kill(CommandContext& ctx) {
 
 void client_pause(CommandContext& ctx) {
   if (ctx.argc() > 4) {
-    subcommand_syntax_error(ctx);
+    ctx.subcommand_syntax_error();
     return;
   }
   // The mode is checked before the timeout, as Redis does.

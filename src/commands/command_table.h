@@ -50,6 +50,8 @@ std::span<const CommandSpec> list_commands();
 std::span<const CommandSpec> set_commands();
 std::span<const CommandSpec> sorted_set_commands();
 std::span<const CommandSpec> sort_commands();
+std::span<const CommandSpec> pubsub_commands();
+std::span<const CommandSpec> transaction_commands();
 std::span<const CommandSpec> server_commands();
 std::span<const CommandSpec> config_commands();
 std::span<const CommandSpec> debug_commands();

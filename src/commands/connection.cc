@@ -15,7 +15,12 @@ void ping(CommandContext& ctx) {
     ctx.wrong_arity();
     return;
   }
-  if (ctx.argc() == 2) {
+  if (ctx.client.subscribed() && !ctx.reply.resp3()) {
+    // A RESP2 subscriber's replies travel among messages, so PING answers in their shape.
+    ctx.reply.array(2);
+    ctx.reply.bulk("pong");
+    ctx.reply.bulk(ctx.argc() == 2 ? ctx.arg(1) : std::string_view());
+  } else if (ctx.argc() == 2) {
     ctx.reply.bulk(ctx.arg(1));
   } else {
     ctx.reply.simple("PONG");
@@ -153,6 +158,8 @@ void reset(CommandContext& ctx) {
   c.no_evict = false;
   if (!ctx.server.config().requirepass.empty()) c.authenticated = false;
   c.user = "default";
+  ctx.server.transactions().forget(c);
+  ctx.server.pubsub().remove_client(c);
   ctx.reply.simple("RESET");
 }
 

@@ -117,7 +117,16 @@ std::optional<int64_t> CommandContext::timeout_arg(size_t i) {
                                                                        : clock.now_ms + wait_ms;
 }
 
-void CommandContext::block(std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms) {
+void CommandContext::block(std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms,
+                           NoWaitReply no_wait) {
+  if (!server.may_block()) {
+    if (no_wait == NoWaitReply::Null) {
+      reply.null();
+    } else {
+      reply.null_array();
+    }
+    return;
+  }
   server.block_client(client, command, args, keys, type, deadline_ms);
 }
 
@@ -169,11 +178,27 @@ void CommandContext::wrong_arity() {
   reply.error("ERR wrong number of arguments for '" + command.full_name + "' command");
 }
 
-void CommandContext::unknown_subcommand() {
-  std::string parent(command.parent ? command.parent->full_name : command.full_name);
+namespace {
+
+// "CLIENT" for client|list, "DEBUG" for debug: what Redis's errors tell to ask HELP of.
+std::string help_command_name(const Command& command) {
   std::string upper;
-  for (char c : parent) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  reply.error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " + upper + " HELP.");
+  for (char c : command.parent ? command.parent->full_name : command.full_name) {
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return upper;
+}
+
+}  // namespace
+
+void CommandContext::unknown_subcommand() {
+  reply.error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " +
+              help_command_name(command) + " HELP.");
+}
+
+void CommandContext::subcommand_syntax_error() {
+  reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(args[1].substr(0, 128)) +
+              "'. Try " + help_command_name(command) + " HELP.");
 }
 
 void CommandContext::help(std::span<const std::string_view> lines) {

@@ -30,7 +30,14 @@ inline constexpr std::string_view kOverflow = "ERR increment or decrement would 
 inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
 inline constexpr std::string_view kInvalidDbIndex = "ERR invalid DB index";
+inline constexpr std::string_view kOutOfRange = "ERR value is out of range";
 }  // namespace errors
+
+// SRANDMEMBER, HRANDFIELD and ZRANDMEMBER with a negative count reply that many picks,
+// repeats allowed. Redis 7.0 builds whatever is asked for (a count near -2^63 exhausts
+// memory); past this many picks (a reply of 100MB and more) Corvid refuses with
+// errors::kOutOfRange.
+inline constexpr uint64_t kMaxRepeatedPicks = uint64_t{1} << 24;
 
 // SCAN-family options: COUNT (at least 1), MATCH (a lone "*" is dropped: it would skip
 // the empty key or field, which a scan without MATCH returns) and, for SCAN, TYPE.
@@ -159,12 +166,17 @@ struct CommandContext {
   std::optional<int64_t> timeout_arg(size_t i);
   // Parks the client until one of `keys` holds a value of `type` or the deadline passes;
   // the command then runs again from the start (server/blocking.h). Reply nothing after.
-  void block(std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms);
+  // Where the client may not wait (inside EXEC), replies `no_wait` at once instead.
+  void block(std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms,
+             NoWaitReply no_wait = NoWaitReply::NullArray);
 
   // "ERR wrong number of arguments for 'xxx' command", for arity that depends on options.
   void wrong_arity();
   // "ERR unknown subcommand 'x'. Try XXX HELP."
   void unknown_subcommand();
+  // "ERR unknown subcommand or wrong number of arguments for 'x'. Try XXX HELP.": Redis's
+  // reply when a subcommand's own argument check fails.
+  void subcommand_syntax_error();
   // Replies a HELP text as Redis does: "<CMD> <subcommand> [<arg> ...]. Subcommands are:" + lines + HELP.
   void help(std::span<const std::string_view> lines);
 };

@@ -17,10 +17,6 @@ namespace corvid {
 
 namespace {
 
-void debug_syntax_error(CommandContext& ctx) {
-  ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(ctx.arg(1).substr(0, 128)) +
-                  "'. Try DEBUG HELP.");
-}
 
 // Redis parses DEBUG SLEEP's argument with strtod: anything unparsable sleeps 0 seconds.
 void debug_sleep(CommandContext& ctx) {
@@ -144,7 +140,7 @@ void debug(CommandContext& ctx) {
       return;
     }
   }
-  debug_syntax_error(ctx);
+  ctx.subcommand_syntax_error();
 }
 
 const CommandSpec kCommands[] = {

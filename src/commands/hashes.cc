@@ -347,7 +347,7 @@ void hrandfield(CommandContext& ctx) {
     // Twice the picks are replied: keep that count representable.
     constexpr int64_t kLimit = std::numeric_limits<int64_t>::max() / 2;
     if (*count < -kLimit || *count > kLimit) {
-      ctx.reply.error("ERR value is out of range");
+      ctx.reply.error(errors::kOutOfRange);
       return;
     }
   } else if (ctx.argc() >= 4) {
@@ -364,7 +364,12 @@ void hrandfield(CommandContext& ctx) {
   }
   auto& hash = entry->object_as<HashValue>();
   if (*count < 0) {
-    random_with_repeats(ctx, hash, static_cast<uint64_t>(-*count), with_values);
+    const auto picks = static_cast<uint64_t>(-*count);
+    if (picks > kMaxRepeatedPicks) {
+      ctx.reply.error(errors::kOutOfRange);
+      return;
+    }
+    random_with_repeats(ctx, hash, picks, with_values);
     return;
   }
   if (static_cast<uint64_t>(*count) >= hash.size()) {

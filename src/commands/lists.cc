@@ -407,7 +407,7 @@ void move_command(CommandContext& ctx, ListEnd from, ListEnd to, std::optional<s
   if (wrong) return;
   if (list == nullptr) {
     if (deadline) {
-      ctx.block(ctx.args.subspan(1, 1), ValueType::List, *deadline);
+      ctx.block(ctx.args.subspan(1, 1), ValueType::List, *deadline, NoWaitReply::Null);
     } else {
       ctx.reply.null();
     }

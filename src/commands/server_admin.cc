@@ -43,6 +43,9 @@ uint64_t flush_databases(Server& server, std::span<Database* const> databases, b
   uint64_t removed = 0;
   for (Database* db : databases) {
     if (db->size() == 0) continue;
+    // No per-key events for a flush, so WATCH hears of it here: watchers of keys that
+    // existed see a change.
+    server.transactions().database_changed(db->index(), [db](std::string_view key) { return db->find(key); });
     removed += db->size();
     detached.push_back(db->detach_all());
   }
@@ -100,7 +103,15 @@ void swapdb(CommandContext& ctx) {
     ctx.reply.error(errors::kDbIndexOutOfRange);
     return;
   }
-  if (*first != *second) ctx.server.db(*first).swap_contents(ctx.server.db(*second));
+  if (*first != *second) {
+    Database& a = ctx.server.db(*first);
+    Database& b = ctx.server.db(*second);
+    // A watched key present in either database changes (appears, goes or is replaced).
+    auto in_either = [&a, &b](std::string_view key) { return a.find(key) || b.find(key); };
+    ctx.server.transactions().database_changed(a.index(), in_either);
+    ctx.server.transactions().database_changed(b.index(), in_either);
+    a.swap_contents(b);
+  }
   ++ctx.server.keyspace_stats().dirty;
   ctx.reply.ok();
 }

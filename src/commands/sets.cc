@@ -25,15 +25,9 @@ namespace {
 constexpr std::string_view kNotPositive = "ERR value is out of range, must be positive";
 constexpr std::string_view kCountRange =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
-constexpr std::string_view kOutOfRange = "ERR value is out of range";
 constexpr std::string_view kNumkeys = "ERR numkeys should be greater than 0";
 constexpr std::string_view kTooManyKeys = "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kNegativeLimit = "ERR LIMIT can't be negative";
-
-// SRANDMEMBER with a negative count replies that many picks, repeats allowed. Redis builds
-// whatever is asked for (a count near -2^63 never finishes); past this many picks (a reply
-// of at least 100MB) we refuse instead.
-constexpr uint64_t kMaxRepeatedPicks = uint64_t{1} << 24;
 
 // SPOP with a count rebuilds the set from the members it keeps once those are at most a
 // fifth of the members it pops (as Redis does): cheaper than that many removals.
@@ -306,7 +300,7 @@ void srandmember(CommandContext& ctx) {
   if (*count < 0) {
     const auto picks = static_cast<uint64_t>(-*count);
     if (picks > kMaxRepeatedPicks) {
-      ctx.reply.error(kOutOfRange);
+      ctx.reply.error(errors::kOutOfRange);
       return;
     }
     ctx.reply.array(picks);

@@ -690,7 +690,7 @@ void zrandmember(CommandContext& ctx) {
     // Twice the picks are replied: keep that count representable.
     constexpr int64_t kLimit = std::numeric_limits<int64_t>::max() / 2;
     if (*count < -kLimit || *count > kLimit) {
-      ctx.reply.error("ERR value is out of range");
+      ctx.reply.error(errors::kOutOfRange);
       return;
     }
   } else if (ctx.argc() >= 4) {
@@ -709,6 +709,10 @@ void zrandmember(CommandContext& ctx) {
   const size_t size = zset.size();
   if (*count < 0) {
     const auto picks = static_cast<uint64_t>(-*count);
+    if (picks > kMaxRepeatedPicks) {
+      ctx.reply.error(errors::kOutOfRange);
+      return;
+    }
     reply_scored_header(ctx, picks, with_scores);
     ZSetValue::Scratch scratch;
     if (zset.encoding() == Encoding::Listpack) {

@@ -6,6 +6,8 @@
 // commands never need to know who listens.
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <string_view>
 
 namespace corvid {
@@ -24,6 +26,18 @@ enum KeyEventClass : uint32_t {
   kEventKeyMiss = 1u << 9,  // m
   kEventModule = 1u << 10,  // d
   kEventNew = 1u << 11,     // n
+};
+
+// A key in a numbered database, as the server's per-key tables (blocked clients, WATCH)
+// index them.
+struct DbKey {
+  int db;
+  std::string key;
+  bool operator==(const DbKey&) const = default;
+};
+
+struct DbKeyHash {
+  size_t operator()(const DbKey& k) const { return std::hash<std::string_view>()(k.key) ^ static_cast<size_t>(k.db); }
 };
 
 struct KeyChange {

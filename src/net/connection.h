@@ -75,6 +75,18 @@ class Connection final : public IoHandler {
   bool no_evict = false;
   int64_t soft_limit_since_ms = 0;
   bool write_queued = false;  // in the server's list of clients to write before sleeping  // when output first went over the soft limit
+  // Pub/Sub subscription counts (server/pubsub.h keeps the names), for CLIENT LIST. A
+  // client with any is in Redis's pub/sub mode: in RESP2 it may only (un)subscribe, PING,
+  // QUIT and RESET, and the pubsub output-buffer limits judge it.
+  uint32_t subscribed_channels = 0;
+  uint32_t subscribed_patterns = 0;
+  uint32_t subscribed_shard_channels = 0;
+  bool subscribed() const { return subscribed_channels + subscribed_patterns + subscribed_shard_channels != 0; }
+  // Pub/Sub pushes are not replies: CLIENT REPLY OFF/SKIP do not silence them (Redis 7.0),
+  // so a silenced command's output is discarded only after the last push it wrote.
+  size_t begin_command_output() { return kept_output_end_ = out_.size(); }
+  void keep_pushed_output() { kept_output_end_ = out_.size(); }
+  size_t kept_output_end() const { return kept_output_end_; }
   // CLIENT REPLY: ON, OFF, or SKIP the next command's reply.
   enum class ReplyMode { On, Off, SkipNext } reply_mode = ReplyMode::On;
 
@@ -106,6 +118,7 @@ class Connection final : public IoHandler {
 
   std::string out_;
   size_t out_sent_ = 0;
+  size_t kept_output_end_ = 0;
   ReplyWriter writer_;
 
   bool close_after_reply_ = false;

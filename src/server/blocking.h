@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "db/key_change.h"
 #include "db/key_entry.h"
 
 namespace corvid {
@@ -28,16 +29,9 @@ namespace corvid {
 class Connection;
 struct Command;
 
-// A key in a numbered database.
-struct DbKey {
-  int db;
-  std::string key;
-  bool operator==(const DbKey&) const = default;
-};
-
-struct DbKeyHash {
-  size_t operator()(const DbKey& k) const { return std::hash<std::string_view>()(k.key) ^ static_cast<size_t>(k.db); }
-};
+// What a blocking command replies when it may not wait (inside MULTI/EXEC): BLMOVE and
+// BRPOPLPUSH a null bulk string, the others a null array, as Redis 7.0 does.
+enum class NoWaitReply : uint8_t { NullArray, Null };
 
 // Everything needed to run a blocked command again: the arguments are owned copies
 // because the client's query buffer moves on.

@@ -304,15 +304,19 @@ void stats_section(Server& server, std::string& out) {
   appendf(out, "expired_stale_perc:%.2f\r\n", static_cast<double>(k.expired_stale_perc_samples));
   out += "expired_time_cap_reached_count:0\r\n";
   appendf(out, "expire_cycle_cpu_milliseconds:%llu\r\n", static_cast<ull>(s.expire_cycle_cpu_milliseconds));
-  // No eviction, pub/sub, forking, MIGRATE, replicas, defragmentation or tracking yet.
+  // No eviction, forking, MIGRATE, replicas, defragmentation or tracking yet.
   out +=
       "evicted_keys:0\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:0\r\n"
       "current_eviction_exceeded_time:0\r\n";
   appendf(out, "keyspace_hits:%llu\r\n", static_cast<ull>(k.hits));
   appendf(out, "keyspace_misses:%llu\r\n", static_cast<ull>(k.misses));
+  const PubSub& pubsub = server.pubsub();
+  appendf(out, "pubsub_channels:%zu\r\n", pubsub.active_count(SubscriptionKind::Channel));
+  appendf(out, "pubsub_patterns:%zu\r\n", pubsub.active_count(SubscriptionKind::Pattern));
+  appendf(out, "pubsubshard_channels:%zu\r\n", pubsub.active_count(SubscriptionKind::ShardChannel));
   out +=
-      "pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\nlatest_fork_usec:0\r\n"
-      "total_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\n"
+      "latest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\n"
+      "active_defrag_hits:0\r\n"
       "active_defrag_misses:0\r\nactive_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\n"
       "total_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\ntracking_total_keys:0\r\n"
       "tracking_total_items:0\r\ntracking_total_prefixes:0\r\n";

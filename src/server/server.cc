@@ -35,6 +35,13 @@ constexpr std::string_view kProtectedModeError =
 // byte; replies must match, so names and arguments are cut there too.
 std::string_view up_to_nul(std::string_view arg) { return arg.substr(0, arg.find('\0')); }
 
+// What a RESP2 client in pub/sub mode may still run (RESP3 can mix replies and pushes).
+bool allowed_while_subscribed(const Command& command) {
+  static constexpr std::string_view kAllowed[] = {"subscribe", "unsubscribe", "psubscribe", "punsubscribe",
+                                                  "ssubscribe", "sunsubscribe", "ping", "quit", "reset"};
+  return std::find(std::begin(kAllowed), std::end(kAllowed), command.full_name) != std::end(kAllowed);
+}
+
 int64_t monotonic_us() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -137,6 +144,7 @@ void Server::close_client(Connection& client) {
   if (client.closed()) return;
   // A blocked client that goes away leaves nothing behind in the queues.
   blocking_.release(client);
+  transactions_.forget(client);
   client.mark_closed();
   closed_clients_.push_back(&client);
 }
@@ -149,6 +157,10 @@ void Server::free_closed_clients() {
     std::erase(pending_writes_, client);
     std::erase(paused_clients_, client);
     std::erase(unblocked_clients_, client);
+    // Here rather than in close_client: a client closed while a PUBLISH walks its
+    // subscribers (over its output limit) must not change the lists being walked, and
+    // Redis too counts such a client as a receiver until it is freed.
+    pubsub_.remove_client(*client);
     clients_.erase(client->id());
   }
 }
@@ -198,6 +210,7 @@ void Server::before_sleep() {
 void Server::on_key_change(const KeyChange& change) {
   // Consumers (WATCH, notifications, tracking) attach here as they arrive.
   blocking_.key_changed(change.db, change.key);
+  transactions_.key_changed(change.db, change.key);
 }
 
 void Server::block_client(Connection& client, const Command& command, std::span<const std::string_view> args,
@@ -281,6 +294,11 @@ void Server::time_out_blocked_clients() {
   for (Connection* client : blocking_.timed_out(clock_.now_ms)) end_blocked_command(*client, false);
 }
 
+void Server::on_message_queued(Connection& receiver) {
+  queue_write(receiver);
+  enforce_output_limits(receiver);
+}
+
 void Server::on_error_reply(std::string_view message) {
   ++stats_.total_error_replies;
   std::string_view code = message.substr(0, message.find(' '));
@@ -294,7 +312,9 @@ void Server::on_error_reply(std::string_view message) {
   }
 }
 
-void Server::reply_unknown_command(Connection& client, std::span<const std::string_view> args) {
+namespace {
+
+std::string unknown_command_error(std::span<const std::string_view> args) {
   // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string.
   std::string message = "ERR unknown command '";
   message.append(up_to_nul(args[0]).substr(0, 128));
@@ -307,7 +327,31 @@ void Server::reply_unknown_command(Connection& client, std::span<const std::stri
     message.append("' ");
     listed += shown.size() + 3;
   }
-  client.reply().error(message);
+  return message;
+}
+
+// Inside MULTI these run at once; everything else is queued for EXEC.
+bool runs_inside_multi(const Command& command) {
+  const std::string& name = command.full_name;
+  return name == "exec" || name == "discard" || name == "multi" || name == "watch" || name == "quit" ||
+         name == "reset";
+}
+
+}  // namespace
+
+void Server::reject(Connection& client, const Command* command, std::string_view error) {
+  if (command != nullptr) ++command->stats.rejected_calls;
+  if (transactions_.in_multi(client)) transactions_.fail_on_exec(client);
+  // A refused EXEC answers EXECABORT with the reason (even outside MULTI, as Redis 7.0
+  // does) and ends any transaction.
+  if (command != nullptr && command->full_name == "exec") {
+    transactions_.end(client);
+    transactions_.unwatch(client);
+    std::string_view reason = error.starts_with("ERR ") ? error.substr(4) : error;
+    client.reply().error("EXECABORT Transaction discarded because of: " + std::string(reason));
+    return;
+  }
+  client.reply().error(error);
 }
 
 bool Server::clients_paused_for(const Command& command) const {
@@ -339,14 +383,14 @@ void Server::unpause_clients() {
 bool Server::execute(Connection& client, std::span<const std::string_view> args) {
   using ReplyMode = Connection::ReplyMode;
   // CLIENT REPLY OFF/SKIP silence every reply, rejections included.
-  size_t output_before = client.output_size();
+  client.begin_command_output();
   bool skip_this = client.reply_mode == ReplyMode::SkipNext;
   if (!dispatch(client, args)) return false;
   serve_ready_keys();
   if (client.reply_mode == ReplyMode::Off || (client.reply_mode == ReplyMode::SkipNext && !skip_this)) {
-    client.discard_output_from(output_before);
+    client.discard_output_from(client.kept_output_end());
   } else if (skip_this) {
-    client.discard_output_from(output_before);
+    client.discard_output_from(client.kept_output_end());
     client.reply_mode = ReplyMode::On;
   }
   enforce_output_limits(client);
@@ -358,7 +402,7 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
   client.last_interaction_ms = clock_.now_ms;
   const Command* command = commands_.find(args[0]);
   if (command == nullptr) {
-    reply_unknown_command(client, args);
+    reject(client, nullptr, unknown_command_error(args));
     return true;
   }
   // A container called alone is checked against its own arity (bare COMMAND is valid).
@@ -367,9 +411,8 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     if (sub == nullptr) {
       std::string upper(command->full_name);
       for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      client.reply().error("ERR unknown subcommand '" + std::string(up_to_nul(args[1]).substr(0, 128)) + "'. Try " +
-                           upper + " HELP.");
-      ++command->stats.rejected_calls;
+      reject(client, command,
+             "ERR unknown subcommand '" + std::string(up_to_nul(args[1]).substr(0, 128)) + "'. Try " + upper + " HELP.");
       return true;
     }
     command = sub;
@@ -377,22 +420,25 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
   int arity = command->spec->arity;
   if ((arity > 0 && static_cast<int>(args.size()) != arity) || static_cast<int>(args.size()) < -arity ||
       command->spec->handler == nullptr) {
-    ++command->stats.rejected_calls;
-    client.reply().error("ERR wrong number of arguments for '" + command->full_name + "' command");
+    reject(client, command, "ERR wrong number of arguments for '" + command->full_name + "' command");
     return true;
   }
   // Protected commands (DEBUG) are refused before authentication, as in Redis.
   if ((command->spec->flags & kCmdProtected) && !protected_command_allowed(client)) {
-    ++command->stats.rejected_calls;
-    client.reply().error(
+    reject(client, command,
         "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
         "local connection, otherwise you need to set this option in the configuration file, and then restart the "
         "server.");
     return true;
   }
   if (client.needs_auth() && !(command->spec->flags & kCmdNoAuth)) {
-    ++command->stats.rejected_calls;
-    client.reply().error("NOAUTH Authentication required.");
+    reject(client, command, "NOAUTH Authentication required.");
+    return true;
+  }
+  if (client.subscribed() && !client.reply().resp3() && !allowed_while_subscribed(*command)) {
+    reject(client, command,
+           "ERR Can't execute '" + command->full_name +
+               "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
     return true;
   }
   if (clients_paused_for(*command)) {
@@ -401,8 +447,24 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     }
     return false;
   }
+  if (transactions_.in_multi(client) && !runs_inside_multi(*command)) {
+    // A transaction already doomed keeps nothing (its EXEC will run nothing), as in Redis.
+    if (!transactions_.dirty(client) && !transactions_.fails_on_exec(client)) {
+      transactions_.queue(client, *command, args);
+    }
+    client.last_command = command->full_name;
+    client.reply().simple("QUEUED");
+    return true;
+  }
   run_command(client, *command, args);
   return true;
+}
+
+void Server::run_queued(Connection& client, const QueuedCommand& queued) {
+  std::vector<std::string_view> args(queued.args.begin(), queued.args.end());
+  running_transaction_ = true;
+  run_command(client, *queued.command, args);
+  running_transaction_ = false;
 }
 
 void Server::run_command(Connection& client, const Command& command, std::span<const std::string_view> args) {
@@ -419,14 +481,14 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
   auto elapsed = static_cast<uint64_t>(monotonic_us() - started);
   ++command.stats.calls;
   command.stats.usec += elapsed;
-  if (stats_.total_error_replies != errors_before) ++command.stats.failed_calls;
+  if (stats_.total_error_replies > errors_before) ++command.stats.failed_calls;  // RESETSTAT may zero the count
   ++stats_.commands_processed;
 }
 
 // Checked when a command adds output, as Redis does: a client that sits over the soft
 // limit without sending anything more is not closed by the clock alone.
 void Server::enforce_output_limits(Connection& client) {
-  const OutputBufferLimit& limit = config_.output_limit_normal;
+  const OutputBufferLimit& limit = client.subscribed() ? config_.output_limit_pubsub : config_.output_limit_normal;
   size_t pending = client.pending_output_bytes();
   bool over_hard = limit.hard_bytes != 0 && pending >= limit.hard_bytes;
   bool over_soft = false;

@@ -21,11 +21,13 @@
 #include "server/blocking.h"
 #include "server/config.h"
 #include "server/lazy_free.h"
+#include "server/pubsub.h"
 #include "server/stats.h"
+#include "server/transactions.h"
 
 namespace corvid {
 
-class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver {
+class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver, public PubSub::DeliveryListener {
  public:
   explicit Server(Config config);
   ~Server();
@@ -51,6 +53,9 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   void on_key_change(const KeyChange& change) override;
   // ReplyWriter::ErrorObserver: counts error replies for INFO errorstats.
   void on_error_reply(std::string_view message) override;
+  // PubSub::DeliveryListener: a published message waits in a subscriber's output.
+  void on_message_queued(Connection& receiver) override;
+  PubSub& pubsub() { return pubsub_; }
 
   Config& config() { return config_; }
   const Clock& clock() const { return clock_; }
@@ -100,6 +105,14 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   // as Redis 7.0 does), or the UNBLOCKED error. False when the client was not blocked.
   bool unblock_client(Connection& client, bool with_error);
   const BlockingRegistry& blocking() const { return blocking_; }
+  // Blocking commands run inside EXEC (and, later, scripts) do not wait: they reply as if
+  // their timeout had passed.
+  bool may_block() const { return !running_transaction_; }
+
+  // MULTI/EXEC/WATCH state (server/transactions.h).
+  Transactions& transactions() { return transactions_; }
+  // EXEC: runs one queued command of the client's transaction.
+  void run_queued(Connection& client, const QueuedCommand& queued);
   uint64_t blocked_clients() const { return blocking_.blocked_clients(); }
 
  private:
@@ -111,7 +124,9 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   // Looks the command up, checks it, and runs it; false when CLIENT PAUSE holds it back.
   bool dispatch(Connection& client, std::span<const std::string_view> args);
   void run_command(Connection& client, const Command& command, std::span<const std::string_view> args);
-  void reply_unknown_command(Connection& client, std::span<const std::string_view> args);
+  // Refuses a request with `error`; inside MULTI it also dooms the transaction. A refused
+  // EXEC ends the transaction and replies EXECABORT.
+  void reject(Connection& client, const Command* command, std::string_view error);
   void flush_pending_writes();
   // Re-runs the commands of clients waiting on keys that changed (see blocking.h).
   void serve_ready_keys();
@@ -136,6 +151,9 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   std::vector<Connection*> closed_clients_;
   std::vector<Connection*> paused_clients_;
   BlockingRegistry blocking_;
+  PubSub pubsub_{*this};
+  Transactions transactions_;
+  bool running_transaction_ = false;
   std::vector<Connection*> unblocked_clients_;
   bool serving_ready_keys_ = false;
   // Set by block_client during a command: the command parked its client instead of replying.

@@ -12,23 +12,7 @@ import time
 import pytest
 import redis
 
-from support.resp import RespConnection
-
-BOTH = ["corvid_server", "redis_server"]
-
-
-@pytest.fixture(params=BOTH)
-def server(request):
-    srv = request.getfixturevalue(request.param)
-    conn = redis.Redis(host="127.0.0.1", port=srv.port)
-    conn.flushall()
-    conn.close()
-    return srv
-
-
-def connect(server):
-    return RespConnection("127.0.0.1", server.port)
-
+from support.resp import RespConnection, connect
 
 def send(conn, *args):
     conn.send_raw(RespConnection.encode(list(args)))

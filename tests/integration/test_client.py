@@ -9,7 +9,7 @@ import time
 import pytest
 import redis
 
-from support.resp import RespConnection
+from support.resp import RespConnection, connect
 
 LIST_FIELDS = ["id", "addr", "laddr", "fd", "name", "age", "idle", "flags", "db", "sub", "psub", "ssub", "multi",
                "qbuf", "qbuf-free", "argv-mem", "multi-mem", "rbs", "rbp", "obl", "oll", "omem", "tot-mem", "events",
@@ -28,11 +28,6 @@ def parse_line(line):
 
 def parse_list(text):
     return [dict(parse_line(line)) for line in text.split("\n") if line]
-
-
-def connect(server):
-    conn = RespConnection("127.0.0.1", server.port)
-    return conn
 
 
 def client_id(conn):

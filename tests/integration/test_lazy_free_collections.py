@@ -11,14 +11,9 @@ import time
 import pytest
 import redis
 
-BOTH = ["corvid_server", "redis_server"]
-
-
-@pytest.fixture(params=BOTH)
-def conn(request):
-    srv = request.getfixturevalue(request.param)
-    client = redis.Redis(host="127.0.0.1", port=srv.port, decode_responses=True)
-    client.flushall()
+@pytest.fixture
+def conn(server):
+    client = redis.Redis(host="127.0.0.1", port=server.port, decode_responses=True)
     yield client
     client.close()
 

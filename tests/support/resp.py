@@ -123,3 +123,8 @@ def canonical_unordered(value):
     if isinstance(value, list):
         return (type(value).__name__, tuple(sorted(repr(canonical_unordered(v)) for v in value)))
     return value
+
+
+def connect(server):
+    """A raw connection to a test server (anything with a .port)."""
+    return RespConnection("127.0.0.1", server.port)
