@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import os
 import re
+import selectors
 import socket
 import subprocess
 import sys
@@ -202,6 +203,115 @@ def collection_memory(servers, hashes, zset_members):
     return rows
 
 
+class SubscriberDrain(threading.Thread):
+    """`count` connections SUBSCRIBEd to `channel`, read by one thread that only counts
+    bytes: the subscribers cost the machine as little as they can."""
+
+    def __init__(self, port, channel, count):
+        super().__init__(daemon=True)
+        self.selector = selectors.DefaultSelector()
+        self.socks = []
+        for _ in range(count):
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(encode(["SUBSCRIBE", channel]))
+            got = b""
+            while got.count(b"\r\n") < 6:
+                got += s.recv(4096)
+            s.setblocking(False)
+            self.selector.register(s, selectors.EVENT_READ)
+            self.socks.append(s)
+        self.running = True
+
+    def run(self):
+        while self.running:
+            for key, _ in self.selector.select(timeout=0.1):
+                try:
+                    key.fileobj.recv(1 << 20)
+                except BlockingIOError:
+                    pass
+
+    def stop(self):
+        self.running = False
+        self.join()
+        for s in self.socks:
+            s.close()
+
+
+def publish_throughput(servers, rounds, requests):
+    """PUBLISH to 1, 10 and 100 subscribers, pipelined 32 deep from 50 clients.
+
+    Every message is read by the subscribers; fewer publishes go to more subscribers so
+    that each row moves about the same number of messages. The pubsub output limit is
+    lifted so that a subscriber that falls behind is not dropped mid-row."""
+    for s in servers:
+        s.call("CONFIG", "SET", "client-output-buffer-limit", "pubsub 0 0 0")
+    rows = []
+    for subscribers in (1, 10, 100):
+        n = max(20000, requests // subscribers)
+        results = {s.name: [] for s in servers}
+        cpu = {s.name: [] for s in servers}
+        drains = {s.name: SubscriberDrain(s.port, "bench", subscribers) for s in servers}
+        for d in drains.values():
+            d.start()
+        for _ in range(rounds):
+            for s in servers:
+                before = s.cpu_seconds()
+                results[s.name].append(redis_benchmark(s.port, "PUBLISH", 32, n, command="PUBLISH bench hello"))
+                cpu[s.name].append((s.cpu_seconds() - before) / n * 1e6)
+        for d in drains.values():
+            d.stop()
+        best = {k: max(v) for k, v in results.items()}
+        cpu_per_req = {k: min(v) for k, v in cpu.items()}
+        rows.append((subscribers, best, cpu_per_req))
+        print("  PUBLISH to %3d subscribers P=32  corvid %10.0f rps  redis %10.0f rps  ratio %.2fx   "
+              "cpu/req corvid %.2fus redis %.2fus" % (subscribers, best["corvid"], best["redis"],
+                                                     best["corvid"] / best["redis"], cpu_per_req["corvid"],
+                                                     cpu_per_req["redis"]), flush=True)
+    return rows
+
+
+def transaction_throughput(servers, rounds, transactions, connections=8, batch=200):
+    """MULTI / SET / INCR / EXEC, pipelined `batch` transactions deep on each connection.
+
+    redis-benchmark sends one command per request, so this client is ours: the requests
+    are encoded once and every reply byte is read; CPU per transaction compares the
+    servers, as the client (Python) is the limit on the rate."""
+    one = b"".join(encode(c) for c in (["MULTI"], ["SET", "tx:key", "v"], ["INCR", "tx:counter"], ["EXEC"]))
+    payload = one * batch
+    # +OK, +QUEUED, +QUEUED, then EXEC's *2 / +OK / :n: six lines per transaction.
+    lines_per_batch = 6 * batch
+
+    def worker(port, count):
+        with socket.create_connection(("127.0.0.1", port)) as s:
+            for _ in range(count // batch):
+                s.sendall(payload)
+                got, tail = 0, b""
+                while got < lines_per_batch:
+                    # A CRLF may straddle two reads: carry the last byte over.
+                    data = tail + s.recv(1 << 20)
+                    got += data.count(b"\r\n")
+                    tail = data[-1:] if data.endswith(b"\r") else b""
+
+    best, cpu_per_tx = {}, {}
+    for _ in range(rounds):
+        for s in servers:
+            before, started = s.cpu_seconds(), time.time()
+            threads = [threading.Thread(target=worker, args=(s.port, transactions // connections))
+                       for _ in range(connections)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed = time.time() - started
+            best[s.name] = max(best.get(s.name, 0), transactions / elapsed)
+            per_tx = (s.cpu_seconds() - before) / transactions * 1e6
+            cpu_per_tx[s.name] = min(cpu_per_tx.get(s.name, per_tx), per_tx)
+    print("  MULTI/SET/INCR/EXEC  corvid %8.0f tx/s  redis %8.0f tx/s  ratio %.2fx   cpu/tx corvid %.2fus redis %.2fus"
+          % (best["corvid"], best["redis"], best["corvid"] / best["redis"], cpu_per_tx["corvid"],
+             cpu_per_tx["redis"]), flush=True)
+    return best, cpu_per_tx
+
+
 class LatencyProbe(threading.Thread):
     """Sends PING back to back on its own connection and keeps the worst round trip."""
 
@@ -268,7 +378,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", required=True)
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
-    ap.add_argument("--sections", default="throughput,memory,collections,collection-memory,growth,expiry")
+    ap.add_argument("--sections",
+                    default="throughput,memory,collections,collection-memory,pubsub,transactions,growth,expiry")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -290,6 +401,14 @@ def main():
     if "collection-memory" in sections:
         with server_pair(args.server) as servers:
             collection_memory(servers, 10000 if args.quick else 100000, 100000 if args.quick else 1000000)
+    if "pubsub" in sections:
+        print("publish throughput (best of %d alternating rounds, 50 clients):" % rounds)
+        with server_pair(args.server) as servers:
+            publish_throughput(servers, rounds, requests * 10)
+    if "transactions" in sections:
+        print("transactions (best of %d alternating rounds, 8 connections):" % rounds)
+        with server_pair(args.server) as servers:
+            transaction_throughput(servers, rounds, requests)
     if "growth" in sections:
         with server_pair(args.server) as servers:
             growth_latency(servers, 200000 if args.quick else 10000000)
