@@ -176,11 +176,15 @@ void copy(CommandContext& ctx) {
     ctx.reply.integer(0);
     return;
   }
-  if (target->lookup_write(to) != nullptr && !replace) {
-    ctx.reply.integer(0);
-    return;
+  if (target->lookup_write(to) != nullptr) {
+    if (!replace) {
+      ctx.reply.integer(0);
+      return;
+    }
+    // Deleted and added anew, as in Redis: notifications hear "new".
+    target->remove(to);
   }
-  target->upsert(KeyEntry::clone(*source, to, source->expire_at_ms()));
+  target->insert(KeyEntry::clone(*source, to, source->expire_at_ms()));
   target->key_changed(to, kEventGeneric, "copy_to");
   ctx.reply.integer(1);
 }
@@ -316,7 +320,7 @@ std::string_view encoding_name(Encoding encoding) {
 }
 
 void object_encoding(CommandContext& ctx) {
-  KeyEntry* entry = ctx.db.lookup_no_touch(ctx.arg(2));
+  KeyEntry* entry = ctx.db.lookup_no_notify(ctx.arg(2));
   if (entry == nullptr) {
     ctx.reply.null();
     return;
@@ -325,7 +329,7 @@ void object_encoding(CommandContext& ctx) {
 }
 
 void object_refcount(CommandContext& ctx) {
-  KeyEntry* entry = ctx.db.lookup_no_touch(ctx.arg(2));
+  KeyEntry* entry = ctx.db.lookup_no_notify(ctx.arg(2));
   if (entry == nullptr) {
     ctx.reply.null();
     return;
@@ -336,7 +340,7 @@ void object_refcount(CommandContext& ctx) {
 }
 
 void object_idletime(CommandContext& ctx) {
-  KeyEntry* entry = ctx.db.lookup_no_touch(ctx.arg(2));
+  KeyEntry* entry = ctx.db.lookup_no_notify(ctx.arg(2));
   if (entry == nullptr) {
     ctx.reply.null();
     return;
@@ -353,7 +357,7 @@ void object_idletime(CommandContext& ctx) {
 }
 
 void object_freq(CommandContext& ctx) {
-  KeyEntry* entry = ctx.db.lookup_no_touch(ctx.arg(2));
+  KeyEntry* entry = ctx.db.lookup_no_notify(ctx.arg(2));
   if (entry == nullptr) {
     ctx.reply.null();
     return;

@@ -210,6 +210,8 @@ void set_command(CommandContext& ctx) {
   if (opts.keep_ttl && existing != nullptr) deadline = existing->expire_at_ms();
   store_string(ctx.db, existing, key, ctx.arg(2), deadline);
   ctx.db.key_changed(key, kEventString, "set");
+  // Redis reports the TTL as a change of its own (KEEPTTL keeps one: no event).
+  if (opts.expire != ExpireKind::None) ctx.db.key_changed(key, kEventGeneric, "expire");
   if (!opts.get) ctx.reply.ok();
 }
 
@@ -230,6 +232,7 @@ void set_with_ttl(CommandContext& ctx, ExpireKind kind) {
   std::string_view key = ctx.arg(1);
   store_string(ctx.db, ctx.db.lookup_write(key), key, ctx.arg(3), *deadline);
   ctx.db.key_changed(key, kEventString, "set");
+  ctx.db.key_changed(key, kEventGeneric, "expire");
   ctx.reply.ok();
 }
 

@@ -841,7 +841,8 @@ void setop_generic(CommandContext& ctx, std::optional<std::string_view> destinat
   std::vector<Source> sources(keys);
   for (size_t i = 0; i < keys; ++i) {
     const std::string_view key = ctx.arg(first_key + i);
-    const KeyEntry* entry = destination ? ctx.db.lookup_write(key) : ctx.db.lookup_read(key);
+    // Sources are reads even for the STORE forms (keyspace misses, "keymiss"), as in Redis.
+    const KeyEntry* entry = ctx.db.lookup_read(key);
     if (entry == nullptr) continue;
     if (entry->type() == ValueType::ZSet) {
       sources[i].zset = &entry->object_as<ZSetValue>();

@@ -152,10 +152,15 @@ void Database::delete_expired(KeyEntry* entry) {
 
 KeyEntry* Database::find(std::string_view key) { return expire_if_needed(keys_.find(key)); }
 
+void Database::count_miss(std::string_view key) {
+  ++stats_.misses;
+  listener_.on_key_event(KeyChange{index_, key, kEventKeyMiss, "keymiss"});
+}
+
 KeyEntry* Database::lookup_read(std::string_view key) {
   KeyEntry* entry = find(key);
   if (entry == nullptr) {
-    ++stats_.misses;
+    count_miss(key);
     return nullptr;
   }
   ++stats_.hits;
@@ -164,6 +169,16 @@ KeyEntry* Database::lookup_read(std::string_view key) {
 }
 
 KeyEntry* Database::lookup_no_touch(std::string_view key) {
+  KeyEntry* entry = find(key);
+  if (entry != nullptr) {
+    ++stats_.hits;
+  } else {
+    count_miss(key);
+  }
+  return entry;
+}
+
+KeyEntry* Database::lookup_no_notify(std::string_view key) {
   KeyEntry* entry = find(key);
   ++(entry != nullptr ? stats_.hits : stats_.misses);
   return entry;
@@ -180,6 +195,7 @@ void Database::insert(KeyEntry* entry) {
   keys_.insert(entry);
   if (entry->has_expiry()) track_volatile(entry);
   track_if_field_deadlines(entry);
+  listener_.on_key_event(KeyChange{index_, entry->key(), kEventNew, "new"});
 }
 
 void Database::upsert(KeyEntry* entry) {

@@ -48,18 +48,23 @@ class Database {
   size_t volatile_count() const { return volatile_keys_.size(); }
   uint64_t average_ttl_ms() const;
 
-  // Reading: lazily expires, updates access time, counts keyspace hits and misses.
+  // Reading: lazily expires, updates access time, counts keyspace hits and misses (a
+  // miss is also a "keymiss" notice to the listener).
   KeyEntry* lookup_read(std::string_view key);
-  // Inspecting without "using" (TYPE, EXISTS, TTL, OBJECT): counts hits and misses but
+  // Inspecting without "using" (TYPE, EXISTS, TTL): counts hits and misses but
   // leaves the access time alone, so the key does not look recently used (Redis's
   // LOOKUP_NOTOUCH).
   KeyEntry* lookup_no_touch(std::string_view key);
+  // OBJECT's lookup: like lookup_no_touch, but a miss is not a "keymiss" event (Redis's
+  // LOOKUP_NONOTIFY).
+  KeyEntry* lookup_no_notify(std::string_view key);
   // Before a write: lazily expires and updates access time; no hit/miss counting.
   KeyEntry* lookup_write(std::string_view key);
-  // No side effects but lazy expiry (EXISTS-like probes, OBJECT, TYPE use lookup_read).
+  // No side effects but lazy expiry: internal probes (WATCH, EXEC, FLUSHDB/SWAPDB checks).
   KeyEntry* find(std::string_view key);
 
-  // Adds an entry whose key must be absent.
+  // Adds an entry whose key must be absent. Notifications hear "new" (before the
+  // command's own event, as Redis reports from dbAdd).
   void insert(KeyEntry* entry);
   // Adds or replaces (SET): the old value and its expiry are freed.
   void upsert(KeyEntry* entry);
@@ -118,6 +123,8 @@ class Database {
 
  private:
   KeyEntry* expire_if_needed(KeyEntry* entry);
+  // A read found nothing: counted, and heard as "keymiss" by keyspace notifications.
+  void count_miss(std::string_view key);
   void track_volatile(KeyEntry* entry);
   void untrack_volatile(KeyEntry* entry);
   void delete_expired(KeyEntry* entry);

@@ -28,6 +28,10 @@ enum KeyEventClass : uint32_t {
   kEventNew = 1u << 11,     // n
 };
 
+// notify-keyspace-events bits beside the classes: which channels carry the events.
+inline constexpr uint32_t kNotifyKeyspace = 1u << 12;  // K: "__keyspace@<db>__:<key>", the event as message
+inline constexpr uint32_t kNotifyKeyevent = 1u << 13;  // E: "__keyevent@<db>__:<event>", the key as message
+
 // A key in a numbered database, as the server's per-key tables (blocked clients, WATCH)
 // index them.
 struct DbKey {
@@ -50,6 +54,10 @@ struct KeyChange {
 class KeyChangeListener {
  public:
   virtual void on_key_change(const KeyChange& change) = 0;
+  // An event that is not itself a change: a read that missed ("keymiss"), or a key
+  // coming into being ("new", which a change report then follows). Only keyspace
+  // notifications hear of these; WATCH and blocked clients must not.
+  virtual void on_key_event(const KeyChange&) {}
 
  protected:
   ~KeyChangeListener() = default;

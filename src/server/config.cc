@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "core/glob.h"
+#include "db/key_change.h"
 
 namespace corvid {
 namespace {
@@ -635,15 +636,69 @@ std::vector<RewriteLine> rewrite_replicaof(const Config& c, const Directive& d) 
   return {{std::string(d.name) + " " + value, true}};
 }
 
-Outcome parse_notify(const Config&, const std::vector<std::string>& words, bool) {
-  static constexpr std::string_view kClasses = "Ag$lshzxeKEtmdn";
-  for (char c : words[0]) {
-    if (kClasses.find(c) == std::string_view::npos) {
-      return fail("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+// notify-keyspace-events letters and the bits they stand for, in the order Redis prints
+// the classes one by one. "A" is every class but m and n.
+struct NotifyLetter {
+  char letter;
+  uint32_t bits;
+};
+constexpr NotifyLetter kNotifyClasses[] = {
+    {'g', kEventGeneric}, {'$', kEventString},  {'l', kEventList},    {'s', kEventSet},
+    {'h', kEventHash},    {'z', kEventZSet},    {'x', kEventExpired}, {'e', kEventEvicted},
+    {'t', kEventStream},  {'d', kEventModule},  {'n', kEventNew},
+};
+constexpr uint32_t kNotifyAll = kEventGeneric | kEventString | kEventList | kEventSet | kEventHash | kEventZSet |
+                                kEventExpired | kEventEvicted | kEventStream | kEventModule;
+
+std::optional<uint32_t> notify_flags(std::string_view letters) {
+  uint32_t flags = 0;
+  for (char c : letters) {
+    switch (c) {
+      case 'A': flags |= kNotifyAll; break;
+      case 'K': flags |= kNotifyKeyspace; break;
+      case 'E': flags |= kNotifyKeyevent; break;
+      case 'm': flags |= kEventKeyMiss; break;
+      default: {
+        uint32_t bits = 0;
+        for (const NotifyLetter& l : kNotifyClasses) bits |= l.letter == c ? l.bits : 0;
+        if (bits == 0) return std::nullopt;
+        flags |= bits;
+      }
     }
   }
-  return ok(words[0]);
+  return flags;
 }
+
+// The letters of every bit, one each: what the field stores (the form CONFIG GET shows
+// loses "n" next to "A", as Redis 7.0's does, so it cannot be stored).
+std::string notify_letters(uint32_t flags) {
+  std::string out;
+  for (const NotifyLetter& l : kNotifyClasses) {
+    if (flags & l.bits) out += l.letter;
+  }
+  if (flags & kNotifyKeyspace) out += 'K';
+  if (flags & kNotifyKeyevent) out += 'E';
+  if (flags & kEventKeyMiss) out += 'm';
+  return out;
+}
+
+Outcome parse_notify(const Config&, const std::vector<std::string>& words, bool) {
+  auto flags = notify_flags(words[0]);
+  if (!flags) return fail("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+  return ok(notify_letters(*flags));
+}
+
+std::string get_notify(const Config& c) {
+  const uint32_t flags = c.notify_keyspace_events;
+  if ((flags & kNotifyAll) != kNotifyAll) return notify_letters(flags);
+  std::string out = "A";
+  if (flags & kNotifyKeyspace) out += 'K';
+  if (flags & kNotifyKeyevent) out += 'E';
+  if (flags & kEventKeyMiss) out += 'm';
+  return out;
+}
+
+void store_notify(Config& c, const std::string& letters) { c.notify_keyspace_events = notify_flags(letters).value_or(0); }
 
 // maxmemory-clients: bytes, or a percentage of maxmemory written "N%".
 Outcome parse_client_memory(const Config&, const std::vector<std::string>& words, bool) {
@@ -784,8 +839,7 @@ std::vector<Directive> build_table() {
       integer("active-defrag-threshold-lower", kFixed, 0, 1000, "10"),
       integer("active-defrag-threshold-upper", kFixed, 0, 1000, "100"),
       boolean("jemalloc-bg-thread", kFixed, "yes"),
-      special("notify-keyspace-events", Kind::String, 1, "", parse_notify)
-          .off_only("", "keyspace notifications are not supported yet"),
+      special("notify-keyspace-events", Kind::String, 1, "", parse_notify).accessed(get_notify, store_notify),
       integer("tracking-table-max-keys", kFixed, 0, kLlongMax, "1000000"),
       // --- Encodings (stored for the collection types)
       integer("hash-max-listpack-entries", &C::hash_max_listpack_entries, 0, kLlongMax, "512").aka("hash-max-ziplist-entries"),

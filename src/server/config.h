@@ -63,6 +63,9 @@ struct Config {
   uint64_t latency_monitor_threshold = 0;
   bool lazyfree_lazy_user_del = false;
   bool lazyfree_lazy_user_flush = false;
+  // notify-keyspace-events: KeyEventClass bits plus KeyEventChannels (db/key_change.h);
+  // read on every key change, so kept as a bitmask.
+  uint32_t notify_keyspace_events = 0;
   // Collection encodings: read by every write to a small collection, so they are fields
   // rather than looked up by name.
   uint64_t hash_max_listpack_entries = 512;

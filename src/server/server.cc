@@ -211,6 +211,29 @@ void Server::on_key_change(const KeyChange& change) {
   // Consumers (WATCH, notifications, tracking) attach here as they arrive.
   blocking_.key_changed(change.db, change.key);
   transactions_.key_changed(change.db, change.key);
+  on_key_event(change);
+}
+
+void Server::on_key_event(const KeyChange& change) {
+  // The class must be on, and a channel kind; with notifications off the first test fails.
+  const uint32_t flags = config_.notify_keyspace_events;
+  if ((flags & change.event_class) == 0 || (flags & (kNotifyKeyspace | kNotifyKeyevent)) == 0) return;
+  publish_key_event(change, flags);
+}
+
+void Server::publish_key_event(const KeyChange& change, uint32_t flags) {
+  // Keyspace channel first, then keyevent, as Redis publishes them.
+  std::string channel = "__key";
+  const std::string db = std::to_string(change.db);
+  if (flags & kNotifyKeyspace) {
+    channel.append("space@").append(db).append("__:").append(change.key);
+    pubsub_.publish(channel, change.event);
+  }
+  if (flags & kNotifyKeyevent) {
+    channel.resize(5);
+    channel.append("event@").append(db).append("__:").append(change.event);
+    pubsub_.publish(channel, change.key);
+  }
 }
 
 void Server::block_client(Connection& client, const Command& command, std::span<const std::string_view> args,

@@ -51,6 +51,8 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
 
   // KeyChangeListener: the fan-out point of the key-change hook.
   void on_key_change(const KeyChange& change) override;
+  // Keyspace notifications (notify-keyspace-events) of changes and of other key events.
+  void on_key_event(const KeyChange& change) override;
   // ReplyWriter::ErrorObserver: counts error replies for INFO errorstats.
   void on_error_reply(std::string_view message) override;
   // PubSub::DeliveryListener: a published message waits in a subscriber's output.
@@ -128,6 +130,7 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   // EXEC ends the transaction and replies EXECABORT.
   void reject(Connection& client, const Command* command, std::string_view error);
   void flush_pending_writes();
+  void publish_key_event(const KeyChange& change, uint32_t flags);
   // Re-runs the commands of clients waiting on keys that changed (see blocking.h).
   void serve_ready_keys();
   void rerun_blocked_command(Connection& client);

@@ -4,6 +4,7 @@
 // feature that is not built yet.
 
 #include "server/config.h"
+#include "db/key_change.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -564,6 +565,28 @@ TEST_F(ConfigTest, SetStoresValuesAsRedisShowsThem) {
   EXPECT_EQ(get("hash-max-ziplist-value"), "4000");
 }
 
+TEST_F(ConfigTest, NotifyKeyspaceEventsIsABitmaskShownInRedisOrder) {
+  const std::vector<std::pair<std::string_view, std::string_view>> cases = {
+      {"KEA", "AKE"}, {"KEAmn", "AKEm"}, {"nm", "nm"}, {"Kg$lshzxetd", "AK"}, {"Kgs", "gsK"}, {"E$", "$E"},
+      {"EK", "KE"},   {"KEn", "nKE"},    {"Ad", "A"},  {"tdn", "tdn"},       {"", ""},
+  };
+  for (const auto& [given, shown] : cases) {
+    EXPECT_EQ(set({{"notify-keyspace-events", given}}), std::nullopt) << given;
+    EXPECT_EQ(get("notify-keyspace-events"), shown) << given;
+  }
+  // "A" leaves out m and n; the shown form drops n beside A, but the class stays on.
+  ASSERT_EQ(set({{"notify-keyspace-events", "KEAn"}}), std::nullopt);
+  EXPECT_EQ(get("notify-keyspace-events"), "AKE");
+  EXPECT_EQ(config_.notify_keyspace_events,
+            kEventGeneric | kEventString | kEventList | kEventSet | kEventHash | kEventZSet | kEventExpired |
+                kEventEvicted | kEventStream | kEventModule | kEventNew | kNotifyKeyspace | kNotifyKeyevent);
+  ASSERT_EQ(set({{"notify-keyspace-events", "Ex"}}), std::nullopt);
+  EXPECT_EQ(config_.notify_keyspace_events, kEventExpired | kNotifyKeyevent);
+  // A bad letter changes nothing.
+  EXPECT_NE(set({{"notify-keyspace-events", "KEw"}}), std::nullopt);
+  EXPECT_EQ(config_.notify_keyspace_events, kEventExpired | kNotifyKeyevent);
+}
+
 TEST_F(ConfigTest, SetAcceptsAliasAndCanonicalNameTogether) {
   // Oracle: "replica-read-only yes slave-read-only no" is not a duplicate; last one wins.
   EXPECT_EQ(set({{"replica-read-only", "no"}, {"slave-read-only", "yes"}}), std::nullopt);
@@ -637,8 +660,6 @@ TEST_F(ConfigTest, FeaturesNotBuiltAcceptOnlyTheirOffValue) {
   EXPECT_EQ(set({{"maxmemory-policy", "allkeys-lru"}}),
             set_failed("maxmemory-policy", "maxmemory-policy allkeys-lru: eviction is not supported yet"));
   EXPECT_EQ(set({{"maxmemory-policy", "NOEVICTION"}}), std::nullopt);
-  EXPECT_EQ(set({{"notify-keyspace-events", "KEA"}}),
-            set_failed("notify-keyspace-events", "notify-keyspace-events KEA: keyspace notifications are not supported yet"));
   EXPECT_EQ(set({{"tls-port", "6380"}}), set_failed("tls-port", "tls-port 6380: TLS is not supported yet"));
   EXPECT_EQ(set({{"activerehashing", "no"}}),
             set_failed("activerehashing", "activerehashing no: turning active rehashing off is not supported yet"));

@@ -13,8 +13,12 @@ namespace {
 
 struct RecordingListener : KeyChangeListener {
   std::vector<std::string> events;
+  std::vector<std::string> notices;  // events that are not changes ("new", "keymiss")
   void on_key_change(const KeyChange& change) override {
     events.push_back(std::string(change.event) + ":" + std::string(change.key));
+  }
+  void on_key_event(const KeyChange& change) override {
+    notices.push_back(std::string(change.event) + ":" + std::string(change.key));
   }
 };
 
@@ -166,6 +170,20 @@ TEST_F(DatabaseTest, KeyChangedCountsAndForwards) {
   EXPECT_EQ(stats.dirty, 1u);
   ASSERT_EQ(listener.events.size(), 1u);
   EXPECT_EQ(listener.events[0], "set:k");
+}
+
+TEST_F(DatabaseTest, NewKeysAndReadMissesAreNoticesNotChanges) {
+  put("a", "1");
+  put("a", "2");  // replaced, not new
+  db.lookup_read("missing");
+  db.lookup_no_touch("gone");
+  db.lookup_no_notify("quiet");  // OBJECT's lookup: a miss, but no event
+  db.lookup_write("written");   // writes do not report misses
+  db.find("probe");
+  EXPECT_EQ(listener.notices, (std::vector<std::string>{"new:a", "keymiss:missing", "keymiss:gone"}));
+  EXPECT_TRUE(listener.events.empty());
+  EXPECT_EQ(stats.misses, 3u);
+  EXPECT_EQ(stats.dirty, 0u);
 }
 
 }  // namespace
