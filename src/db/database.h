@@ -60,7 +60,8 @@ class Database {
   KeyEntry* lookup_no_notify(std::string_view key);
   // Before a write: lazily expires and updates access time; no hit/miss counting.
   KeyEntry* lookup_write(std::string_view key);
-  // No side effects but lazy expiry: internal probes (WATCH, EXEC, FLUSHDB/SWAPDB checks).
+  // No side effects but lazy expiry: probes that neither read nor write the value (DEL,
+  // KEYS, WATCH/EXEC, flush and swap checks, serving blocked clients, DEBUG).
   KeyEntry* find(std::string_view key);
 
   // Adds an entry whose key must be absent. Notifications hear "new" (before the

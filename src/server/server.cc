@@ -208,7 +208,7 @@ void Server::before_sleep() {
 }
 
 void Server::on_key_change(const KeyChange& change) {
-  // Consumers (WATCH, notifications, tracking) attach here as they arrive.
+  // The fan-out: blocked clients, WATCH, notifications (client-side caching will join them).
   blocking_.key_changed(change.db, change.key);
   transactions_.key_changed(change.db, change.key);
   on_key_event(change);
