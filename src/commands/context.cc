@@ -55,6 +55,30 @@ void ScanCollector::reply(ReplyWriter& reply, uint64_t next_cursor) const {
   for (const std::string& item : found_) reply.bulk(item);
 }
 
+std::optional<RandomPickArgs> CommandContext::random_pick_args(std::string_view with_word) {
+  auto count = int_arg(2);
+  if (!count) return std::nullopt;
+  // Redis refuses LLONG_MIN, whose magnitude has no positive counterpart.
+  if (*count == std::numeric_limits<int64_t>::min()) {
+    reply.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+    return std::nullopt;
+  }
+  bool with_values = false;
+  if (argc() == 4 && equals_ignore_case(args[3], with_word)) {
+    with_values = true;
+    // Twice the picks are replied: keep that count representable.
+    constexpr int64_t kLimit = std::numeric_limits<int64_t>::max() / 2;
+    if (*count < -kLimit || *count > kLimit) {
+      reply.error(errors::kOutOfRange);
+      return std::nullopt;
+    }
+  } else if (argc() >= 4) {
+    reply.error(errors::kSyntax);
+    return std::nullopt;
+  }
+  return RandomPickArgs{*count, with_values};
+}
+
 std::optional<MultiPopArgs> CommandContext::multi_pop_args(size_t numkeys_index, std::string_view first_end,
                                                            std::string_view second_end) {
   constexpr std::string_view kNumkeysNotPositive = "ERR numkeys should be greater than 0";

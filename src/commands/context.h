@@ -69,6 +69,12 @@ class ScanCollector {
   uint64_t visited_ = 0;
 };
 
+// HRANDFIELD/ZRANDMEMBER key count [WITHVALUES|WITHSCORES].
+struct RandomPickArgs {
+  int64_t count;
+  bool with_values;
+};
+
 // LMPOP/ZMPOP and their blocking forms: numkeys key... WHERE [COUNT count], where WHERE
 // is one of two words (LEFT|RIGHT, MIN|MAX).
 struct MultiPopArgs {
@@ -157,6 +163,9 @@ struct CommandContext {
     collector.reply(reply, next);
   }
 
+  // RandomPickArgs from argument 2 on, `with_word` naming the option; Redis's errors in
+  // Redis's order, all before the key is looked at.
+  std::optional<RandomPickArgs> random_pick_args(std::string_view with_word);
   // MultiPopArgs from argument `numkeys_index` on, with Redis's errors in Redis's order.
   std::optional<MultiPopArgs> multi_pop_args(size_t numkeys_index, std::string_view first_end,
                                              std::string_view second_end);

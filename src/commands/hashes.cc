@@ -98,17 +98,21 @@ void hsetnx(CommandContext& ctx) {
   ctx.reply.integer(1);
 }
 
-void hget(CommandContext& ctx) {
-  bool wrong;
-  const HashValue* hash = read_hash(ctx, ctx.db.lookup_read(ctx.arg(1)), &wrong);
-  if (wrong) return;
+// Replies the value of `field` (null when absent, or when there is no hash).
+void reply_field(CommandContext& ctx, const HashValue* hash, std::string_view field) {
   HashValue::Scratch scratch;
-  auto value = hash ? hash->get(ctx.arg(2), scratch) : std::nullopt;
-  if (value) {
+  if (auto value = hash ? hash->get(field, scratch) : std::nullopt) {
     ctx.reply.bulk(*value);
   } else {
     ctx.reply.null();
   }
+}
+
+void hget(CommandContext& ctx) {
+  bool wrong;
+  const HashValue* hash = read_hash(ctx, ctx.db.lookup_read(ctx.arg(1)), &wrong);
+  if (wrong) return;
+  reply_field(ctx, hash, ctx.arg(2));
 }
 
 void hmget(CommandContext& ctx) {
@@ -116,15 +120,7 @@ void hmget(CommandContext& ctx) {
   const HashValue* hash = read_hash(ctx, ctx.db.lookup_read(ctx.arg(1)), &wrong);
   if (wrong) return;
   ctx.reply.array(ctx.argc() - 2);
-  HashValue::Scratch scratch;
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    auto value = hash ? hash->get(ctx.arg(i), scratch) : std::nullopt;
-    if (value) {
-      ctx.reply.bulk(*value);
-    } else {
-      ctx.reply.null();
-    }
-  }
+  for (size_t i = 2; i < ctx.argc(); ++i) reply_field(ctx, hash, ctx.arg(i));
 }
 
 void hdel(CommandContext& ctx) {
@@ -334,37 +330,21 @@ void hrandfield(CommandContext& ctx) {
     ctx.reply.bulk(hash.random_entry(rng(), field_scratch, value_scratch).first);
     return;
   }
-  auto count = ctx.int_arg(2);
-  if (!count) return;
-  // Redis refuses LLONG_MIN, whose magnitude has no positive counterpart.
-  if (*count == std::numeric_limits<int64_t>::min()) {
-    ctx.reply.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
-    return;
-  }
-  bool with_values = false;
-  if (ctx.argc() == 4 && equals_ignore_case(ctx.arg(3), "withvalues")) {
-    with_values = true;
-    // Twice the picks are replied: keep that count representable.
-    constexpr int64_t kLimit = std::numeric_limits<int64_t>::max() / 2;
-    if (*count < -kLimit || *count > kLimit) {
-      ctx.reply.error(errors::kOutOfRange);
-      return;
-    }
-  } else if (ctx.argc() >= 4) {
-    ctx.reply.error(errors::kSyntax);
-    return;
-  }
+  auto request = ctx.random_pick_args("withvalues");
+  if (!request) return;
+  const int64_t count = request->count;
+  const bool with_values = request->with_values;
   KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
   bool wrong;
   const HashValue* found = read_hash(ctx, entry, &wrong);
   if (wrong) return;
-  if (found == nullptr || *count == 0) {
+  if (found == nullptr || count == 0) {
     ctx.reply.array(0);
     return;
   }
   auto& hash = entry->object_as<HashValue>();
-  if (*count < 0) {
-    const auto picks = static_cast<uint64_t>(-*count);
+  if (count < 0) {
+    const auto picks = static_cast<uint64_t>(-count);
     if (picks > kMaxRepeatedPicks) {
       ctx.reply.error(errors::kOutOfRange);
       return;
@@ -372,7 +352,7 @@ void hrandfield(CommandContext& ctx) {
     random_with_repeats(ctx, hash, picks, with_values);
     return;
   }
-  if (static_cast<uint64_t>(*count) >= hash.size()) {
+  if (static_cast<uint64_t>(count) >= hash.size()) {
     // Everything, in storage order.
     reply_picks_header(ctx, hash.size(), with_values);
     hash.for_each([&](std::string_view field, std::string_view value) {
@@ -380,7 +360,7 @@ void hrandfield(CommandContext& ctx) {
     });
     return;
   }
-  random_distinct(ctx, hash, static_cast<size_t>(*count), with_values);
+  random_distinct(ctx, hash, static_cast<size_t>(count), with_values);
 }
 
 void hscan(CommandContext& ctx) {
@@ -603,16 +583,6 @@ void hpersist(CommandContext& ctx) {
   if (changed) ctx.db.key_changed(key, kEventHash, "hpersist");
 }
 
-// Replies the value of `field` (null when absent).
-void reply_field(CommandContext& ctx, const HashValue& hash, std::string_view field) {
-  HashValue::Scratch scratch;
-  if (auto value = hash.get(field, scratch)) {
-    ctx.reply.bulk(*value);
-  } else {
-    ctx.reply.null();
-  }
-}
-
 void hgetdel(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   KeyEntry* entry = ctx.db.lookup_write(key);
@@ -629,7 +599,7 @@ void hgetdel(CommandContext& ctx) {
   auto& hash = entry->object_as<HashValue>();
   size_t deleted = 0;
   for (size_t i = *first; i < ctx.argc(); ++i) {
-    reply_field(ctx, hash, ctx.arg(i));
+    reply_field(ctx, &hash, ctx.arg(i));
     deleted += hash.erase(ctx.arg(i));
   }
   if (deleted == 0) return;
@@ -666,7 +636,7 @@ void hgetex(CommandContext& ctx) {
   size_t updated = 0, deleted = 0;
   for (size_t i = *first; i < ctx.argc(); ++i) {
     std::string_view field = ctx.arg(i);
-    reply_field(ctx, hash, field);
+    reply_field(ctx, &hash, field);
     if (when) {
       const int64_t outcome = apply_deadline(hash, field, *when, DeadlineCondition::Always, ctx.clock.now_ms);
       updated += outcome == kDeadlineSet;

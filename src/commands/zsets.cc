@@ -678,37 +678,22 @@ void zrandmember(CommandContext& ctx) {
     ctx.reply.bulk(entry->object_as<ZSetValue>().random_entry(rng(), scratch).first);
     return;
   }
-  auto count = ctx.int_arg(2);
-  if (!count) return;
-  if (*count == std::numeric_limits<int64_t>::min()) {
-    ctx.reply.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
-    return;
-  }
-  bool with_scores = false;
-  if (ctx.argc() == 4 && equals_ignore_case(ctx.arg(3), "withscores")) {
-    with_scores = true;
-    // Twice the picks are replied: keep that count representable.
-    constexpr int64_t kLimit = std::numeric_limits<int64_t>::max() / 2;
-    if (*count < -kLimit || *count > kLimit) {
-      ctx.reply.error(errors::kOutOfRange);
-      return;
-    }
-  } else if (ctx.argc() >= 4) {
-    ctx.reply.error(errors::kSyntax);
-    return;
-  }
+  auto request = ctx.random_pick_args("withscores");
+  if (!request) return;
+  const int64_t count = request->count;
+  const bool with_scores = request->with_values;
   KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
   bool wrong;
   const ZSetValue* found = read_zset(ctx, entry, &wrong);
   if (wrong) return;
-  if (found == nullptr || *count == 0) {
+  if (found == nullptr || count == 0) {
     ctx.reply.array(0);
     return;
   }
   auto& zset = entry->object_as<ZSetValue>();
   const size_t size = zset.size();
-  if (*count < 0) {
-    const auto picks = static_cast<uint64_t>(-*count);
+  if (count < 0) {
+    const auto picks = static_cast<uint64_t>(-count);
     if (picks > kMaxRepeatedPicks) {
       ctx.reply.error(errors::kOutOfRange);
       return;
@@ -731,7 +716,7 @@ void zrandmember(CommandContext& ctx) {
     }
     return;
   }
-  if (static_cast<uint64_t>(*count) >= size) {
+  if (static_cast<uint64_t>(count) >= size) {
     // Everything, highest first as Redis replies it.
     reply_scored_header(ctx, size, with_scores);
     zset.visit_ranks(0, size, true,
@@ -739,7 +724,7 @@ void zrandmember(CommandContext& ctx) {
     return;
   }
   // Distinct picks: a partial shuffle of the ranks.
-  const auto picks = static_cast<size_t>(*count);
+  const auto picks = static_cast<size_t>(count);
   reply_scored_header(ctx, picks, with_scores);
   if (picks * 3 > size || zset.encoding() == Encoding::Listpack) {
     std::vector<size_t> ranks(size);
