@@ -1,5 +1,6 @@
 // CLIENT: connection introspection and control (ID, SETNAME, GETNAME, LIST, INFO, KILL,
-// PAUSE, UNPAUSE, REPLY, NO-EVICT, SETINFO, HELP).
+// PAUSE, UNPAUSE, REPLY, NO-EVICT, SETINFO, HELP; the client-side caching subcommands
+// are in commands/client_tracking.cc).
 
 #include <algorithm>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "commands/client_tracking.h"
 #include "commands/context.h"
 #include "core/number_format.h"
 #include "server/server.h"
@@ -54,6 +56,10 @@ std::string client_info_line(Server& server, Connection& c, int64_t now_ms, cons
   if (c.subscribed()) flags += 'P';
   if (in_multi) flags += 'x';
   if (c.blocked()) flags += 'b';
+  const TrackingState* tracking = server.tracking().state(c);
+  if (tracking != nullptr) flags += 't';
+  if (tracking != nullptr && tracking->broken_redirect) flags += 'R';
+  if (tracking != nullptr && tracking->bcast) flags += 'B';
   if (transactions.dirty(c)) flags += 'd';
   if (c.closing_after_reply()) flags += 'c';
   if (c.closed()) flags += 'A';
@@ -108,7 +114,7 @@ std::string client_info_line(Server& server, Connection& c, int64_t now_ms, cons
   field("events", events);
   field("cmd", current ? *current : c.last_command);
   field("user", c.user);
-  number("redir", -1);
+  number("redir", tracking == nullptr ? -1 : static_cast<int64_t>(tracking->redirect));
   number("resp", c.reply().protocol());
   field("lib-name", c.lib_name);
   field("lib-ver", c.lib_version);
@@ -510,6 +516,25 @@ constexpr CommandArg kOnOff[] = {
     {.name = "off", .type = ArgType::PureToken, .token = "OFF"},
 };
 constexpr CommandArg kNoEvictArgs[] = {{.name = "enabled", .type = ArgType::OneOf, .arguments = kOnOff}};
+constexpr CommandArg kTrackingModes[] = {
+    {.name = "on", .type = ArgType::PureToken, .token = "ON"},
+    {.name = "off", .type = ArgType::PureToken, .token = "OFF"},
+};
+constexpr CommandArg kTrackingArgs[] = {
+    {.name = "status", .type = ArgType::OneOf, .arguments = kTrackingModes},
+    {.name = "client-id", .type = ArgType::Integer, .token = "REDIRECT", .flags = kArgOptional},
+    {.name = "prefix", .type = ArgType::String, .token = "PREFIX",
+     .flags = kArgOptional | kArgMultiple | kArgMultipleToken},
+    {.name = "bcast", .type = ArgType::PureToken, .token = "BCAST", .flags = kArgOptional},
+    {.name = "optin", .type = ArgType::PureToken, .token = "OPTIN", .flags = kArgOptional},
+    {.name = "optout", .type = ArgType::PureToken, .token = "OPTOUT", .flags = kArgOptional},
+    {.name = "noloop", .type = ArgType::PureToken, .token = "NOLOOP", .flags = kArgOptional},
+};
+constexpr CommandArg kCachingModes[] = {
+    {.name = "yes", .type = ArgType::PureToken, .token = "YES"},
+    {.name = "no", .type = ArgType::PureToken, .token = "NO"},
+};
+constexpr CommandArg kCachingArgs[] = {{.name = "mode", .type = ArgType::OneOf, .arguments = kCachingModes}};
 constexpr CommandArg kSetinfoAttributes[] = {
     {.name = "libname", .type = ArgType::String, .token = "LIB-NAME"},
     {.name = "libver", .type = ArgType::String, .token = "LIB-VER"},
@@ -557,6 +582,19 @@ const CommandSpec kClientSubcommands[] = {
     {.name = "setinfo", .arity = 4, .flags = kSub, .acl_categories = kAcl, .handler = client_setinfo,
      .summary = "Records the client library's name or version for CLIENT LIST.", .since = "7.2.0",
      .group = kGroup, .complexity = "O(1)", .arguments = kSetinfoArgs},
+    {.name = "tracking", .arity = -3, .flags = kSub, .acl_categories = kAcl, .handler = client_tracking,
+     .summary = "Turns client-side caching invalidation messages on or off for this connection.",
+     .since = "6.0.0", .group = kGroup, .complexity = "O(1). Some options may introduce additional complexity.",
+     .arguments = kTrackingArgs},
+    {.name = "caching", .arity = 3, .flags = kSub, .acl_categories = kAcl, .handler = client_caching,
+     .summary = "Says whether the next command's keys are tracked (OPTIN/OPTOUT tracking).", .since = "6.0.0",
+     .group = kGroup, .complexity = "O(1)", .arguments = kCachingArgs},
+    {.name = "getredir", .arity = 2, .flags = kSub, .acl_categories = kAcl, .handler = client_getredir,
+     .summary = "Tells which client this connection's invalidation messages go to.", .since = "6.0.0",
+     .group = kGroup, .complexity = "O(1)"},
+    {.name = "trackinginfo", .arity = 2, .flags = kSub, .acl_categories = kAcl, .handler = client_trackinginfo,
+     .summary = "Describes this connection's client-side caching mode.", .since = "6.2.0", .group = kGroup,
+     .complexity = "O(1)"},
     {.name = "help", .arity = 2, .flags = kCmdLoading | kCmdStale, .acl_categories = kAcl, .handler = client_help,
      .summary = "Describes the CLIENT subcommands.", .since = "5.0.0", .group = kGroup, .complexity = "O(1)"},
 };

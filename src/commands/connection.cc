@@ -160,6 +160,7 @@ void reset(CommandContext& ctx) {
   c.user = "default";
   ctx.server.transactions().forget(c);
   ctx.server.pubsub().remove_client(c);
+  ctx.server.tracking().disable(c);
   ctx.reply.simple("RESET");
 }
 

@@ -39,6 +39,9 @@ std::optional<bool> parse_flush_async(CommandContext& ctx) {
 // Empties the given databases; returns how many keys they held. The keys are freed here,
 // or by the background freer when `async`, so that a large flush never stalls clients.
 uint64_t flush_databases(Server& server, std::span<Database* const> databases, bool async) {
+  // Client-side caches are told to drop everything, whichever databases go (and even
+  // when they were empty), as Redis 7.0 does.
+  server.tracking().invalidate_all();
   std::vector<std::unique_ptr<DetachedKeys>> detached;
   uint64_t removed = 0;
   for (Database* db : databases) {

@@ -840,7 +840,7 @@ std::vector<Directive> build_table() {
       integer("active-defrag-threshold-upper", kFixed, 0, 1000, "100"),
       boolean("jemalloc-bg-thread", kFixed, "yes"),
       special("notify-keyspace-events", Kind::String, 1, "", parse_notify).accessed(get_notify, store_notify),
-      integer("tracking-table-max-keys", kFixed, 0, kLlongMax, "1000000"),
+      integer("tracking-table-max-keys", &C::tracking_table_max_keys, 0, kLlongMax, "1000000"),
       // --- Encodings (stored for the collection types)
       integer("hash-max-listpack-entries", &C::hash_max_listpack_entries, 0, kLlongMax, "512").aka("hash-max-ziplist-entries"),
       memory("hash-max-listpack-value", &C::hash_max_listpack_value, 0, kLlongMax, "64").aka("hash-max-ziplist-value"),

@@ -194,7 +194,7 @@ void clients_section(Server& server, std::string& out) {
   appendf(out, "client_recent_max_input_buffer:%zu\r\n", clients.max_input_buffer);
   appendf(out, "client_recent_max_output_buffer:%zu\r\n", clients.max_output_buffer);
   appendf(out, "blocked_clients:%llu\r\n", static_cast<ull>(server.blocked_clients()));
-  out += "tracking_clients:0\r\n";
+  appendf(out, "tracking_clients:%zu\r\n", server.tracking().tracking_clients());
   appendf(out, "clients_in_timeout_table:%llu\r\n", static_cast<ull>(server.blocking().clients_with_timeout()));
 }
 
@@ -304,7 +304,7 @@ void stats_section(Server& server, std::string& out) {
   appendf(out, "expired_stale_perc:%.2f\r\n", static_cast<double>(k.expired_stale_perc_samples));
   out += "expired_time_cap_reached_count:0\r\n";
   appendf(out, "expire_cycle_cpu_milliseconds:%llu\r\n", static_cast<ull>(s.expire_cycle_cpu_milliseconds));
-  // No eviction, forking, MIGRATE, replicas, defragmentation or tracking yet.
+  // No eviction, forking, MIGRATE, replicas or defragmentation yet.
   out +=
       "evicted_keys:0\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:0\r\n"
       "current_eviction_exceeded_time:0\r\n";
@@ -318,8 +318,11 @@ void stats_section(Server& server, std::string& out) {
       "latest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\n"
       "active_defrag_hits:0\r\n"
       "active_defrag_misses:0\r\nactive_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\n"
-      "total_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\ntracking_total_keys:0\r\n"
-      "tracking_total_items:0\r\ntracking_total_prefixes:0\r\n";
+      "total_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\n";
+  const Tracking& tracking = server.tracking();
+  appendf(out, "tracking_total_keys:%zu\r\n", tracking.total_keys());
+  appendf(out, "tracking_total_items:%zu\r\n", tracking.total_items());
+  appendf(out, "tracking_total_prefixes:%zu\r\n", tracking.total_prefixes());
   appendf(out, "unexpected_error_replies:%llu\r\n", static_cast<ull>(s.unexpected_error_replies));
   appendf(out, "total_error_replies:%llu\r\n", static_cast<ull>(s.total_error_replies));
   out += "dump_payload_sanitizations:0\r\n";

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <random>
 
+#include "commands/command_keys.h"
 #include "commands/context.h"
 #include "core/number_format.h"
 #include "server/log.h"
@@ -161,6 +162,7 @@ void Server::free_closed_clients() {
     // subscribers (over its output limit) must not change the lists being walked, and
     // Redis too counts such a client as a receiver until it is freed.
     pubsub_.remove_client(*client);
+    tracking_.disable(*client);
     clients_.erase(client->id());
   }
 }
@@ -198,6 +200,8 @@ void Server::before_sleep() {
   std::vector<Connection*> resuming;
   resuming.swap(unblocked_clients_);
   for (Connection* client : resuming) client->resume_input();
+  // Broadcast-mode invalidations collect the whole turn's changes, and go out with it.
+  tracking_.broadcast();
   flush_pending_writes();
   free_closed_clients();
   if (shutdown_requested_) {
@@ -208,9 +212,10 @@ void Server::before_sleep() {
 }
 
 void Server::on_key_change(const KeyChange& change) {
-  // The fan-out: blocked clients, WATCH, notifications (client-side caching will join them).
+  // The fan-out: blocked clients, WATCH, client-side caching, notifications.
   blocking_.key_changed(change.db, change.key);
   transactions_.key_changed(change.db, change.key);
+  tracking_.key_changed(change.key);
   on_key_event(change);
 }
 
@@ -408,14 +413,26 @@ bool Server::execute(Connection& client, std::span<const std::string_view> args)
   // CLIENT REPLY OFF/SKIP silence every reply, rejections included.
   client.begin_command_output();
   bool skip_this = client.reply_mode == ReplyMode::SkipNext;
-  if (!dispatch(client, args)) return false;
-  serve_ready_keys();
+  tracking_.begin_command(&client);
+  if (!dispatch(client, args)) {
+    tracking_.begin_command(nullptr);
+    return false;
+  }
   if (client.reply_mode == ReplyMode::Off || (client.reply_mode == ReplyMode::SkipNext && !skip_this)) {
     client.discard_output_from(client.kept_output_end());
   } else if (skip_this) {
     client.discard_output_from(client.kept_output_end());
     client.reply_mode = ReplyMode::On;
   }
+  // Invalidations of keys the client changed itself follow its reply (pushes are not
+  // replies: CLIENT REPLY OFF does not silence them).
+  tracking_.end_command();
+  // CLIENT CACHING covers the next command only, or a whole MULTI ... EXEC, and is kept
+  // across CLIENT subcommands (Redis 7.0 clears it after any other command).
+  bool client_family = dispatched_ != nullptr && (dispatched_->parent != nullptr ? dispatched_->parent : dispatched_)->full_name == "client";
+  if (!client_family && !transactions_.in_multi(client)) tracking_.clear_caching(client);
+  serve_ready_keys();
+  tracking_.begin_command(nullptr);
   enforce_output_limits(client);
   return true;
 }
@@ -424,6 +441,7 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
   clock_.refresh();
   client.last_interaction_ms = clock_.now_ms;
   const Command* command = commands_.find(args[0]);
+  dispatched_ = command;
   if (command == nullptr) {
     reject(client, nullptr, unknown_command_error(args));
     return true;
@@ -434,11 +452,13 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     if (sub == nullptr) {
       std::string upper(command->full_name);
       for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      dispatched_ = nullptr;
       reject(client, command,
              "ERR unknown subcommand '" + std::string(up_to_nul(args[1]).substr(0, 128)) + "'. Try " + upper + " HELP.");
       return true;
     }
     command = sub;
+    dispatched_ = sub;
   }
   int arity = command->spec->arity;
   if ((arity > 0 && static_cast<int>(args.size()) != arity) || static_cast<int>(args.size()) < -arity ||
@@ -470,6 +490,8 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     }
     return false;
   }
+  // The tracking table is brought back under its bound before each command, as in Redis.
+  if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
   if (transactions_.in_multi(client) && !runs_inside_multi(*command)) {
     // A transaction already doomed keeps nothing (its EXEC will run nothing), as in Redis.
     if (!transactions_.dirty(client) && !transactions_.fails_on_exec(client)) {
@@ -479,6 +501,7 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     client.reply().simple("QUEUED");
     return true;
   }
+  tracking_.set_executing(true);
   run_command(client, *command, args);
   return true;
 }
@@ -497,6 +520,8 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
   CommandContext context{*this, client, *databases_[client.db_index], args, client.reply(), command, clock_};
   command_parked_ = false;
   command.spec->handler(context);
+  // Client-side caching: the keys a tracking client read may now be in its cache.
+  if ((command.spec->flags & kCmdReadOnly) && tracking_.remembers_reads(client)) remember_keys_read(client, command, args);
 
   client.last_command = command.full_name;
   // A parked command counts once, when it is served, times out or is unblocked.
@@ -506,6 +531,12 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
   command.stats.usec += elapsed;
   if (stats_.total_error_replies > errors_before) ++command.stats.failed_calls;  // RESETSTAT may zero the count
   ++stats_.commands_processed;
+}
+
+void Server::remember_keys_read(Connection& client, const Command& command, std::span<const std::string_view> args) {
+  std::vector<std::string_view> keys;
+  for (const KeyRef& ref : command_keys(*command.spec, args)) keys.push_back(args[ref.index]);
+  tracking_.remember(client, keys);
 }
 
 // Checked when a command adds output, as Redis does: a client that sits over the soft
@@ -556,6 +587,7 @@ void Server::cron() {
   // Incremental rehashing of idle tables, bounded per database.
   for (auto& db : databases_) db->rehash_steps(1000);
   close_idle_clients();
+  if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
   if (pause_until_ms_ != 0 && clock_.now_ms >= pause_until_ms_) unpause_clients();
   stats_.ops_per_sec.sample(clock_.now_ms, stats_.commands_processed);
   stats_.input_kbps.sample(clock_.now_ms, stats_.net_input_bytes);

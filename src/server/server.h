@@ -23,11 +23,15 @@
 #include "server/lazy_free.h"
 #include "server/pubsub.h"
 #include "server/stats.h"
+#include "server/tracking.h"
 #include "server/transactions.h"
 
 namespace corvid {
 
-class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver, public PubSub::DeliveryListener {
+class Server final : public KeyChangeListener,
+                     public ReplyWriter::ErrorObserver,
+                     public PubSub::DeliveryListener,
+                     public Tracking::Host {
  public:
   explicit Server(Config config);
   ~Server();
@@ -55,9 +59,12 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   void on_key_event(const KeyChange& change) override;
   // ReplyWriter::ErrorObserver: counts error replies for INFO errorstats.
   void on_error_reply(std::string_view message) override;
-  // PubSub::DeliveryListener: a published message waits in a subscriber's output.
+  // PubSub::DeliveryListener and Tracking::Host: a message (published, or an
+  // invalidation) waits in a client's output.
   void on_message_queued(Connection& receiver) override;
   PubSub& pubsub() { return pubsub_; }
+  // Client-side caching (CLIENT TRACKING).
+  Tracking& tracking() { return tracking_; }
 
   Config& config() { return config_; }
   const Clock& clock() const { return clock_; }
@@ -71,7 +78,8 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
 
   // Connections, in id order (CLIENT LIST).
   const std::unordered_map<uint64_t, std::unique_ptr<Connection>>& clients() const { return clients_; }
-  Connection* find_client(uint64_t id);
+  // A live connection by id (closed ones are not found).
+  Connection* find_client(uint64_t id) override;
   size_t connected_clients() const { return clients_.size(); }
 
   // CLIENT PAUSE: until `until_ms`, clients' commands (all, or only writes) wait.
@@ -126,6 +134,8 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   // Looks the command up, checks it, and runs it; false when CLIENT PAUSE holds it back.
   bool dispatch(Connection& client, std::span<const std::string_view> args);
   void run_command(Connection& client, const Command& command, std::span<const std::string_view> args);
+  // Client-side caching: a tracking client's read-only command may have filled its cache.
+  void remember_keys_read(Connection& client, const Command& command, std::span<const std::string_view> args);
   // Refuses a request with `error`; inside MULTI it also dooms the transaction. A refused
   // EXEC ends the transaction and replies EXECABORT.
   void reject(Connection& client, const Command* command, std::string_view error);
@@ -155,10 +165,13 @@ class Server final : public KeyChangeListener, public ReplyWriter::ErrorObserver
   std::vector<Connection*> paused_clients_;
   BlockingRegistry blocking_;
   PubSub pubsub_{*this};
+  Tracking tracking_{*this};
   Transactions transactions_;
   bool running_transaction_ = false;
   std::vector<Connection*> unblocked_clients_;
   bool serving_ready_keys_ = false;
+  // The command last resolved by dispatch (nullptr: unknown), for what follows it.
+  const Command* dispatched_ = nullptr;
   // Set by block_client during a command: the command parked its client instead of replying.
   bool command_parked_ = false;
   uint64_t next_client_id_ = 1;
