@@ -51,7 +51,8 @@ void unknown_client_type(CommandContext& ctx, std::string_view name) {
 // which Redis shows for the calling client instead of its previous one.
 std::string client_info_line(Server& server, Connection& c, int64_t now_ms, const std::string* current) {
   Transactions& transactions = server.transactions();
-  const bool in_multi = transactions.in_multi(c);
+  const std::optional<size_t> running = server.transaction_running(c);
+  const bool in_multi = running || transactions.in_multi(c);
   std::string flags;  // in Redis's order
   if (c.subscribed()) flags += 'P';
   if (in_multi) flags += 'x';
@@ -97,7 +98,8 @@ std::string client_info_line(Server& server, Connection& c, int64_t now_ms, cons
   number("sub", c.subscribed_channels);
   number("psub", c.subscribed_patterns);
   number("ssub", c.subscribed_shard_channels);
-  number("multi", in_multi ? static_cast<int64_t>(transactions.queued_count(c)) : -1);
+  size_t queued = running ? *running : transactions.queued_count(c);
+  number("multi", in_multi ? static_cast<int64_t>(queued) : -1);
   number("qbuf", static_cast<int64_t>(qbuf));
   number("qbuf-free", static_cast<int64_t>(qbuf_capacity > qbuf ? qbuf_capacity - qbuf : 0));
   number("argv-mem", static_cast<int64_t>(c.args_memory()));
@@ -123,7 +125,11 @@ std::string client_info_line(Server& server, Connection& c, int64_t now_ms, cons
 }
 
 std::string describe(CommandContext& ctx, Connection& c) {
-  return client_info_line(ctx.server, c, ctx.clock.now_ms, &c == &ctx.client ? &ctx.command.full_name : nullptr);
+  // Inside EXEC, Redis shows EXEC as the caller's command, not the queued one.
+  static const std::string kExec = "exec";
+  const std::string* current = nullptr;
+  if (&c == &ctx.client) current = ctx.server.transaction_running(c) ? &kExec : &ctx.command.full_name;
+  return client_info_line(ctx.server, c, ctx.clock.now_ms, current);
 }
 
 // Live connections in id order, as Redis lists them (oldest first).

@@ -41,7 +41,7 @@ void exec(CommandContext& ctx) {
     return;
   }
   ctx.reply.array(queued.size());
-  for (const QueuedCommand& command : queued) ctx.server.run_queued(ctx.client, command);
+  ctx.server.run_transaction(ctx.client, queued);
 }
 
 void discard(CommandContext& ctx) {

@@ -123,6 +123,7 @@ void PubSub::remove_client(Connection& client) {
 }
 
 size_t PubSub::deliver(const std::vector<Connection*>& receivers, size_t elements, std::string_view body) {
+  delivering_ = true;
   for (Connection* receiver : receivers) {
     if (receiver->closed()) continue;
     ReplyWriter& reply = receiver->reply();
@@ -131,6 +132,7 @@ size_t PubSub::deliver(const std::vector<Connection*>& receivers, size_t element
     receiver->keep_pushed_output();
     listener_.on_message_queued(*receiver);
   }
+  delivering_ = false;
   return receivers.size();
 }
 

@@ -48,6 +48,9 @@ class PubSub {
   std::vector<std::string> subscriptions(const Connection& client, SubscriptionKind kind) const;
   // Drops every subscription of the client without telling it (RESET, disconnection).
   void remove_client(Connection& client);
+  // A publish is walking subscriber lists: a client closed now (over its output limit)
+  // must keep its subscriptions until it is freed, and still counts as a receiver.
+  bool delivering() const { return delivering_; }
 
   // PUBLISH: subscribers of the channel get "message", then subscribers of each matching
   // pattern get "pmessage". Returns how many deliveries that made. A client that is being
@@ -87,6 +90,7 @@ class PubSub {
   Registry patterns_;
   Registry shard_channels_;
   std::unordered_map<const Connection*, ClientSubscriptions> clients_;
+  bool delivering_ = false;
 };
 
 }  // namespace corvid

@@ -146,6 +146,9 @@ void Server::close_client(Connection& client) {
   // A blocked client that goes away leaves nothing behind in the queues.
   blocking_.release(client);
   transactions_.forget(client);
+  // Unsubscribed at once (a later PUBLISH does not count it, as in Redis), unless a
+  // publish is walking the lists: then when it is freed.
+  if (!pubsub_.delivering()) pubsub_.remove_client(client);
   client.mark_closed();
   closed_clients_.push_back(&client);
 }
@@ -158,9 +161,9 @@ void Server::free_closed_clients() {
     std::erase(pending_writes_, client);
     std::erase(paused_clients_, client);
     std::erase(unblocked_clients_, client);
-    // Here rather than in close_client: a client closed while a PUBLISH walks its
-    // subscribers (over its output limit) must not change the lists being walked, and
-    // Redis too counts such a client as a receiver until it is freed.
+    // A client closed while a PUBLISH walked its subscribers (over its output limit) is
+    // unsubscribed only now: the lists being walked must not change, and Redis too
+    // counts such a client as a receiver until it is freed.
     pubsub_.remove_client(*client);
     tracking_.disable(*client);
     clients_.erase(client->id());
@@ -506,11 +509,15 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
   return true;
 }
 
-void Server::run_queued(Connection& client, const QueuedCommand& queued) {
-  std::vector<std::string_view> args(queued.args.begin(), queued.args.end());
-  running_transaction_ = true;
-  run_command(client, *queued.command, args);
-  running_transaction_ = false;
+void Server::run_transaction(Connection& client, std::span<const QueuedCommand> queued) {
+  exec_client_ = &client;
+  exec_count_ = queued.size();
+  std::vector<std::string_view> args;
+  for (const QueuedCommand& command : queued) {
+    args.assign(command.args.begin(), command.args.end());
+    run_command(client, *command.command, args);
+  }
+  exec_client_ = nullptr;
 }
 
 void Server::run_command(Connection& client, const Command& command, std::span<const std::string_view> args) {

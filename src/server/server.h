@@ -117,12 +117,18 @@ class Server final : public KeyChangeListener,
   const BlockingRegistry& blocking() const { return blocking_; }
   // Blocking commands run inside EXEC (and, later, scripts) do not wait: they reply as if
   // their timeout had passed.
-  bool may_block() const { return !running_transaction_; }
+  bool may_block() const { return exec_client_ == nullptr; }
 
   // MULTI/EXEC/WATCH state (server/transactions.h).
   Transactions& transactions() { return transactions_; }
-  // EXEC: runs one queued command of the client's transaction.
-  void run_queued(Connection& client, const QueuedCommand& queued);
+  // EXEC: runs the client's queued commands in order.
+  void run_transaction(Connection& client, std::span<const QueuedCommand> queued);
+  // While `client`'s EXEC runs: how many commands it queued (CLIENT LIST still shows the
+  // transaction, as Redis does until EXEC returns).
+  std::optional<size_t> transaction_running(const Connection& client) const {
+    if (&client != exec_client_) return std::nullopt;
+    return exec_count_;
+  }
   uint64_t blocked_clients() const { return blocking_.blocked_clients(); }
 
  private:
@@ -167,7 +173,8 @@ class Server final : public KeyChangeListener,
   PubSub pubsub_{*this};
   Tracking tracking_{*this};
   Transactions transactions_;
-  bool running_transaction_ = false;
+  const Connection* exec_client_ = nullptr;  // whose EXEC is running, if any
+  size_t exec_count_ = 0;
   std::vector<Connection*> unblocked_clients_;
   bool serving_ready_keys_ = false;
   // The command last resolved by dispatch (nullptr: unknown), for what follows it.

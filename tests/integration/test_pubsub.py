@@ -175,6 +175,19 @@ def test_introspection_sees_every_client(server):
     assert admin.call("PUBLISH", "c1", "x")[0] == b":0\r\n"
 
 
+def test_a_killed_subscriber_stops_counting_at_once(server):
+    subscriber = server.connect()
+    subscriber.call("SUBSCRIBE", "news")
+    admin = server.connect()
+    line = admin.call("CLIENT", "LIST", "TYPE", "pubsub")[1].decode()
+    sid = line.split("id=")[1].split(" ")[0]
+    # In one pipeline: the kill takes the subscription with it before PUBLISH runs.
+    admin.send_raw(RespConnection.encode(["CLIENT", "KILL", "ID", sid]) + RespConnection.encode(["PUBLISH", "news", "x"]))
+    assert admin.read_reply()[0] == b":1\r\n"
+    assert admin.read_reply()[0] == b":0\r\n"
+    assert admin.call("PUBSUB", "NUMSUB", "news")[1] == [b"news", 0]
+
+
 def test_disconnect_and_reset_leave_everything(server):
     leaver = server.connect()
     resetter = server.connect(protocol=3)

@@ -92,6 +92,22 @@ def test_client_list_shows_multi_state(server):
     assert clean.call("EXEC")[0] == b"*2\r\n+PONG\r\n$1\r\nx\r\n"
 
 
+def test_client_info_inside_exec_still_shows_the_transaction(server):
+    conn = connect(server)
+    conn.call("MULTI")
+    conn.call("SET", "k", "1")
+    conn.call("CLIENT", "INFO")
+    conn.call("CLIENT", "LIST", "ID", "0")
+    raw, replies = conn.call("EXEC")
+    info = replies[1].decode()
+    # Until EXEC returns: the x flag, the queued count, and EXEC as the command.
+    assert " flags=x " in info and " multi=3 " in info and " cmd=exec " in info, info
+    assert replies[2] == b""
+    conn.call("CLIENT", "SETNAME", "after")
+    info = conn.call("CLIENT", "INFO")[1].decode()
+    assert " flags=N " in info and " multi=-1 " in info and " cmd=client|info " in info, info
+
+
 def test_inventory_of_1000_is_sold_exactly_once(corvid_server):
     """20 clients loop WATCH stock / GET / MULTI DECR / EXEC until the stock is gone."""
     port = corvid_server.port
