@@ -12,6 +12,7 @@
 #include "core/number_format.h"
 #include "server/config.h"
 #include "server/info.h"
+#include "server/memory_gauge.h"
 #include "server/log.h"
 #include "server/server.h"
 
@@ -43,6 +44,17 @@ std::optional<std::string> apply_config(Server& server, std::string_view name) {
     }
   } else if (name == "hz") {
     server.set_hz(config.hz);
+  } else if (name == "maxmemory" && config.maxmemory != 0) {
+    uint64_t used = memory_gauge::used();
+    if (config.maxmemory < used) {
+      log_warning("WARNING: the new maxmemory value set via CONFIG SET (" + std::to_string(config.maxmemory) +
+                  ") is smaller than the current memory usage (" + std::to_string(used) +
+                  "). This will result in key eviction and/or the inability to accept new write commands "
+                  "depending on the maxmemory-policy.");
+    }
+    server.evictor().perform();
+  } else if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
+    server.refresh_access_policy();
   } else if (name == "loglevel" || name == "logfile") {
     configure_log(config.logfile, config.loglevel);
   } else if (name == "dir") {

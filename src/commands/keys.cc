@@ -184,7 +184,10 @@ void copy(CommandContext& ctx) {
     // Deleted and added anew, as in Redis: notifications hear "new".
     target->remove(to);
   }
-  target->insert(KeyEntry::clone(*source, to, source->expire_at_ms()));
+  KeyEntry* copy = KeyEntry::clone(*source, to, source->expire_at_ms());
+  // A copy is a new object: its use starts from nothing.
+  copy->set_lfu_counter(kLfuInitialCounter);
+  target->insert(copy);
   target->key_changed(to, kEventGeneric, "copy_to");
   ctx.reply.integer(1);
 }
@@ -368,7 +371,7 @@ void object_freq(CommandContext& ctx) {
         "between policies at runtime LRU and LFU data will take some time to adjust.");
     return;
   }
-  ctx.reply.integer(entry->lfu_counter());
+  ctx.reply.integer(ctx.db.access_frequency(*entry));
 }
 
 void object_help(CommandContext& ctx) {

@@ -200,9 +200,9 @@ void set_command(CommandContext& ctx) {
     } else {
       ctx.reply.null();
     }
-  } else {
-    existing = ctx.db.lookup_write(key);
   }
+  // With GET this is the key's second use, as in Redis (the LFU counter sees both).
+  existing = ctx.db.lookup_write(key);
   if ((opts.nx && existing != nullptr) || (opts.xx && existing == nullptr)) {
     if (!opts.get) ctx.reply.null();
     return;
@@ -249,6 +249,8 @@ void getset(CommandContext& ctx) {
   } else {
     ctx.reply.null();
   }
+  // Read, then looked up again to be written, as Redis does (the LFU counter sees both).
+  existing = ctx.db.lookup_write(key);
   store_string(ctx.db, existing, key, ctx.arg(2), KeyEntry::kNoExpiry);
   ctx.db.key_changed(key, kEventString, "set");
 }

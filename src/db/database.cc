@@ -7,17 +7,12 @@
 #include <new>
 #include <vector>
 
+#include "core/monotonic.h"
 #include "db/hash_value.h"
 
 namespace corvid {
 
 namespace {
-
-int64_t monotonic_us() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
 
 // The hash an entry holds, if any. Checked by dynamic type rather than by the entry's
 // type tag alone, so that the database never misreads some other collection object
@@ -30,8 +25,15 @@ HashValue* hash_of(const KeyEntry* entry) {
 
 }  // namespace
 
-Database::Database(int index, const Clock& clock, KeyspaceStats& stats, KeyChangeListener& listener)
-    : index_(index), clock_(clock), stats_(stats), listener_(listener), rng_(std::random_device{}()) {}
+Database::Database(int index, const Clock& clock, KeyspaceStats& stats, KeyChangeListener& listener,
+                   const AccessPolicy& access)
+    : index_(index), clock_(clock), stats_(stats), listener_(listener), access_(access),
+      rng_(std::random_device{}()) {}
+
+const AccessPolicy& Database::default_access_policy() {
+  static const AccessPolicy policy;
+  return policy;
+}
 
 Database::~Database() {
   keys_.clear([](KeyEntry* e) { KeyEntry::destroy(e); });
@@ -164,7 +166,7 @@ KeyEntry* Database::lookup_read(std::string_view key) {
     return nullptr;
   }
   ++stats_.hits;
-  entry->set_access_clock(clock_.seconds());
+  record_access(*entry, access_, clock_.seconds(), rng_);
   return entry;
 }
 
@@ -186,7 +188,7 @@ KeyEntry* Database::lookup_no_notify(std::string_view key) {
 
 KeyEntry* Database::lookup_write(std::string_view key) {
   KeyEntry* entry = find(key);
-  if (entry != nullptr) entry->set_access_clock(clock_.seconds());
+  if (entry != nullptr) record_access(*entry, access_, clock_.seconds(), rng_);
   return entry;
 }
 
@@ -208,7 +210,13 @@ void Database::upsert(KeyEntry* entry) {
 }
 
 void Database::replace(KeyEntry* current, KeyEntry* replacement) {
-  replacement->set_access_clock(clock_.seconds());
+  if (access_.lfu) {
+    // Under LFU an overwritten key keeps its history (its frequency), as in Redis.
+    replacement->set_lfu_counter(current->lfu_counter());
+    replacement->set_access_clock(current->access_clock());
+  } else {
+    replacement->set_access_clock(clock_.seconds());
+  }
   if (current->has_expiry() && replacement->has_expiry()) {
     uint32_t slot = current->volatile_slot();
     replacement->set_volatile_slot(slot);
@@ -314,6 +322,36 @@ KeyEntry* Database::random_key() {
     if (!is_expired(*entry)) return entry;
     delete_expired(entry);
   }
+}
+
+size_t Database::sample_for_eviction(KeyEntry** out, size_t count, bool volatile_only) {
+  if (!volatile_only) return keys_.sample(out, count, rng_);
+  size_t total = volatile_keys_.size();
+  if (total == 0) return 0;
+  // The TTL list is in random order already: a run from a random start is a fair sample.
+  count = std::min(count, total);
+  size_t start = std::uniform_int_distribution<size_t>(0, total - 1)(rng_);
+  for (size_t i = 0; i < count; ++i) out[i] = volatile_keys_[(start + i) % total];
+  return count;
+}
+
+KeyEntry* Database::random_for_eviction(bool volatile_only) {
+  if (!volatile_only) return keys_.random_node(rng_);
+  if (volatile_keys_.empty()) return nullptr;
+  return volatile_keys_[std::uniform_int_distribution<size_t>(0, volatile_keys_.size() - 1)(rng_)];
+}
+
+KeyEntry* Database::peek(std::string_view key, bool volatile_only) {
+  KeyEntry* entry = keys_.find(key);
+  return entry != nullptr && (!volatile_only || entry->has_expiry()) ? entry : nullptr;
+}
+
+void Database::evict(KeyEntry* entry) {
+  std::string key(entry->key());
+  if (entry->has_expiry()) untrack_volatile(entry);
+  keys_.remove(key);
+  KeyEntry::destroy(entry);
+  listener_.on_key_change(KeyChange{index_, key, kEventEvicted, "evicted"});
 }
 
 std::unique_ptr<DetachedKeys> Database::detach_all() {

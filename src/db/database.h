@@ -11,6 +11,7 @@
 
 #include "core/hash_table.h"
 #include "db/clock.h"
+#include "db/key_access.h"
 #include "db/key_change.h"
 #include "db/key_entry.h"
 
@@ -38,7 +39,11 @@ struct DetachedKeys {
 
 class Database {
  public:
-  Database(int index, const Clock& clock, KeyspaceStats& stats, KeyChangeListener& listener);
+  // `access` says how reads and writes record a key's use (LRU or LFU); the owner keeps
+  // it current with maxmemory-policy.
+  Database(int index, const Clock& clock, KeyspaceStats& stats, KeyChangeListener& listener,
+           const AccessPolicy& access = default_access_policy());
+  static const AccessPolicy& default_access_policy();
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -102,6 +107,20 @@ class Database {
   size_t field_expiry_tracked() const { return field_expiry_keys_.size(); }
 
   KeyEntry* random_key();
+
+  // maxmemory eviction. Candidates are raw entries: no lazy expiry, no access recorded.
+  // Up to `count` entries from a random spot, of all keys or of those with a TTL.
+  size_t sample_for_eviction(KeyEntry** out, size_t count, bool volatile_only);
+  // One uniformly random entry (allkeys-random, volatile-random); nullptr when none.
+  KeyEntry* random_for_eviction(bool volatile_only);
+  // A key with a TTL, or any key, by name, without side effects.
+  KeyEntry* peek(std::string_view key, bool volatile_only);
+  // Removes and frees an evicted key; everyone hears "evicted" (not counted as a change).
+  void evict(KeyEntry* entry);
+  // OBJECT FREQ: the entry's LFU counter after idle decay.
+  uint8_t access_frequency(const KeyEntry& entry) const {
+    return lfu_decayed_counter(entry, access_, clock_.seconds());
+  }
   // SCAN over this database. visit(KeyEntry&) ; returns the next cursor.
   template <class F>
   uint64_t scan(uint64_t cursor, F&& visit) {
@@ -152,6 +171,7 @@ class Database {
   const Clock& clock_;
   KeyspaceStats& stats_;
   KeyChangeListener& listener_;
+  const AccessPolicy& access_;
   KeyTable keys_;
   // Every key with a TTL, for active expiry; each entry knows its slot, so removal is
   // O(1) (move the last one into the hole). A deque never moves its elements as it grows.

@@ -35,7 +35,7 @@ KeyEntry* KeyEntry::allocate(std::string_view key, size_t inline_bytes, bool wit
   e->access_clock_ = 0;
   e->type_ = ValueType::String;
   e->encoding_ = Encoding::Embstr;
-  e->lfu_counter_ = 0;
+  e->lfu_counter_ = kLfuInitialCounter;
   e->has_expiry_ = with_expiry;
   e->value_.integer = 0;
   if (with_expiry) {

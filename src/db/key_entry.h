@@ -32,6 +32,9 @@ struct RawString {
   static void destroy(RawString* s);
 };
 
+// A new key's LFU counter (Redis's LFU_INIT_VAL): new keys are not evicted at once.
+inline constexpr uint8_t kLfuInitialCounter = 5;
+
 class KeyEntry {
  public:
   static constexpr int64_t kNoExpiry = -1;
@@ -89,7 +92,7 @@ class KeyEntry {
   // See ValueObject::free_effort; a string is one or two allocations.
   size_t free_effort() const { return type_ == ValueType::String ? 1 : value_.object->free_effort(); }
 
-  // Last access time in seconds, and the LFU counter; see Database for their policies.
+  // Last access time in seconds, and the LFU counter; see db/key_access.h.
   uint32_t access_clock() const { return access_clock_; }
   void set_access_clock(uint32_t clock) { access_clock_ = clock; }
   uint8_t lfu_counter() const { return lfu_counter_; }

@@ -816,10 +816,9 @@ std::vector<Directive> build_table() {
       memory("maxmemory", &C::maxmemory, 0, 0, "0").with(kUnsigned),
       choice("maxmemory-policy", &C::maxmemory_policy,
              "volatile-lru,volatile-lfu,volatile-random,volatile-ttl,allkeys-lru,allkeys-lfu,allkeys-random,noeviction",
-             "noeviction")
-          .off_only("noeviction", "eviction is not supported yet"),
+             "noeviction"),
       integer("maxmemory-samples", &C::maxmemory_samples, 1, kIntMax, "5"),
-      integer("maxmemory-eviction-tenacity", kFixed, 0, 100, "10"),
+      integer("maxmemory-eviction-tenacity", &C::maxmemory_eviction_tenacity, 0, 100, "10"),
       special("maxmemory-clients", Kind::Special, 1, "0", parse_client_memory)
           .off_only("0", "client eviction is not supported yet"),
       integer("lfu-log-factor", &C::lfu_log_factor, 0, kIntMax, "10"),

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "server/config.h"
+#include "server/memory_gauge.h"
 #include "server/server.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -227,7 +228,7 @@ void memory_section(Server& server, std::string& out) {
   appendf(out, "used_memory_startup:%llu\r\n", static_cast<ull>(startup_used));
   appendf(out, "used_memory_dataset:%llu\r\n", static_cast<ull>(dataset));
   appendf(out, "used_memory_dataset_perc:%.2f%%\r\n", ratio(dataset, net_used) * 100);
-  appendf(out, "allocator_allocated:%llu\r\n", static_cast<ull>(memory.used));
+  appendf(out, "allocator_allocated:%llu\r\n", static_cast<ull>(memory.allocated));
   appendf(out, "allocator_active:%llu\r\n", static_cast<ull>(memory.active));
   appendf(out, "allocator_resident:%llu\r\n", static_cast<ull>(memory.resident));
   appendf(out, "total_system_memory:%llu\r\n", static_cast<ull>(total_system));
@@ -241,8 +242,8 @@ void memory_section(Server& server, std::string& out) {
   appendf(out, "maxmemory:%llu\r\n", static_cast<ull>(config.maxmemory));
   appendf(out, "maxmemory_human:%s\r\n", bytes_to_human(config.maxmemory).c_str());
   appendf(out, "maxmemory_policy:%s\r\n", config.maxmemory_policy.c_str());
-  appendf(out, "allocator_frag_ratio:%.2f\r\n", ratio(memory.active, memory.used));
-  appendf(out, "allocator_frag_bytes:%lld\r\n", difference(memory.active, memory.used));
+  appendf(out, "allocator_frag_ratio:%.2f\r\n", ratio(memory.active, memory.allocated));
+  appendf(out, "allocator_frag_bytes:%lld\r\n", difference(memory.active, memory.allocated));
   appendf(out, "allocator_rss_ratio:%.2f\r\n", ratio(memory.resident, memory.active));
   appendf(out, "allocator_rss_bytes:%lld\r\n", difference(memory.resident, memory.active));
   appendf(out, "rss_overhead_ratio:%.2f\r\n", ratio(memory.rss, memory.resident));
@@ -304,10 +305,13 @@ void stats_section(Server& server, std::string& out) {
   appendf(out, "expired_stale_perc:%.2f\r\n", static_cast<double>(k.expired_stale_perc_samples));
   out += "expired_time_cap_reached_count:0\r\n";
   appendf(out, "expire_cycle_cpu_milliseconds:%llu\r\n", static_cast<ull>(s.expire_cycle_cpu_milliseconds));
-  // No eviction, forking, MIGRATE, replicas or defragmentation yet.
-  out +=
-      "evicted_keys:0\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:0\r\n"
-      "current_eviction_exceeded_time:0\r\n";
+  const Evictor& evictor = server.evictor();
+  appendf(out, "evicted_keys:%llu\r\n", static_cast<ull>(evictor.evicted_keys()));
+  // Client eviction (maxmemory-clients) does not exist: no client is ever evicted.
+  out += "evicted_clients:0\r\n";
+  appendf(out, "total_eviction_exceeded_time:%llu\r\n", static_cast<ull>(evictor.total_exceeded_ms()));
+  appendf(out, "current_eviction_exceeded_time:%llu\r\n", static_cast<ull>(evictor.current_exceeded_ms()));
+  // No forking, MIGRATE, replicas or defragmentation yet.
   appendf(out, "keyspace_hits:%llu\r\n", static_cast<ull>(k.hits));
   appendf(out, "keyspace_misses:%llu\r\n", static_cast<ull>(k.misses));
   const PubSub& pubsub = server.pubsub();
@@ -481,7 +485,8 @@ MemoryFigures memory_figures() {
       size_t size = sizeof value;
       return mallctl(name, &value, &size, nullptr, 0) == 0 ? value : 0;
     };
-    figures.used = read("stats.allocated");
+    figures.used = memory_gauge::used();
+    figures.allocated = read("stats.allocated");
     figures.active = read("stats.active");
     figures.resident = read("stats.resident");
     const char* version = nullptr;
@@ -499,13 +504,15 @@ MemoryFigures memory_figures() {
   }
 #endif
 #if defined(CORVID_ASAN_ALLOCATOR)
-  figures.used = __sanitizer_get_current_allocated_bytes();
+  figures.used = memory_gauge::used();
+  figures.allocated = figures.used;
   figures.active = __sanitizer_get_heap_size();
   figures.resident = figures.rss;
   figures.allocator = "libc";
 #else
   struct mallinfo2 info = mallinfo2();
-  figures.used = info.uordblks + info.hblkhd;
+  figures.used = memory_gauge::used();
+  figures.allocated = figures.used;
   figures.active = info.arena + info.hblkhd;
   figures.resident = figures.rss;
   figures.allocator = "libc";

@@ -20,7 +20,8 @@ std::string build_info(Server& server, std::span<const std::string_view> section
 // Memory as INFO reports it, from jemalloc when the server is linked with it, else
 // from the sanitizer's or glibc's allocator statistics.
 struct MemoryFigures {
-  uint64_t used = 0;       // bytes the program has allocated
+  uint64_t used = 0;       // bytes the program has allocated (server/memory_gauge.h)
+  uint64_t allocated = 0;  // the same, as the allocator's own statistics count it
   uint64_t active = 0;     // bytes in pages the allocator has in use
   uint64_t resident = 0;   // bytes the allocator keeps resident
   uint64_t rss = 0;        // the process's resident set

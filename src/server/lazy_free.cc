@@ -1,5 +1,7 @@
 #include "server/lazy_free.h"
 
+#include "server/memory_gauge.h"
+
 namespace corvid {
 
 LazyFreer::LazyFreer() : thread_([this] { run(); }) {}
@@ -28,6 +30,13 @@ void LazyFreer::drain() {
 }
 
 void LazyFreer::run() {
+  // What this thread frees must leave the used-memory figure.
+  memory_gauge::attach_thread();
+  run_jobs();
+  memory_gauge::detach_thread();
+}
+
+void LazyFreer::run_jobs() {
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });

@@ -29,6 +29,7 @@ class LazyFreer {
 
  private:
   void run();
+  void run_jobs();
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <random>
 
+#include "core/monotonic.h"
 #include "commands/command_keys.h"
 #include "commands/context.h"
 #include "core/number_format.h"
 #include "server/log.h"
+#include "server/memory_gauge.h"
 
 namespace corvid {
 
@@ -43,20 +45,16 @@ bool allowed_while_subscribed(const Command& command) {
   return std::find(std::begin(kAllowed), std::end(kAllowed), command.full_name) != std::end(kAllowed);
 }
 
-int64_t monotonic_us() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
-
 }  // namespace
 
 Server::Server(Config config) : config_(std::move(config)), run_id_(random_hex(40)) {
   clock_.refresh();
   start_time_ms_ = clock_.now_ms;
   stat_reset_time_ms_ = clock_.now_ms;
+  memory_gauge::attach_thread();
+  refresh_access_policy();
   for (int i = 0; i < config_.databases; ++i) {
-    databases_.push_back(std::make_unique<Database>(i, clock_, keyspace_stats_, *this));
+    databases_.push_back(std::make_unique<Database>(i, clock_, keyspace_stats_, *this, access_policy_));
   }
   hz_ = std::clamp(config_.hz, 1, 500);
 }
@@ -102,6 +100,7 @@ std::optional<std::string> Server::start() {
   cron_timer_ = loop_.every(1000 / hz_, [this] { cron(); });
   loop_.before_sleep([this] { before_sleep(); });
   loop_.sleep_limit([this] {
+    if (evictor_.running()) return 0;  // eviction goes on in the next turn
     int64_t deadline = blocking_.next_deadline_ms();
     if (deadline == 0) return -1;
     return static_cast<int>(std::clamp<int64_t>(deadline - clock_.now_ms, 0, 1000));
@@ -203,6 +202,8 @@ void Server::before_sleep() {
   std::vector<Connection*> resuming;
   resuming.swap(unblocked_clients_);
   for (Connection* client : resuming) client->resume_input();
+  // Eviction that ran out of its time slice before a command continues between turns.
+  if (evictor_.running()) evictor_.perform();
   // Broadcast-mode invalidations collect the whole turn's changes, and go out with it.
   tracking_.broadcast();
   flush_pending_writes();
@@ -481,6 +482,13 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     reject(client, command, "NOAUTH Authentication required.");
     return true;
   }
+  // maxmemory: evict first; if memory stays over the limit, refuse what could grow it.
+  if (config_.maxmemory != 0 && evictor_.perform() == Evictor::Result::Failed && refused_when_out_of_memory(client, *command)) {
+    reject(client, command, "OOM command not allowed when used memory > 'maxmemory'.");
+    return true;
+  }
+  // The tracking table is brought back under its bound before each command, as in Redis.
+  if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
   if (client.subscribed() && !client.reply().resp3() && !allowed_while_subscribed(*command)) {
     reject(client, command,
            "ERR Can't execute '" + command->full_name +
@@ -493,8 +501,6 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     }
     return false;
   }
-  // The tracking table is brought back under its bound before each command, as in Redis.
-  if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
   if (transactions_.in_multi(client) && !runs_inside_multi(*command)) {
     // A transaction already doomed keeps nothing (its EXEC will run nothing), as in Redis.
     if (!transactions_.dirty(client) && !transactions_.fails_on_exec(client)) {
@@ -507,6 +513,22 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
   tracking_.set_executing(true);
   run_command(client, *command, args);
   return true;
+}
+
+bool Server::refused_when_out_of_memory(const Connection& client, const Command& command) const {
+  const std::string& name = command.full_name;
+  // Inside MULTI even queuing grows memory; EXEC, DISCARD, QUIT and RESET still run.
+  if (transactions_.in_multi(client) && name != "exec" && name != "discard" && name != "quit" && name != "reset") {
+    return true;
+  }
+  if (command.spec->flags & kCmdDenyOom) return true;
+  return name == "exec" && transactions_.queued_with_flag(client, kCmdDenyOom);
+}
+
+void Server::refresh_access_policy() {
+  access_policy_.lfu = config_.maxmemory_policy.ends_with("-lfu");
+  access_policy_.lfu_log_factor = config_.lfu_log_factor;
+  access_policy_.lfu_decay_time = config_.lfu_decay_time;
 }
 
 void Server::run_transaction(Connection& client, std::span<const QueuedCommand> queued) {
@@ -636,6 +658,7 @@ void Server::reset_stats() {
   keyspace_stats_.misses = 0;
   keyspace_stats_.expired_keys = 0;
   commands_.reset_stats();
+  evictor_.reset_stats();
   stat_reset_time_ms_ = clock_.now_ms;
 }
 

@@ -20,6 +20,7 @@
 #include "net/listener.h"
 #include "server/blocking.h"
 #include "server/config.h"
+#include "server/eviction.h"
 #include "server/lazy_free.h"
 #include "server/pubsub.h"
 #include "server/stats.h"
@@ -74,6 +75,9 @@ class Server final : public KeyChangeListener,
   ServerStats& stats() { return stats_; }
   KeyspaceStats& keyspace_stats() { return keyspace_stats_; }
   LazyFreer& lazy_freer() { return lazy_freer_; }
+  Evictor& evictor() { return evictor_; }
+  // maxmemory-policy and the lfu-* directives changed: keys record their use accordingly.
+  void refresh_access_policy();
   EventLoop& loop() { return loop_; }
 
   // Connections, in id order (CLIENT LIST).
@@ -145,6 +149,8 @@ class Server final : public KeyChangeListener,
   // Refuses a request with `error`; inside MULTI it also dooms the transaction. A refused
   // EXEC ends the transaction and replies EXECABORT.
   void reject(Connection& client, const Command* command, std::string_view error);
+  // Whether over maxmemory this command is refused (Redis's deny-oom rules).
+  bool refused_when_out_of_memory(const Connection& client, const Command& command) const;
   void flush_pending_writes();
   void publish_key_event(const KeyChange& change, uint32_t flags);
   // Re-runs the commands of clients waiting on keys that changed (see blocking.h).
@@ -161,6 +167,7 @@ class Server final : public KeyChangeListener,
   Clock clock_;
   KeyspaceStats keyspace_stats_;
   ServerStats stats_;
+  AccessPolicy access_policy_;  // read by every Database on each access
   std::vector<std::unique_ptr<Database>> databases_;
   CommandTable commands_;
   EventLoop loop_;
@@ -172,6 +179,7 @@ class Server final : public KeyChangeListener,
   BlockingRegistry blocking_;
   PubSub pubsub_{*this};
   Tracking tracking_{*this};
+  Evictor evictor_{*this};
   Transactions transactions_;
   const Connection* exec_client_ = nullptr;  // whose EXEC is running, if any
   size_t exec_count_ = 0;

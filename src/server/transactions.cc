@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "commands/command_table.h"
+
 namespace corvid {
 
 bool Transactions::in_multi(const Connection& client) const {
@@ -29,6 +31,13 @@ bool Transactions::fails_on_exec(const Connection& client) const {
 size_t Transactions::queued_count(const Connection& client) const {
   auto it = clients_.find(&client);
   return it == clients_.end() || !it->second.queue ? 0 : it->second.queue->size();
+}
+
+bool Transactions::queued_with_flag(const Connection& client, uint32_t flags) const {
+  auto it = clients_.find(&client);
+  if (it == clients_.end() || !it->second.queue) return false;
+  return std::any_of(it->second.queue->begin(), it->second.queue->end(),
+                     [flags](const QueuedCommand& q) { return (q.command->spec->flags & flags) != 0; });
 }
 
 std::vector<QueuedCommand> Transactions::end(const Connection& client) {

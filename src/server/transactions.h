@@ -39,6 +39,8 @@ class Transactions {
   void fail_on_exec(const Connection& client);
   bool fails_on_exec(const Connection& client) const;
   size_t queued_count(const Connection& client) const;
+  // Whether a queued command has one of the command flags (EXEC of a deny-oom command).
+  bool queued_with_flag(const Connection& client, uint32_t flags) const;
   // Ends the MULTI state (EXEC, DISCARD) and hands back what was queued.
   std::vector<QueuedCommand> end(const Connection& client);
 

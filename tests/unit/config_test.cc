@@ -649,6 +649,13 @@ TEST_F(ConfigTest, ProtectedDirectivesFollowEnableProtectedConfigs) {
   EXPECT_EQ(get("dbfilename"), "x.rdb");
 }
 
+TEST_F(ConfigTest, EveryEvictionPolicyIsAccepted) {
+  for (const char* policy : {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
+                             "allkeys-lfu", "allkeys-random", "NOEVICTION"}) {
+    EXPECT_EQ(set({{"maxmemory-policy", policy}}), std::nullopt) << policy;
+  }
+}
+
 TEST_F(ConfigTest, FeaturesNotBuiltAcceptOnlyTheirOffValue) {
   // Corvid's own refusals: the directive and value are named, then why.
   EXPECT_EQ(set({{"appendonly", "no"}}), std::nullopt);
@@ -657,9 +664,6 @@ TEST_F(ConfigTest, FeaturesNotBuiltAcceptOnlyTheirOffValue) {
   EXPECT_EQ(set({{"save", "3600 1 300 100"}}),
             set_failed("save", "save 3600 1 300 100: RDB snapshots are not supported yet"));
   EXPECT_EQ(set({{"save", ""}}), std::nullopt);
-  EXPECT_EQ(set({{"maxmemory-policy", "allkeys-lru"}}),
-            set_failed("maxmemory-policy", "maxmemory-policy allkeys-lru: eviction is not supported yet"));
-  EXPECT_EQ(set({{"maxmemory-policy", "NOEVICTION"}}), std::nullopt);
   EXPECT_EQ(set({{"tls-port", "6380"}}), set_failed("tls-port", "tls-port 6380: TLS is not supported yet"));
   EXPECT_EQ(set({{"activerehashing", "no"}}),
             set_failed("activerehashing", "activerehashing no: turning active rehashing off is not supported yet"));
