@@ -99,11 +99,11 @@ def read_reply(sock):
     return data
 
 
-def redis_benchmark(port, test, pipeline, requests, clients=50, command=None):
+def redis_benchmark(port, test, pipeline, requests, clients=50, command=None, keyspace=100000):
     """Requests per second of a built-in test, or of `command` (a command line) when given."""
     what = command.split() if command else ["-t", test.lower()]
     out = subprocess.run(["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-n", str(requests), "-P",
-                          str(pipeline), "-c", str(clients), "-r", "100000", "-q", "--csv"] + what,
+                          str(pipeline), "-c", str(clients), "-r", str(keyspace), "-q", "--csv"] + what,
                          capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         fields = [f.strip('"') for f in line.split(",")]
@@ -312,6 +312,40 @@ def transaction_throughput(servers, rounds, transactions, connections=8, batch=2
     return best, cpu_per_tx
 
 
+def eviction_throughput(servers, rounds, requests, headroom=64 << 20):
+    """SETs of new 100-byte values into a server held at maxmemory: every write evicts.
+
+    Each server gets maxmemory = its own used memory + `headroom`, so both hold the same
+    budget for data; the keys each keeps within it compare memory per key under eviction."""
+    command = "SET key:__rand_int__ " + "v" * 100
+    for policy in ("allkeys-lru", "allkeys-lfu", "allkeys-random"):
+        best, cpu, kept, evicted = {}, {}, {}, {}
+        for s in servers:
+            s.call("CONFIG", "SET", "maxmemory", "0")
+            s.call("FLUSHALL")
+            used = int(re.search(rb"used_memory:(\d+)", s.call("INFO", "memory")).group(1))
+            s.call("CONFIG", "SET", "maxmemory-policy", policy)
+            s.call("CONFIG", "SET", "maxmemory", str(used + headroom))
+            # Fill to the limit first, so that the measured runs evict all the way.
+            redis_benchmark(s.port, "SET", 32, requests, command=command, keyspace=100000000)
+        for _ in range(rounds):
+            for s in servers:
+                before = s.cpu_seconds()
+                rps = redis_benchmark(s.port, "SET", 32, requests, command=command, keyspace=100000000)
+                best[s.name] = max(best.get(s.name, 0), rps)
+                per_req = (s.cpu_seconds() - before) / requests * 1e6
+                cpu[s.name] = min(cpu.get(s.name, per_req), per_req)
+        for s in servers:
+            kept[s.name] = int(s.call("DBSIZE")[1:-2])  # ":n\r\n"
+            evicted[s.name] = int(re.search(rb"evicted_keys:(\d+)", s.call("INFO", "stats")).group(1))
+            s.call("CONFIG", "SET", "maxmemory", "0")
+        print("  SET under %-14s P=32 corvid %9.0f rps  redis %9.0f rps  ratio %.2fx   cpu/req corvid %.2fus "
+              "redis %.2fus   keys kept in %d MB: corvid %d redis %d (%.2fx)   evicted corvid %d redis %d"
+              % (policy, best["corvid"], best["redis"], best["corvid"] / best["redis"], cpu["corvid"],
+                 cpu["redis"], headroom >> 20, kept["corvid"], kept["redis"], kept["corvid"] / kept["redis"],
+                 evicted["corvid"], evicted["redis"]), flush=True)
+
+
 class LatencyProbe(threading.Thread):
     """Sends PING back to back on its own connection and keeps the worst round trip."""
 
@@ -379,7 +413,8 @@ def main():
     ap.add_argument("--server", required=True)
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
     ap.add_argument("--sections",
-                    default="throughput,memory,collections,collection-memory,pubsub,transactions,growth,expiry")
+                    default="throughput,memory,collections,collection-memory,pubsub,transactions,eviction,growth,"
+                            "expiry")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -409,6 +444,10 @@ def main():
         print("transactions (best of %d alternating rounds, 8 connections):" % rounds)
         with server_pair(args.server) as servers:
             transaction_throughput(servers, rounds, requests)
+    if "eviction" in sections:
+        print("eviction (best of %d alternating rounds, 50 clients, 100-byte values):" % rounds)
+        with server_pair(args.server) as servers:
+            eviction_throughput(servers, rounds, requests * 5)
     if "growth" in sections:
         with server_pair(args.server) as servers:
             growth_latency(servers, 200000 if args.quick else 10000000)

@@ -43,6 +43,8 @@ class CommandTable {
 // Each family exposes its table; the registry (command_table.cc) lists the families.
 std::span<const CommandSpec> connection_commands();
 std::span<const CommandSpec> string_commands();
+std::span<const CommandSpec> bitmap_commands();
+std::span<const CommandSpec> hyperloglog_commands();
 std::span<const CommandSpec> key_commands();
 std::span<const CommandSpec> expire_commands();
 std::span<const CommandSpec> hash_commands();

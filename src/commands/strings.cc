@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "commands/context.h"
+#include "commands/string_values.h"
 #include "core/number_format.h"
 #include "server/server.h"
 
@@ -19,23 +20,7 @@ namespace corvid {
 namespace {
 
 constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
-constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 constexpr std::string_view kNanOrInfinity = "ERR increment would produce NaN or Infinity";
-
-// Replies WRONGTYPE and returns false when `entry` exists but is not a string.
-bool string_or_absent(CommandContext& ctx, const KeyEntry* entry) {
-  if (entry == nullptr || entry->type() == ValueType::String) return true;
-  ctx.reply.error(errors::kWrongType);
-  return false;
-}
-
-// Redis refuses to build a string longer than proto-max-bulk-len, whatever the command.
-bool length_allowed(CommandContext& ctx, uint64_t current, uint64_t added) {
-  uint64_t total = current + added;
-  if (total >= current && total <= ctx.server.config().proto_max_bulk_len) return true;
-  ctx.reply.error(kStringTooLong);
-  return false;
-}
 
 // ---- expiry arguments ---------------------------------------------------------------
 
@@ -114,69 +99,6 @@ bool parse_string_options(CommandContext& ctx, size_t first, bool for_set, Strin
 }
 
 // ---- storing values -----------------------------------------------------------------
-
-// Puts `value` under `key` as SET does (the TTL becomes `deadline`), where `existing` is
-// what a lookup just found there. Overwriting an int with an int, or a raw buffer with a
-// value that fits it snugly, reuses the entry: the common benchmark case of SET/INCR on
-// hot keys then allocates nothing.
-void store_string(Database& db, KeyEntry* existing, std::string_view key, std::string_view value,
-                  int64_t deadline) {
-  if (existing != nullptr && existing->type() == ValueType::String &&
-      existing->has_expiry() == (deadline != KeyEntry::kNoExpiry)) {
-    if (existing->is_int() && value.size() <= 20) {
-      if (auto number = parse_int64(value)) {
-        existing->set_int_value(*number);
-        db.set_expiry(existing, deadline);
-        return;
-      }
-    } else if (existing->encoding() == Encoding::Raw && value.size() > KeyEntry::kEmbstrMaxLength) {
-      RawString* raw = existing->raw_string();
-      // Only when little would be wasted: a value much smaller than the buffer gets an
-      // exact one, as Redis's fresh object would.
-      if (raw->capacity >= value.size() && raw->capacity / 2 <= value.size()) {
-        std::memcpy(raw->data(), value.data(), value.size());
-        raw->length = value.size();
-        db.set_expiry(existing, deadline);
-        return;
-      }
-    }
-  }
-  KeyEntry* entry = KeyEntry::create_string(key, value, deadline);
-  if (existing != nullptr) {
-    db.replace(existing, entry);
-  } else {
-    db.insert(entry);
-  }
-}
-
-// Like Redis's sds: double small buffers, grow large ones by 1MB, so that repeated
-// APPEND/SETRANGE are amortised O(1).
-size_t grown_capacity(size_t needed) {
-  constexpr size_t kStepLimit = 1024 * 1024;
-  return needed < kStepLimit ? needed * 2 : needed + kStepLimit;
-}
-
-// Converts `entry` to the raw encoding (what APPEND and SETRANGE leave behind in Redis)
-// with room for `needed` bytes, keeping its content. May reallocate the entry.
-KeyEntry* make_raw(Database& db, KeyEntry* entry, size_t needed) {
-  if (entry->encoding() == Encoding::Raw) {
-    RawString* raw = entry->raw_string();
-    if (raw->capacity < needed) entry->replace_raw_string(RawString::create(raw->view(), grown_capacity(needed)));
-    return entry;
-  }
-  char scratch[24];
-  std::string_view current = entry->string_value(scratch);
-  RawString* raw = RawString::create(current, needed > current.size() ? grown_capacity(needed) : current.size());
-  if (entry->encoding() == Encoding::Int) {
-    entry->replace_raw_string(raw);
-    return entry;
-  }
-  // An embstr keeps its bytes inside the entry; a raw entry without them is smaller.
-  KeyEntry* moved = KeyEntry::create_raw(entry->key(), raw, entry->expire_at_ms());
-  moved->set_lfu_counter(entry->lfu_counter());
-  db.replace(entry, moved);
-  return moved;
-}
 
 // ---- SET family ---------------------------------------------------------------------
 
@@ -442,37 +364,17 @@ void setrange(CommandContext& ctx) {
   std::string_view patch = ctx.arg(3);
   auto start = static_cast<uint64_t>(*offset);
   KeyEntry* entry = ctx.db.lookup_write(key);
-  if (entry == nullptr) {
-    // Writing nothing does not create the key.
-    if (patch.empty()) {
-      ctx.reply.integer(0);
-      return;
-    }
-    if (!length_allowed(ctx, start, patch.size())) return;
-    size_t total = start + patch.size();
-    RawString* raw = RawString::create({}, total);
-    std::memset(raw->data(), 0, start);
-    std::memcpy(raw->data() + start, patch.data(), patch.size());
-    raw->length = total;
-    ctx.db.insert(KeyEntry::create_raw(key, raw, KeyEntry::kNoExpiry));
-    ctx.db.key_changed(key, kEventString, "setrange");
-    ctx.reply.integer(static_cast<int64_t>(total));
-    return;
-  }
   if (!string_or_absent(ctx, entry)) return;
   char scratch[24];
-  size_t current = entry->string_value(scratch).size();
+  size_t current = entry == nullptr ? 0 : entry->string_value(scratch).size();
+  // Writing nothing changes nothing (and does not create the key).
   if (patch.empty()) {
     ctx.reply.integer(static_cast<int64_t>(current));
     return;
   }
   if (!length_allowed(ctx, start, patch.size())) return;
-  size_t end = start + patch.size();
-  entry = make_raw(ctx.db, entry, end);
-  RawString* raw = entry->raw_string();
-  if (start > raw->length) std::memset(raw->data() + raw->length, 0, start - raw->length);
+  RawString* raw = writable_string(ctx.db, key, entry, start + patch.size());
   std::memcpy(raw->data() + start, patch.data(), patch.size());
-  if (end > raw->length) raw->length = end;
   ctx.db.key_changed(key, kEventString, "setrange");
   ctx.reply.integer(static_cast<int64_t>(raw->length));
 }
