@@ -89,7 +89,7 @@ void config_resetstat(CommandContext& ctx) {
   stats.ops_per_sec = RateMeter{};
   stats.input_kbps = RateMeter{};
   stats.output_kbps = RateMeter{};
-  reset_used_memory_peak();
+  memory_gauge::reset_peak();
   ctx.reply.ok();
 }
 

@@ -77,14 +77,6 @@ uint64_t process_rss() {
   return static_cast<uint64_t>(resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
-std::atomic<uint64_t> peak_used{0};
-
-void note_peak(uint64_t used) {
-  uint64_t seen = peak_used.load(std::memory_order_relaxed);
-  while (used > seen && !peak_used.compare_exchange_weak(seen, used, std::memory_order_relaxed)) {
-  }
-}
-
 // What the allocator held before main() ran: Redis's used_memory_startup, as near as a
 // library can get without a hook in start-up.
 const uint64_t startup_used = [] { return memory_figures().used; }();
@@ -201,7 +193,7 @@ void clients_section(Server& server, std::string& out) {
 
 void memory_section(Server& server, std::string& out) {
   MemoryFigures memory = memory_figures();
-  uint64_t peak = std::max(used_memory_peak(), memory.used);
+  uint64_t peak = std::max(memory_gauge::peak(), memory.used);
   ClientFigures clients = client_figures(server);
   // Structure rather than data: what the process held at start, the clients, and the
   // keyspace's bucket arrays and TTL lists.
@@ -499,7 +491,7 @@ MemoryFigures memory_figures() {
       name += full.substr(0, full.find('-'));
     }
     figures.allocator = std::move(name);
-    note_peak(figures.used);
+    memory_gauge::note_peak(figures.used);
     return figures;
   }
 #endif
@@ -517,13 +509,10 @@ MemoryFigures memory_figures() {
   figures.resident = figures.rss;
   figures.allocator = "libc";
 #endif
-  note_peak(figures.used);
+  memory_gauge::note_peak(figures.used);
   return figures;
 }
 
-uint64_t used_memory_peak() { return peak_used.load(std::memory_order_relaxed); }
-
-void reset_used_memory_peak() { peak_used.store(memory_figures().used, std::memory_order_relaxed); }
 
 std::string build_info(Server& server, std::span<const std::string_view> sections) {
   uint32_t wanted = sections.empty() ? kDefaultSections : 0;

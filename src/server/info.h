@@ -29,9 +29,6 @@ struct MemoryFigures {
 };
 MemoryFigures memory_figures();
 
-// The highest used memory INFO has seen since start-up or CONFIG RESETSTAT.
-uint64_t used_memory_peak();
-void reset_used_memory_peak();
 
 // "1.18M": Redis's human-readable byte counts.
 std::string bytes_to_human(uint64_t bytes);

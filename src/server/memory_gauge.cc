@@ -111,6 +111,20 @@ void detach_thread() {
 #endif
 }
 
+namespace {
+std::atomic<uint64_t> highest{0};
+}  // namespace
+
+void note_peak(uint64_t used_now) {
+  uint64_t seen = highest.load(std::memory_order_relaxed);
+  while (used_now > seen && !highest.compare_exchange_weak(seen, used_now, std::memory_order_relaxed)) {
+  }
+}
+
+uint64_t peak() { return highest.load(std::memory_order_relaxed); }
+
+void reset_peak() { highest.store(used(), std::memory_order_relaxed); }
+
 uint64_t used() {
 #if defined(CORVID_GAUGE_ASAN)
   return __sanitizer_get_current_allocated_bytes();

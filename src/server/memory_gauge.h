@@ -18,4 +18,10 @@ void detach_thread();
 // Bytes allocated and not yet freed, by the whole process.
 uint64_t used();
 
+// The highest figure seen by note_peak since start-up or reset_peak (the server notes
+// it in its cron and in INFO, as Redis does).
+void note_peak(uint64_t used_now);
+uint64_t peak();
+void reset_peak();
+
 }  // namespace corvid::memory_gauge

@@ -616,6 +616,7 @@ void Server::cron() {
   // Incremental rehashing of idle tables, bounded per database.
   for (auto& db : databases_) db->rehash_steps(1000);
   close_idle_clients();
+  memory_gauge::note_peak(memory_gauge::used());
   if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
   if (pause_until_ms_ != 0 && clock_.now_ms >= pause_until_ms_) unpause_clients();
   stats_.ops_per_sec.sample(clock_.now_ms, stats_.commands_processed);

@@ -198,6 +198,17 @@ def test_memory_section(r):
     assert r.info("memory")["used_memory"] >= grown + 3_000_000
 
 
+def test_memory_peak_is_sampled_without_info(r):
+    """The cron notes the peak, as Redis's does: a value that came and went between two
+    INFO calls still shows in used_memory_peak."""
+    r.execute_command("CONFIG", "RESETSTAT")
+    r.set("big", "x" * (8 << 20))
+    time.sleep(0.5)  # several cron ticks at hz 10
+    r.delete("big")
+    memory = r.info("memory")
+    assert memory["used_memory_peak"] >= memory["used_memory"] + (7 << 20)
+
+
 def test_clients_section_counts_connections(r, corvid_server):
     base = r.info("clients")["connected_clients"]
     extra = [socket.create_connection(("127.0.0.1", corvid_server.port)) for _ in range(3)]
