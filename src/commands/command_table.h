@@ -57,6 +57,7 @@ std::span<const CommandSpec> transaction_commands();
 std::span<const CommandSpec> server_commands();
 std::span<const CommandSpec> config_commands();
 std::span<const CommandSpec> debug_commands();
+std::span<const CommandSpec> slowlog_commands();
 std::span<const CommandSpec> client_commands();
 std::span<const CommandSpec> introspection_commands();
 

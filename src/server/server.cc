@@ -310,7 +310,8 @@ void Server::end_blocked_command(Connection& client, bool with_error) {
     // blocking command out with a null array.
     client.reply().null_array();
   }
-  // The call ends here, so this is where it counts (as a served re-run does).
+  // The call ends here, so this is where it counts (as a served re-run does). Redis 7.0
+  // does not put a timed-out command in the slow log; a served one is logged by its re-run.
   ++blocked->command->stats.calls;
   resume_unblocked(client);
 }
@@ -556,10 +557,20 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
   // A parked command counts once, when it is served, times out or is unblocked.
   if (command_parked_) return;
   auto elapsed = static_cast<uint64_t>(monotonic_us() - started);
+  log_if_slow(client, command, args, elapsed);
   ++command.stats.calls;
   command.stats.usec += elapsed;
   if (stats_.total_error_replies > errors_before) ++command.stats.failed_calls;  // RESETSTAT may zero the count
   ++stats_.commands_processed;
+}
+
+void Server::log_if_slow(const Connection& client, const Command& command, std::span<const std::string_view> args,
+                         uint64_t elapsed_us) {
+  int64_t threshold = config_.slowlog_log_slower_than;
+  if (threshold < 0 || elapsed_us < static_cast<uint64_t>(threshold)) return;
+  if (command.spec->flags & kCmdSkipSlowlog) return;
+  slowlog_.record(clock_.now_ms / 1000, elapsed_us, command.full_name, args, client.peer_address(), client.name,
+                  config_.slowlog_max_len);
 }
 
 void Server::remember_keys_read(Connection& client, const Command& command, std::span<const std::string_view> args) {

@@ -23,6 +23,7 @@
 #include "server/eviction.h"
 #include "server/lazy_free.h"
 #include "server/pubsub.h"
+#include "server/slowlog.h"
 #include "server/stats.h"
 #include "server/tracking.h"
 #include "server/transactions.h"
@@ -64,6 +65,7 @@ class Server final : public KeyChangeListener,
   // invalidation) waits in a client's output.
   void on_message_queued(Connection& receiver) override;
   PubSub& pubsub() { return pubsub_; }
+  SlowLog& slowlog() { return slowlog_; }
   // Client-side caching (CLIENT TRACKING).
   Tracking& tracking() { return tracking_; }
 
@@ -144,6 +146,9 @@ class Server final : public KeyChangeListener,
   // Looks the command up, checks it, and runs it; false when CLIENT PAUSE holds it back.
   bool dispatch(Connection& client, std::span<const std::string_view> args);
   void run_command(Connection& client, const Command& command, std::span<const std::string_view> args);
+  // SLOWLOG: records the command if it ran for slowlog-log-slower-than or longer.
+  void log_if_slow(const Connection& client, const Command& command, std::span<const std::string_view> args,
+                   uint64_t elapsed_us);
   // Client-side caching: a tracking client's read-only command may have filled its cache.
   void remember_keys_read(Connection& client, const Command& command, std::span<const std::string_view> args);
   // Refuses a request with `error`; inside MULTI it also dooms the transaction. A refused
@@ -179,6 +184,7 @@ class Server final : public KeyChangeListener,
   BlockingRegistry blocking_;
   PubSub pubsub_{*this};
   Tracking tracking_{*this};
+  SlowLog slowlog_;
   Evictor evictor_{*this};
   Transactions transactions_;
   const Connection* exec_client_ = nullptr;  // whose EXEC is running, if any
