@@ -77,6 +77,8 @@ struct Config {
   uint64_t set_max_listpack_value = 64;     // Redis 7.2
   uint64_t zset_max_listpack_entries = 128;
   uint64_t zset_max_listpack_value = 64;
+  // A sparse HyperLogLog longer than this becomes dense (read by every PFADD).
+  uint64_t hll_sparse_max_bytes = 3000;
   // Client-side caching: most keys the tracking table remembers (0: no limit).
   uint64_t tracking_table_max_keys = 1000000;
   // The file the configuration came from (CONFIG REWRITE writes it back), if any.

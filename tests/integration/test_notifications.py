@@ -435,11 +435,43 @@ TRANSACTIONS = [
     ("EXEC",),
 ]
 
+BITMAPS = [
+    ("SETBIT", "b", "7", "1"),
+    ("SETBIT", "b", "7", "1"),
+    ("SETBIT", "b0", "100", "0"),
+    ("SETBIT", "b", "-1", "1"),
+    ("SETBIT", "b", "7", "0"),
+    ("SETBIT", "b", "7", "0"),
+    ("SETBIT", "b", "100", "0"),
+    ("GETBIT", "nokey", "0"),
+    ("BITCOUNT", "nokey"),
+    ("BITPOS", "nokey", "1"),
+    ("BITOP", "OR", "dst", "b", "b0"),
+    ("BITOP", "NOT", "dst", "dst"),
+    ("SET", "ttl", "v", "EX", "100"),
+    ("BITOP", "AND", "ttl", "b"),
+    ("BITOP", "AND", "dst", "nokey", "nokey2"),
+    ("BITOP", "XOR", "dst", "nokey"),
+    ("BITOP", "NOT", "dst", "b", "b0"),
+    ("BITFIELD", "f", "SET", "u8", "0", "255", "INCRBY", "u8", "0", "1"),
+    ("BITFIELD", "f", "GET", "u8", "0"),
+    ("BITFIELD", "nokey", "GET", "u8", "0"),
+    ("BITFIELD", "ff", "OVERFLOW", "FAIL", "SET", "u8", "0", "256"),
+    ("BITFIELD", "f", "SET", "u8", "0", "x"),
+    ("BITFIELD", "f", "SET", "u8", "0", "0", "INCRBY", "u8", "0", "0"),
+    ("BITFIELD", "f", "SET", "u8", "16", "0"),
+    ("BITFIELD", "f", "OVERFLOW", "FAIL", "SET", "u8", "0", "256", "SET", "u8", "8", "1", "INCRBY", "u8", "8", "1"),
+    ("BITFIELD", "f", "OVERFLOW", "FAIL", "SET", "u8", "0", "256", "SET", "u8", "8", "2"),
+    ("BITFIELD", "f", "OVERFLOW", "FAIL", "SET", "u8", "100", "256"),
+    ("BITFIELD_RO", "f", "GET", "u8", "0"),
+    ("BITFIELD_RO", "nokey", "GET", "u8", "0"),
+]
+
 ALL_FAMILIES = STRINGS + KEYS + LISTS + SETS + ZSETS + HASHES + SORTS + EDGES + TRANSACTIONS
 
 
 @pytest.mark.parametrize("family", ["STRINGS", "KEYS", "LISTS", "SETS", "ZSETS", "HASHES", "SORTS", "EDGES",
-                                    "TRANSACTIONS"])
+                                    "TRANSACTIONS", "BITMAPS"])
 def test_every_command_family_reports_like_redis(servers, family):
     messages = assert_same_stream(servers, "KEA", globals()[family])
     assert messages  # the scenario did produce events
