@@ -38,7 +38,8 @@ CommandTable::CommandTable() {
                       expire_commands, hash_commands, list_commands, set_commands, sorted_set_commands,
                       sort_commands, pubsub_commands,
                       transaction_commands, server_commands,
-                      config_commands, debug_commands, slowlog_commands, client_commands, introspection_commands}) {
+                      config_commands, debug_commands, slowlog_commands, monitor_commands, latency_commands, client_commands,
+                      introspection_commands}) {
     for (const CommandSpec& spec : family()) add(spec);
   }
 }
@@ -56,9 +57,20 @@ const Command* CommandTable::find(std::string_view name) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
+const Command* CommandTable::find_by_full_name(std::string_view name) const {
+  size_t bar = name.find('|');
+  if (bar == std::string_view::npos) return find(name);
+  std::string_view sub = name.substr(bar + 1);
+  if (sub.find('|') != std::string_view::npos) return nullptr;
+  const Command* parent = find(name.substr(0, bar));
+  if (parent == nullptr || parent->subcommands.empty()) return nullptr;
+  return parent->find_subcommand(sub);
+}
+
 void CommandTable::reset_stats() {
   auto reset = [](auto& self, const Command& c) -> void {
     c.stats = CommandStats{};
+    c.latency_histogram.clear();
     for (const auto& sub : c.subcommands) self(self, *sub);
   };
   for (const auto& c : commands_) reset(reset, *c);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands/command.h"
+#include "core/latency_histogram.h"
 #include "server/stats.h"
 
 namespace corvid {
@@ -20,6 +21,8 @@ struct Command {
   const Command* parent = nullptr;
   std::vector<std::unique_ptr<Command>> subcommands;
   mutable CommandStats stats;
+  // Durations in nanoseconds while latency-tracking is on (LATENCY HISTOGRAM, INFO latencystats).
+  mutable LatencyHistogram latency_histogram;
 
   const Command* find_subcommand(std::string_view name) const;
 };
@@ -28,6 +31,9 @@ class CommandTable {
  public:
   CommandTable();
   // Case-insensitive. nullptr when unknown.
+  // "get" or "config|get", case-insensitively (one level of subcommands); nullptr when
+  // unknown. COMMAND INFO/DOCS and LATENCY HISTOGRAM name commands this way.
+  const Command* find_by_full_name(std::string_view name) const;
   const Command* find(std::string_view name) const;
   // In registration order (COMMAND, COMMAND LIST).
   const std::vector<std::unique_ptr<Command>>& all() const { return commands_; }
@@ -58,7 +64,9 @@ std::span<const CommandSpec> server_commands();
 std::span<const CommandSpec> config_commands();
 std::span<const CommandSpec> debug_commands();
 std::span<const CommandSpec> slowlog_commands();
+std::span<const CommandSpec> monitor_commands();
 std::span<const CommandSpec> client_commands();
 std::span<const CommandSpec> introspection_commands();
+std::span<const CommandSpec> latency_commands();
 
 }  // namespace corvid

@@ -161,6 +161,10 @@ void reset(CommandContext& ctx) {
   ctx.server.transactions().forget(c);
   ctx.server.pubsub().remove_client(c);
   ctx.server.tracking().disable(c);
+  if (c.monitor) {
+    ctx.server.monitors().remove(c);
+    c.monitor = false;
+  }
   ctx.reply.simple("RESET");
 }
 

@@ -371,17 +371,6 @@ void reply_docs(ReplyWriter& r, const Command& command) {
   }
 }
 
-// "get" or "config|get", case-insensitively; one level of subcommands only.
-const Command* find_by_full_name(const CommandTable& table, std::string_view name) {
-  size_t bar = name.find('|');
-  if (bar == std::string_view::npos) return table.find(name);
-  std::string_view sub = name.substr(bar + 1);
-  if (sub.find('|') != std::string_view::npos) return nullptr;
-  const Command* parent = table.find(name.substr(0, bar));
-  if (parent == nullptr || parent->subcommands.empty()) return nullptr;
-  return parent->find_subcommand(sub);
-}
-
 void command_all(CommandContext& ctx) {
   const auto& all = ctx.server.commands().all();
   ctx.reply.array(all.size());
@@ -397,7 +386,7 @@ void command_info(CommandContext& ctx) {
   }
   ctx.reply.array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
-    const Command* command = find_by_full_name(ctx.server.commands(), ctx.arg(i));
+    const Command* command = ctx.server.commands().find_by_full_name(ctx.arg(i));
     if (command == nullptr) {
       ctx.reply.null();
     } else {
@@ -413,7 +402,7 @@ void command_docs(CommandContext& ctx) {
   } else {
     for (size_t i = 2; i < ctx.argc(); ++i) {
       // Unknown names are left out rather than answered with a null.
-      if (const Command* command = find_by_full_name(ctx.server.commands(), ctx.arg(i))) found.push_back(command);
+      if (const Command* command = ctx.server.commands().find_by_full_name(ctx.arg(i))) found.push_back(command);
     }
   }
   ctx.reply.map(found.size());

@@ -73,6 +73,8 @@ class Connection final : public IoHandler {
   int64_t last_interaction_ms = 0;
   std::string last_command = "NULL";  // full name, as CLIENT LIST shows it ("client|list")
   bool no_evict = false;
+  // MONITOR: receives a line for every command run (server/monitor.h).
+  bool monitor = false;
   int64_t soft_limit_since_ms = 0;
   bool write_queued = false;  // in the server's list of clients to write before sleeping  // when output first went over the soft limit
   // Pub/Sub subscription counts (server/pubsub.h keeps the names), for CLIENT LIST. A

@@ -782,6 +782,20 @@ Outcome parse_percentiles(const Config&, const std::vector<std::string>& words, 
   return ok(join(values));
 }
 
+std::string get_percentiles(const Config& c) {
+  std::vector<std::string> words;
+  for (double v : c.latency_tracking_info_percentiles) words.push_back(format_percentile(v));
+  return join(words);
+}
+
+// `canonical` is parse_percentiles' output: numbers that strtod reads back exactly as given.
+void store_percentiles(Config& c, const std::string& canonical) {
+  c.latency_tracking_info_percentiles.clear();
+  for (const std::string& word : split_spaces(canonical)) {
+    c.latency_tracking_info_percentiles.push_back(std::strtod(word.c_str(), nullptr));
+  }
+}
+
 // The table. Order is CONFIG GET's listing order and CONFIG REWRITE's append order.
 // Defaults are Redis 7.0.15's (what CONFIG GET shows on a fresh redis-server), except
 // `save`, which is "" because snapshots are not built.
@@ -894,8 +908,9 @@ std::vector<Directive> build_table() {
       integer("slowlog-log-slower-than", &C::slowlog_log_slower_than, -1, kLlongMax, "10000"),
       integer("slowlog-max-len", &C::slowlog_max_len, 0, kLlongMax, "128"),
       integer("latency-monitor-threshold", &C::latency_monitor_threshold, 0, kLlongMax, "0"),
-      boolean("latency-tracking", kFixed, "yes"),
+      boolean("latency-tracking", &C::latency_tracking, "yes"),
       special("latency-tracking-info-percentiles", Kind::Special, -1, "50 99 99.9", parse_percentiles)
+          .accessed(get_percentiles, store_percentiles)
           .with(kAlwaysRewrite),
       integer("busy-reply-threshold", kFixed, 0, kLlongMax, "5000").aka("lua-time-limit"),
       special("shutdown-on-sigint", Kind::Special, -1, "default", parse_shutdown_flags),

@@ -62,6 +62,10 @@ struct Config {
   int64_t slowlog_log_slower_than = 10000;
   uint64_t slowlog_max_len = 128;
   uint64_t latency_monitor_threshold = 0;
+  // Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats): read on every
+  // command, so kept as fields.
+  bool latency_tracking = true;
+  std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
   bool lazyfree_lazy_user_del = false;
   bool lazyfree_lazy_user_flush = false;
   // notify-keyspace-events: KeyEventClass bits plus KeyEventChannels (db/key_change.h);

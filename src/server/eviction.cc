@@ -61,29 +61,41 @@ Evictor::Result Evictor::perform() {
   const int64_t started = monotonic_us();
   const int64_t allowed = time_limit_us(config.maxmemory_eviction_tenacity);
   uint64_t evicted = 0;
+  // The latency monitor's "eviction-cycle" (this whole call) and "eviction-del" (each key).
+  const uint64_t latency_threshold = config.latency_monitor_threshold;
+  auto end_cycle = [&](Result result) {
+    if (latency_threshold != 0) {
+      server_.latency_monitor().sample_if_needed(latency_threshold, "eviction-cycle",
+                                                 static_cast<uint64_t>(monotonic_us() - started) / 1000);
+    }
+    note_result(result);
+    return result;
+  };
   while (freed < to_free) {
     Victim victim = choose(policy);
     if (victim.entry == nullptr) {
       running_ = false;
-      note_result(Result::Failed);
-      return Result::Failed;
+      return end_cycle(Result::Failed);
     }
     // What a key frees is measured, not estimated: values share nothing, but a
     // collection's real footprint is its allocator's business.
     uint64_t before = memory_gauge::used();
+    const int64_t deletion_started = latency_threshold != 0 ? monotonic_us() : 0;
     victim.db->evict(victim.entry);
+    if (latency_threshold != 0) {
+      server_.latency_monitor().sample_if_needed(latency_threshold, "eviction-del",
+                                                 static_cast<uint64_t>(monotonic_us() - deletion_started) / 1000);
+    }
     ++evicted_keys_;
     uint64_t after = memory_gauge::used();
     if (before > after) freed += before - after;
     if (++evicted % 16 == 0 && monotonic_us() - started > allowed) {
       running_ = true;
-      note_result(Result::Running);
-      return Result::Running;
+      return end_cycle(Result::Running);
     }
   }
   running_ = false;
-  note_result(Result::Ok);
-  return Result::Ok;
+  return end_cycle(Result::Ok);
 }
 
 Evictor::Victim Evictor::choose(EvictionPolicy policy) {

@@ -392,6 +392,42 @@ void errorstats_section(Server& server, std::string& out) {
   }
 }
 
+// Percentile names as CONFIG GET shows them ("%f" without trailing zeros): p50, p99.9.
+std::string percentile_name(double percentile) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%f", percentile);
+  std::string name = buffer;
+  if (name.find('.') != std::string::npos) {
+    while (name.back() == '0') name.pop_back();
+    if (name.back() == '.') name.pop_back();
+  }
+  return name;
+}
+
+void append_latency_stats(const Command& command, const std::vector<double>& percentiles, std::string& out) {
+  if (!command.latency_histogram.empty()) {
+    out += "latency_percentiles_usec_";
+    out += safe_info_name(command.full_name);
+    out += ':';
+    for (size_t i = 0; i < percentiles.size(); ++i) {
+      if (i != 0) out += ',';
+      double usec = static_cast<double>(command.latency_histogram.value_at_percentile(percentiles[i])) / 1000.0;
+      appendf(out, "p%s=%.3f", percentile_name(percentiles[i]).c_str(), usec);
+    }
+    out += "\r\n";
+  }
+  for (const auto& sub : command.subcommands) append_latency_stats(*sub, percentiles, out);
+}
+
+// With latency-tracking off the section is there, empty; histograms recorded before
+// are kept (LATENCY HISTOGRAM still shows them).
+void latencystats_section(Server& server, std::string& out) {
+  out += "# Latencystats\r\n";
+  if (!server.config().latency_tracking) return;
+  const std::vector<double>& percentiles = server.config().latency_tracking_info_percentiles;
+  for (const auto& command : server.commands().all()) append_latency_stats(*command, percentiles, out);
+}
+
 void keyspace_section(Server& server, std::string& out) {
   out += "# Keyspace\r\n";
   for (int i = 0; i < server.database_count(); ++i) {
@@ -415,13 +451,13 @@ enum Section : uint32_t {
   kErrorstats = 1u << 9,
   kCluster = 1u << 10,
   kKeyspace = 1u << 11,
+  kLatencystats = 1u << 12,
 };
 
 constexpr uint32_t kDefaultSections = kServer | kClients | kMemory | kPersistence | kStats | kReplication | kCpu |
                                       kModules | kErrorstats | kCluster | kKeyspace;
-// Latency percentiles (Redis's "latencystats") are not tracked, so "all" adds only
-// the command statistics to the default sections.
-constexpr uint32_t kAllSections = kDefaultSections | kCommandstats;
+// "all" adds the per-command sections to the default ones.
+constexpr uint32_t kAllSections = kDefaultSections | kCommandstats | kLatencystats;
 
 uint32_t section_bit(const std::string& name) {
   static constexpr std::pair<std::string_view, uint32_t> kNames[] = {
@@ -431,6 +467,7 @@ uint32_t section_bit(const std::string& name) {
       {"cpu", kCpu},                 {"modules", kModules},
       {"commandstats", kCommandstats}, {"errorstats", kErrorstats},
       {"cluster", kCluster},         {"keyspace", kKeyspace},
+      {"latencystats", kLatencystats},
       {"default", kDefaultSections}, {"all", kAllSections},
       {"everything", kAllSections},
   };
@@ -537,6 +574,7 @@ std::string build_info(Server& server, std::span<const std::string_view> section
   section(kModules, [&] { out += "# Modules\r\n"; });
   section(kCommandstats, [&] { commandstats_section(server, out); });
   section(kErrorstats, [&] { errorstats_section(server, out); });
+  section(kLatencystats, [&] { latencystats_section(server, out); });
   section(kCluster, [&] { out += "# Cluster\r\ncluster_enabled:0\r\n"; });
   section(kKeyspace, [&] { keyspace_section(server, out); });
   return out;

@@ -164,6 +164,7 @@ void Server::free_closed_clients() {
     // unsubscribed only now: the lists being walked must not change, and Redis too
     // counts such a client as a receiver until it is freed.
     pubsub_.remove_client(*client);
+    monitors_.remove(*client);
     tracking_.disable(*client);
     clients_.erase(client->id());
   }
@@ -287,7 +288,9 @@ void Server::rerun_blocked_command(Connection& client) {
   std::vector<std::string_view> args(blocked.args.begin(), blocked.args.end());
   int saved_db = client.db_index;
   client.db_index = blocked.db;
+  rerunning_blocked_ = true;
   run_command(client, *blocked.command, args);
+  rerunning_blocked_ = false;
   client.db_index = saved_db;
   if (command_parked_) return;
   blocking_.release(client);
@@ -313,6 +316,8 @@ void Server::end_blocked_command(Connection& client, bool with_error) {
   // The call ends here, so this is where it counts (as a served re-run does). Redis 7.0
   // does not put a timed-out command in the slow log; a served one is logged by its re-run.
   ++blocked->command->stats.calls;
+  // Its latency histogram does count it, with the (negligible) time spent replying.
+  if (config_.latency_tracking) blocked->command->latency_histogram.record(1);
   resume_unblocked(client);
 }
 
@@ -483,6 +488,11 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     reject(client, command, "NOAUTH Authentication required.");
     return true;
   }
+  // A monitor is a replica to Redis: it may not touch the keyspace.
+  if (client.monitor && (command->spec->flags & (kCmdWrite | kCmdReadOnly | kCmdMayReplicate))) {
+    reject(client, command, "ERR Replica can't interact with the keyspace");
+    return true;
+  }
   // maxmemory: evict first; if memory stays over the limit, refuse what could grow it.
   if (config_.maxmemory != 0 && evictor_.perform() == Evictor::Result::Failed && refused_when_out_of_memory(client, *command)) {
     reject(client, command, "OOM command not allowed when used memory > 'maxmemory'.");
@@ -550,6 +560,7 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
   CommandContext context{*this, client, *databases_[client.db_index], args, client.reply(), command, clock_};
   command_parked_ = false;
   command.spec->handler(context);
+  if (!monitors_.empty()) feed_monitors(client, command, args);
   // Client-side caching: the keys a tracking client read may now be in its cache.
   if ((command.spec->flags & kCmdReadOnly) && tracking_.remembers_reads(client)) remember_keys_read(client, command, args);
 
@@ -558,10 +569,22 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
   if (command_parked_) return;
   auto elapsed = static_cast<uint64_t>(monotonic_us() - started);
   log_if_slow(client, command, args, elapsed);
+  if (config_.latency_tracking) command.latency_histogram.record(static_cast<int64_t>(elapsed) * 1000);
+  latency_monitor_.sample_if_needed(config_.latency_monitor_threshold,
+                                    (command.spec->flags & kCmdFast) ? "fast-command" : "command", elapsed / 1000);
   ++command.stats.calls;
   command.stats.usec += elapsed;
   if (stats_.total_error_replies > errors_before) ++command.stats.failed_calls;  // RESETSTAT may zero the count
   ++stats_.commands_processed;
+}
+
+void Server::feed_monitors(const Connection& client, const Command& command,
+                           std::span<const std::string_view> args) {
+  if (rerunning_blocked_ || (command.spec->flags & (kCmdSkipMonitor | kCmdAdmin))) return;
+  std::string origin = client.is_unix_socket() ? "unix:" + config_.unixsocket : client.peer_address();
+  Clock now;  // the time of this line, not the command's cached "now"
+  now.refresh();
+  monitors_.feed(now.now_us, client.db_index, origin, command.full_name, args);
 }
 
 void Server::log_if_slow(const Connection& client, const Command& command, std::span<const std::string_view> args,
@@ -622,7 +645,11 @@ void Server::cron() {
     db->active_expire(left);
     db->active_expire_fields(budget_us - (monotonic_us() - started));
   }
-  stats_.expire_cycle_us += static_cast<uint64_t>(monotonic_us() - started);
+  auto expire_cycle_us = static_cast<uint64_t>(monotonic_us() - started);
+  stats_.expire_cycle_us += expire_cycle_us;
+  if (active_expire_enabled_) {
+    latency_monitor_.sample_if_needed(config_.latency_monitor_threshold, "expire-cycle", expire_cycle_us / 1000);
+  }
   stats_.expire_cycle_cpu_milliseconds = stats_.expire_cycle_us / 1000;
   // Incremental rehashing of idle tables, bounded per database.
   for (auto& db : databases_) db->rehash_steps(1000);

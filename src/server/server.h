@@ -22,6 +22,8 @@
 #include "server/config.h"
 #include "server/eviction.h"
 #include "server/lazy_free.h"
+#include "server/latency_monitor.h"
+#include "server/monitor.h"
 #include "server/pubsub.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
@@ -66,6 +68,9 @@ class Server final : public KeyChangeListener,
   void on_message_queued(Connection& receiver) override;
   PubSub& pubsub() { return pubsub_; }
   SlowLog& slowlog() { return slowlog_; }
+  // LATENCY LATEST/HISTORY/...: events that reached latency-monitor-threshold.
+  LatencyMonitor& latency_monitor() { return latency_monitor_; }
+  Monitors& monitors() { return monitors_; }
   // Client-side caching (CLIENT TRACKING).
   Tracking& tracking() { return tracking_; }
 
@@ -146,6 +151,9 @@ class Server final : public KeyChangeListener,
   // Looks the command up, checks it, and runs it; false when CLIENT PAUSE holds it back.
   bool dispatch(Connection& client, std::span<const std::string_view> args);
   void run_command(Connection& client, const Command& command, std::span<const std::string_view> args);
+  // MONITOR: shows the command that just ran to the monitors, unless it is administrative,
+  // skip-monitor, or a blocked command's re-run.
+  void feed_monitors(const Connection& client, const Command& command, std::span<const std::string_view> args);
   // SLOWLOG: records the command if it ran for slowlog-log-slower-than or longer.
   void log_if_slow(const Connection& client, const Command& command, std::span<const std::string_view> args,
                    uint64_t elapsed_us);
@@ -185,6 +193,10 @@ class Server final : public KeyChangeListener,
   PubSub pubsub_{*this};
   Tracking tracking_{*this};
   SlowLog slowlog_;
+  LatencyMonitor latency_monitor_;
+  Monitors monitors_{*this};
+  // A blocked client's command is being run again (monitors saw it the first time).
+  bool rerunning_blocked_ = false;
   Evictor evictor_{*this};
   Transactions transactions_;
   const Connection* exec_client_ = nullptr;  // whose EXEC is running, if any

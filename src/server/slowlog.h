@@ -24,11 +24,6 @@ struct SlowLogEntry {
   std::string client_name;
 };
 
-// Whether args[index] of the command named `full_name` ("auth", "config|set", ...) is a
-// secret that logs must not show: passwords of AUTH and HELLO AUTH, and the values of
-// CONFIG SET for the password directives.
-bool is_secret_argument(std::string_view full_name, std::span<const std::string_view> args, size_t index);
-
 class SlowLog {
  public:
   void record(int64_t unix_seconds, uint64_t duration_us, std::string_view full_name,
