@@ -323,6 +323,7 @@ def eviction_throughput(servers, rounds, requests, headroom=64 << 20):
         for s in servers:
             s.call("CONFIG", "SET", "maxmemory", "0")
             s.call("FLUSHALL")
+            s.call("CONFIG", "RESETSTAT")  # evicted_keys per policy
             used = int(re.search(rb"used_memory:(\d+)", s.call("INFO", "memory")).group(1))
             s.call("CONFIG", "SET", "maxmemory-policy", policy)
             s.call("CONFIG", "SET", "maxmemory", str(used + headroom))
