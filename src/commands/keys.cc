@@ -36,20 +36,6 @@ std::string_view type_name(ValueType type) {
 
 // ---- Freeing ----
 
-// Above this many allocations a value is freed by the background thread on UNLINK
-// (and on DEL with lazyfree-lazy-user-del); below it, handing it over costs more than
-// freeing it here. Redis uses the same figure.
-constexpr size_t kLazyFreeThreshold = 64;
-
-void dispose(CommandContext& ctx, KeyEntry* entry, bool lazy) {
-  if (lazy && entry->free_effort() > kLazyFreeThreshold) {
-    // One object, however many allocations it holds: what Redis's lazyfree counters count.
-    ctx.server.lazy_freer().submit([entry] { KeyEntry::destroy(entry); }, 1);
-    return;
-  }
-  KeyEntry::destroy(entry);
-}
-
 // ---- DEL, UNLINK, EXISTS, TYPE, TOUCH ----
 
 void delete_keys(CommandContext& ctx, bool lazy) {
@@ -57,7 +43,8 @@ void delete_keys(CommandContext& ctx, bool lazy) {
   for (size_t i = 1; i < ctx.argc(); ++i) {
     // find() first so that an expired key is reported as expired, not as deleted.
     if (ctx.db.find(ctx.arg(i)) == nullptr) continue;
-    dispose(ctx, ctx.db.detach(ctx.arg(i)), lazy);
+    // UNLINK (and DEL with lazyfree-lazy-user-del) free big values on the background thread.
+    ctx.server.free_entry(ctx.db.detach(ctx.arg(i)), lazy);
     ctx.db.key_changed(ctx.arg(i), kEventGeneric, "del");
     ++deleted;
   }

@@ -145,7 +145,7 @@ void Database::delete_expired(KeyEntry* entry) {
   std::string key(entry->key());
   untrack_volatile(entry);
   keys_.remove(key);
-  KeyEntry::destroy(entry);
+  dispose(entry, EntryDisposer::Reason::Expired);
   ++stats_.expired_keys;
   // Reclaiming an expired key is not a change a save would care about (Redis does not
   // count it in rdb_changes_since_last_save), but everyone else hears of it.
@@ -346,11 +346,19 @@ KeyEntry* Database::peek(std::string_view key, bool volatile_only) {
   return entry != nullptr && (!volatile_only || entry->has_expiry()) ? entry : nullptr;
 }
 
+void Database::dispose(KeyEntry* entry, EntryDisposer::Reason reason) {
+  if (disposer_ != nullptr) {
+    disposer_->dispose(entry, reason);
+  } else {
+    KeyEntry::destroy(entry);
+  }
+}
+
 void Database::evict(KeyEntry* entry) {
   std::string key(entry->key());
   if (entry->has_expiry()) untrack_volatile(entry);
   keys_.remove(key);
-  KeyEntry::destroy(entry);
+  dispose(entry, EntryDisposer::Reason::Evicted);
   listener_.on_key_change(KeyChange{index_, key, kEventEvicted, "evicted"});
 }
 

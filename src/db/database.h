@@ -44,6 +44,8 @@ class Database {
   Database(int index, const Clock& clock, KeyspaceStats& stats, KeyChangeListener& listener,
            const AccessPolicy& access = default_access_policy());
   static const AccessPolicy& default_access_policy();
+  // Who frees expired and evicted entries (by default: freed at once).
+  void set_disposer(EntryDisposer* disposer) { disposer_ = disposer; }
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -148,6 +150,7 @@ class Database {
   void track_volatile(KeyEntry* entry);
   void untrack_volatile(KeyEntry* entry);
   void delete_expired(KeyEntry* entry);
+  void dispose(KeyEntry* entry, EntryDisposer::Reason reason);
   // Drops the due fields of a hash entry; true when that emptied and removed it.
   bool expire_hash_fields(KeyEntry* entry);
   void track_if_field_deadlines(const KeyEntry* entry);
@@ -172,6 +175,7 @@ class Database {
   KeyspaceStats& stats_;
   KeyChangeListener& listener_;
   const AccessPolicy& access_;
+  EntryDisposer* disposer_ = nullptr;
   KeyTable keys_;
   // Every key with a TTL, for active expiry; each entry knows its slot, so removal is
   // O(1) (move the last one into the hole). A deque never moves its elements as it grows.

@@ -51,6 +51,19 @@ struct KeyChange {
   std::string_view event;  // "set", "del", "expire", "expired", "rename_from", ...
 };
 
+class KeyEntry;
+
+// Frees the entries a Database removes on its own (expiry, eviction): at once, or on a
+// background thread when the owner's lazyfree settings ask for it.
+class EntryDisposer {
+ public:
+  enum class Reason { Expired, Evicted };
+  virtual void dispose(KeyEntry* entry, Reason reason) = 0;
+
+ protected:
+  ~EntryDisposer() = default;
+};
+
 class KeyChangeListener {
  public:
   virtual void on_key_change(const KeyChange& change) = 0;

@@ -838,8 +838,8 @@ std::vector<Directive> build_table() {
       integer("lfu-log-factor", &C::lfu_log_factor, 0, kIntMax, "10"),
       integer("lfu-decay-time", &C::lfu_decay_time, 0, kIntMax, "1"),
       boolean("activerehashing", kFixed, "yes").off_only("yes", "turning active rehashing off is not supported yet"),
-      boolean("lazyfree-lazy-eviction", kFixed, "no").off_only("no", "lazy freeing of evicted keys is not supported yet"),
-      boolean("lazyfree-lazy-expire", kFixed, "no").off_only("no", "lazy freeing of expired keys is not supported yet"),
+      boolean("lazyfree-lazy-eviction", &C::lazyfree_lazy_eviction, "no"),
+      boolean("lazyfree-lazy-expire", &C::lazyfree_lazy_expire, "no"),
       boolean("lazyfree-lazy-server-del", kFixed, "no")
           .off_only("no", "lazy freeing of implicitly deleted keys is not supported yet"),
       boolean("lazyfree-lazy-user-del", &C::lazyfree_lazy_user_del, "no"),

@@ -68,6 +68,8 @@ struct Config {
   std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
   bool lazyfree_lazy_user_del = false;
   bool lazyfree_lazy_user_flush = false;
+  bool lazyfree_lazy_eviction = false;
+  bool lazyfree_lazy_expire = false;
   // notify-keyspace-events: KeyEventClass bits plus KeyEventChannels (db/key_change.h);
   // read on every key change, so kept as a bitmask.
   uint32_t notify_keyspace_events = 0;

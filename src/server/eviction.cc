@@ -1,6 +1,8 @@
 #include "server/eviction.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cmath>
 #include <limits>
 
@@ -75,6 +77,12 @@ Evictor::Result Evictor::perform() {
     Victim victim = choose(policy);
     if (victim.entry == nullptr) {
       running_ = false;
+      // Nothing left to evict, but the background thread may still be freeing what was:
+      // give it one time slice before refusing writes, as Redis does.
+      if (server_.lazy_freer().pending_objects() > 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(std::min<int64_t>(allowed, 10000)));
+        if (memory_gauge::used() <= limit) return end_cycle(Result::Ok);
+      }
       return end_cycle(Result::Failed);
     }
     // What a key frees is measured, not estimated: values share nothing, but a
@@ -89,6 +97,9 @@ Evictor::Result Evictor::perform() {
     ++evicted_keys_;
     uint64_t after = memory_gauge::used();
     if (before > after) freed += before - after;
+    // Freed in the background, a big value leaves the figure later than it leaves the
+    // keyspace: every 16 keys, look at the memory itself (as Redis does).
+    if (config.lazyfree_lazy_eviction && (evicted + 1) % 16 == 0 && memory_gauge::used() <= limit) break;
     if (++evicted % 16 == 0 && monotonic_us() - started > allowed) {
       running_ = true;
       return end_cycle(Result::Running);

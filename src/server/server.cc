@@ -55,6 +55,7 @@ Server::Server(Config config) : config_(std::move(config)), run_id_(random_hex(4
   refresh_access_policy();
   for (int i = 0; i < config_.databases; ++i) {
     databases_.push_back(std::make_unique<Database>(i, clock_, keyspace_stats_, *this, access_policy_));
+    databases_.back()->set_disposer(this);
   }
   hz_ = std::clamp(config_.hz, 1, 500);
 }
@@ -534,6 +535,23 @@ bool Server::refused_when_out_of_memory(const Connection& client, const Command&
   }
   if (command.spec->flags & kCmdDenyOom) return true;
   return name == "exec" && transactions_.queued_with_flag(client, kCmdDenyOom);
+}
+
+void Server::free_entry(KeyEntry* entry, bool lazy) {
+  // Above this many allocations, handing the value to the background thread costs less
+  // than freeing it here. Redis uses the same figure.
+  constexpr size_t kLazyFreeThreshold = 64;
+  if (lazy && entry->free_effort() > kLazyFreeThreshold) {
+    // One object, however many allocations it holds: what Redis's lazyfree counters count.
+    lazy_freer_.submit([entry] { KeyEntry::destroy(entry); }, 1);
+    return;
+  }
+  KeyEntry::destroy(entry);
+}
+
+void Server::dispose(KeyEntry* entry, EntryDisposer::Reason reason) {
+  bool lazy = reason == EntryDisposer::Reason::Expired ? config_.lazyfree_lazy_expire : config_.lazyfree_lazy_eviction;
+  free_entry(entry, lazy);
 }
 
 void Server::refresh_access_policy() {

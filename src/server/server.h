@@ -35,7 +35,8 @@ namespace corvid {
 class Server final : public KeyChangeListener,
                      public ReplyWriter::ErrorObserver,
                      public PubSub::DeliveryListener,
-                     public Tracking::Host {
+                     public Tracking::Host,
+                     public EntryDisposer {
  public:
   explicit Server(Config config);
   ~Server();
@@ -82,6 +83,11 @@ class Server final : public KeyChangeListener,
   ServerStats& stats() { return stats_; }
   KeyspaceStats& keyspace_stats() { return keyspace_stats_; }
   LazyFreer& lazy_freer() { return lazy_freer_; }
+  // Frees a removed key: on the background thread when `lazy` and the value is big enough
+  // for that to pay (UNLINK, lazyfree-lazy-* settings), else at once.
+  void free_entry(KeyEntry* entry, bool lazy);
+  // EntryDisposer: expired and evicted keys, as lazyfree-lazy-expire/-eviction say.
+  void dispose(KeyEntry* entry, EntryDisposer::Reason reason) override;
   Evictor& evictor() { return evictor_; }
   // maxmemory-policy and the lfu-* directives changed: keys record their use accordingly.
   void refresh_access_policy();

@@ -70,3 +70,46 @@ def test_flushall_async_frees_collections_in_the_background(conn):
     assert conn.dbsize() == 0
     # Redis counts every key of a flushed database as one object freed.
     assert lazyfreed(conn) == before + 3
+
+
+def test_lazyfree_lazy_expire_frees_an_expired_collection_in_the_background(conn):
+    fill(conn, "hash", "big", 1000)
+    fill(conn, "hash", "small", 10)
+    conn.pexpire("big", 1)
+    conn.pexpire("small", 1)
+    before = lazyfreed(conn)
+    conn.config_set("lazyfree-lazy-expire", "yes")
+    try:
+        time.sleep(0.01)
+        assert conn.exists("big", "small") == 0  # reclaimed by the lookup
+        assert lazyfreed(conn) == before + 1      # only the big one went to the thread
+    finally:
+        conn.config_set("lazyfree-lazy-expire", "no")
+    fill(conn, "hash", "big", 1000)
+    conn.pexpire("big", 1)
+    time.sleep(0.01)
+    assert conn.exists("big") == 0
+    assert lazyfreed(conn) == before + 1          # off again: freed at once
+
+
+def test_lazyfree_lazy_eviction_frees_evicted_collections_in_the_background(conn):
+    before = lazyfreed(conn)
+    conn.config_set("lazyfree-lazy-eviction", "yes")
+    conn.config_set("maxmemory-policy", "allkeys-random")
+    try:
+        used = conn.info("memory")["used_memory"]
+        conn.config_set("maxmemory", used + 3_000_000)
+        for i in range(150):
+            try:
+                fill(conn, "hash", "h%d" % i, 1000)
+            except redis.ResponseError as error:
+                # Memory freed in the background can lag behind: a write may be refused
+                # until it catches up (Redis does the same).
+                assert str(error).startswith("Command # 1") and "OOM" in str(error)
+        conn.config_set("maxmemory", 0)
+        assert conn.info("stats")["evicted_keys"] > 0
+        assert lazyfreed(conn) > before
+    finally:
+        conn.config_set("maxmemory", 0)
+        conn.config_set("maxmemory-policy", "noeviction")
+        conn.config_set("lazyfree-lazy-eviction", "no")
