@@ -6,7 +6,7 @@ import redis
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from support.servers import start_corvid, start_redis  # noqa: E402
+from support.servers import server_pair, start_corvid, start_redis  # noqa: E402
 
 
 def _stop_checked(server):
@@ -51,6 +51,21 @@ def server(request):
     conn.flushall()
     conn.close()
     return srv
+
+
+@pytest.fixture(scope="module")
+def debug_servers():
+    """A private corvid-server and redis-server for one module, started with
+    enable-debug-command yes (DEBUG SLEEP, SET-ACTIVE-EXPIRE), so that the module may change
+    their configuration freely."""
+    with server_pair("--enable-debug-command", "yes") as pair:
+        yield pair
+
+
+@pytest.fixture(params=[0, 1], ids=["corvid", "redis"])
+def debug_server(request, debug_servers):
+    """Each server of debug_servers in turn."""
+    return debug_servers[request.param]
 
 
 @pytest.fixture

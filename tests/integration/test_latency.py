@@ -12,19 +12,11 @@ import time
 import pytest
 
 from support.resp import Error, Map, connect
-from support.servers import server_pair
 
 
-@pytest.fixture(scope="module")
-def servers():
-    """A private pair: DEBUG SLEEP needs enable-debug-command."""
-    with server_pair("--enable-debug-command", "yes") as pair:
-        yield pair
-
-
-@pytest.fixture(params=[0, 1], ids=["corvid", "redis"])
-def server(request, servers):
-    return servers[request.param]
+@pytest.fixture
+def server(debug_server):
+    return debug_server
 
 
 @pytest.fixture
@@ -140,9 +132,9 @@ def test_doctor_replies_text(conn):
 # --- per-command histograms
 
 
-def test_histogram_of_a_command(servers):
+def test_histogram_of_a_command(debug_servers):
     replies = []
-    for srv in servers:
+    for srv in debug_servers:
         c = connect(srv)
         c.call("CONFIG", "RESETSTAT")
         for _ in range(2):
@@ -263,9 +255,9 @@ def test_info_sections(conn):
     ("CONFIG", "GET", "latency-tracking"),
     ("CONFIG", "GET", "latency-tracking-info-percentiles"),
 ])
-def test_exact_replies(servers, args):
+def test_exact_replies(debug_servers, args):
     replies = []
-    for srv in servers:
+    for srv in debug_servers:
         c = connect(srv)
         replies.append(c.call(*args)[0])
         c.close()

@@ -20,7 +20,6 @@ import time
 import pytest
 
 from support.resp import Error, Push, RespConnection, connect
-from support.servers import server_pair
 
 OOM = "OOM command not allowed when used memory > 'maxmemory'."
 OOM_RAW = b"-" + OOM.encode() + b"\r\n"
@@ -46,16 +45,9 @@ MB = 1024 * 1024
 SLACK = 1 * MB
 
 
-@pytest.fixture(scope="module")
-def servers():
-    # DEBUG is not needed by every test, but the pair matches the other integration modules.
-    with server_pair("--enable-debug-command", "yes") as pair:
-        yield pair
-
-
 @pytest.fixture(params=[0, 1], ids=["corvid", "redis"])
-def server(request, servers):
-    srv = servers[request.param]
+def server(request, debug_servers):
+    srv = debug_servers[request.param]
     admin = connect(srv)
     reset(admin)
     admin.close()
@@ -599,9 +591,9 @@ def test_object_freq_counts_accesses(server):
     assert not any(raw.startswith(b"-") for _, raw, _, _ in transcript)
 
 
-def test_object_freq_transcript_matches_oracle(servers):
-    corvid, oracle = servers
-    for srv in servers:
+def test_object_freq_transcript_matches_oracle(debug_servers):
+    corvid, oracle = debug_servers
+    for srv in debug_servers:
         admin = connect(srv)
         reset(admin)
         admin.close()

@@ -13,22 +13,14 @@ import pytest
 import redis
 
 from support.resp import RespConnection, connect
-from support.servers import server_pair
 
 PATTERN = "__key*__:*"
 END_CHANNEL = "__keyend__:done"
 
 
-@pytest.fixture(scope="module")
-def servers():
-    """A private pair: DEBUG SET-ACTIVE-EXPIRE needs enable-debug-command."""
-    with server_pair("--enable-debug-command", "yes") as pair:
-        yield pair
-
-
-@pytest.fixture(params=[0, 1], ids=["corvid", "redis"])
-def server(request, servers):
-    return servers[request.param]
+@pytest.fixture
+def server(debug_server):
+    return debug_server
 
 
 def _wait_blocked(port, count):
@@ -98,8 +90,8 @@ def _brief(raw):
     return (parts[6] + b" " + parts[8]).decode(errors="replace")
 
 
-def assert_same_stream(servers, flags, steps, resp3=False, unordered=False):
-    corvid_server, redis_server = servers
+def assert_same_stream(debug_servers, flags, steps, resp3=False, unordered=False):
+    corvid_server, redis_server = debug_servers
     ours = capture(corvid_server, flags, steps, resp3)
     theirs = capture(redis_server, flags, steps, resp3)
     if unordered:
@@ -472,22 +464,22 @@ ALL_FAMILIES = STRINGS + KEYS + LISTS + SETS + ZSETS + HASHES + SORTS + EDGES + 
 
 @pytest.mark.parametrize("family", ["STRINGS", "KEYS", "LISTS", "SETS", "ZSETS", "HASHES", "SORTS", "EDGES",
                                     "TRANSACTIONS", "BITMAPS"])
-def test_every_command_family_reports_like_redis(servers, family):
-    messages = assert_same_stream(servers, "KEA", globals()[family])
+def test_every_command_family_reports_like_redis(debug_servers, family):
+    messages = assert_same_stream(debug_servers, "KEA", globals()[family])
     assert messages  # the scenario did produce events
 
 
 @pytest.mark.parametrize("flags", ["Kl", "Eg", "KEx", "KEn", "KEm", "KEAmn", "Ks$", "Ehz", "KEAm", "gK"])
-def test_class_subsets(servers, flags):
-    assert_same_stream(servers, flags, ALL_FAMILIES)
+def test_class_subsets(debug_servers, flags):
+    assert_same_stream(debug_servers, flags, ALL_FAMILIES)
 
 
-def test_resp3_subscriber_gets_push_frames(servers):
-    messages = assert_same_stream(servers, "KEA", STRINGS + LISTS, resp3=True)
+def test_resp3_subscriber_gets_push_frames(debug_servers):
+    messages = assert_same_stream(debug_servers, "KEA", STRINGS + LISTS, resp3=True)
     assert messages[0].startswith(b">4\r\n")
 
 
-def test_lazy_expiry_reports_expired_and_keymiss(servers):
+def test_lazy_expiry_reports_expired_and_keymiss(debug_servers):
     # Each expired key is met by a different kind of access: reads report the
     # reclaiming then a miss; writes reclaim, then create anew.
     accessors = [("GET", "k0"), ("SET", "k1", "v"), ("LPUSH", "k2", "x"), ("EXISTS", "k3"), ("DEL", "k4"),
@@ -500,11 +492,11 @@ def test_lazy_expiry_reports_expired_and_keymiss(servers):
     steps.append(("@sleep", 0.2))
     steps += accessors
     steps.append(("DEBUG", "SET-ACTIVE-EXPIRE", "1"))
-    messages = assert_same_stream(servers, "KEAmn", steps)
+    messages = assert_same_stream(debug_servers, "KEAmn", steps)
     assert sum(b"expired" in m for m in messages) == 2 * len(accessors)
 
 
-def test_active_expiry_reports_expired(servers):
+def test_active_expiry_reports_expired(debug_servers):
     steps = [
         ("SET", "k1", "v", "PX", "30"),
         ("RPUSH", "k2", "a"),
@@ -513,13 +505,13 @@ def test_active_expiry_reports_expired(servers):
         ("DBSIZE",),
     ]
     # The active cycle meets keys in an order of its own (Redis's follows its hash table).
-    messages = assert_same_stream(servers, "KEx", steps, unordered=True)
+    messages = assert_same_stream(debug_servers, "KEx", steps, unordered=True)
     assert len(messages) == 4
 
 
-def test_notifications_go_to_the_database_of_the_change(servers):
+def test_notifications_go_to_the_database_of_the_change(debug_servers):
     steps = [("SELECT", "5"), ("SET", "k", "v"), ("MOVE", "k", "6"), ("SELECT", "6"), ("DEL", "k"), ("SELECT", "0")]
-    messages = assert_same_stream(servers, "KEA", steps)
+    messages = assert_same_stream(debug_servers, "KEA", steps)
     assert b"__keyspace@6__:k" in b"".join(messages)
 
 
@@ -558,7 +550,7 @@ def test_new_is_heard_with_A_only_when_n_was_given(server):
             sub.close()
 
 
-def test_hash_field_expiry_events_on_corvid(servers):
+def test_hash_field_expiry_events_on_corvid(debug_servers):
     # Hash field expiry is newer than Redis 7.0; the events follow the Redis documentation:
     # "hexpire" when deadlines are set, "hpersist", "hdel" for a deadline already past, and
     # "hexpired" when fields are reclaimed ("del" once the hash is empty).
@@ -573,7 +565,7 @@ def test_hash_field_expiry_events_on_corvid(servers):
         ("HGET", "h", "a"),
         ("DEBUG", "SET-ACTIVE-EXPIRE", "1"),
     ]
-    messages = capture(servers[0], "Eh" + "gm", steps)[0]
+    messages = capture(debug_servers[0], "Eh" + "gm", steps)[0]
     assert [_brief(m) for m in messages] == [
         "__keyevent@0__:hset h", "__keyevent@0__:hexpire h", "__keyevent@0__:hpersist h",
         "__keyevent@0__:hdel h", "__keyevent@0__:hexpire h", "__keyevent@0__:hexpired h",
@@ -652,20 +644,20 @@ PREPARED_COMMANDS = [
 ]
 
 
-def _each_alone(servers, flags, prepare, commands):
+def _each_alone(debug_servers, flags, prepare, commands):
     mismatches = []
     for command in commands:
-        ours = capture(servers[0], flags, prepare + [command])
-        theirs = capture(servers[1], flags, prepare + [command])
+        ours = capture(debug_servers[0], flags, prepare + [command])
+        theirs = capture(debug_servers[1], flags, prepare + [command])
         if ours != theirs:
             mismatches.append("%r:\n  corvid %r\n  redis  %r" % (command, [_brief(m) for m in ours[0]],
                                                                    [_brief(m) for m in theirs[0]]))
     assert not mismatches, "\n".join(mismatches)
 
 
-def test_each_command_on_missing_keys(servers):
-    _each_alone(servers, "KEAmn", [], MISSING_KEY_COMMANDS)
+def test_each_command_on_missing_keys(debug_servers):
+    _each_alone(debug_servers, "KEAmn", [], MISSING_KEY_COMMANDS)
 
 
-def test_each_write_on_prepared_keys(servers):
-    _each_alone(servers, "KEAmn", PREPARED, PREPARED_COMMANDS)
+def test_each_write_on_prepared_keys(debug_servers):
+    _each_alone(debug_servers, "KEAmn", PREPARED, PREPARED_COMMANDS)

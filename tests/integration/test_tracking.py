@@ -19,14 +19,6 @@ import pytest
 import redis
 
 from support.resp import Push, RespConnection, connect
-from support.servers import server_pair
-
-
-@pytest.fixture(scope="module")
-def servers():
-    # DEBUG SET-ACTIVE-EXPIRE needs enable-debug-command.
-    with server_pair("--enable-debug-command", "yes") as pair:
-        yield pair
 
 
 class Session:
@@ -156,8 +148,8 @@ def play(srv, protocols, steps):
     return log
 
 
-def check(servers, protocols, steps):
-    corvid, oracle = servers
+def check(debug_servers, protocols, steps):
+    corvid, oracle = debug_servers
     ours = play(corvid, protocols, steps)
     theirs = play(oracle, protocols, steps)
     assert ours == theirs, "\n".join(difflib.unified_diff(theirs, ours, "redis", "corvid", lineterm=""))
@@ -167,8 +159,8 @@ def check(servers, protocols, steps):
 A3 = {"a": 3, "c": 2}  # a tracking RESP3 client, and another client that changes keys
 
 
-def test_option_errors_and_info(servers):
-    check(servers, {"a": 3, "b": 2, "c": 2}, [
+def test_option_errors_and_info(debug_servers):
+    check(debug_servers, {"a": 3, "b": 2, "c": 2}, [
         ("@ids", "a", "CLIENT", "TRACKINGINFO"),
         ("a", "CLIENT", "GETREDIR"),
         ("a", "CLIENT", "TRACKING"),
@@ -230,8 +222,8 @@ def test_option_errors_and_info(servers):
     ])
 
 
-def test_default_mode_invalidates_what_was_read(servers):
-    transcript = check(servers, A3, [
+def test_default_mode_invalidates_what_was_read(debug_servers):
+    transcript = check(debug_servers, A3, [
         ("a", "CLIENT", "TRACKING", "on"),
         ("a", "GET", "k1"),
         ("c", "SET", "k1", "v"),
@@ -266,8 +258,8 @@ def test_default_mode_invalidates_what_was_read(servers):
     assert "a: b'>2\\r\\n$10\\r\\ninvalidate\\r\\n*1\\r\\n$2\\r\\nk1\\r\\n'" in transcript
 
 
-def test_changes_that_invalidate(servers):
-    check(servers, A3, [
+def test_changes_that_invalidate(debug_servers):
+    check(debug_servers, A3, [
         ("a", "CLIENT", "TRACKING", "on"),
         ("c", "MSET", "r1", "1", "m1", "1", "p1", "1", "e1", "1", "x1", "1"),
         ("c", "EXPIRE", "p1", "100"),
@@ -304,8 +296,8 @@ def test_changes_that_invalidate(servers):
     ])
 
 
-def test_transactions_send_after_exec(servers):
-    check(servers, A3, [
+def test_transactions_send_after_exec(debug_servers):
+    check(debug_servers, A3, [
         ("a", "CLIENT", "TRACKING", "on"),
         ("a", "MGET", "t1", "t2"),
         ("a", "MULTI"),
@@ -322,8 +314,8 @@ def test_transactions_send_after_exec(servers):
     ])
 
 
-def test_optin_and_optout(servers):
-    check(servers, A3, [
+def test_optin_and_optout(debug_servers):
+    check(debug_servers, A3, [
         ("a", "CLIENT", "TRACKING", "on", "optin"),
         ("a", "GET", "o1"),                       # not cached without CACHING YES
         ("c", "SET", "o1", "1"),
@@ -367,8 +359,8 @@ def test_optin_and_optout(servers):
     ])
 
 
-def test_noloop(servers):
-    check(servers, A3, [
+def test_noloop(debug_servers):
+    check(debug_servers, A3, [
         ("a", "CLIENT", "TRACKING", "on", "noloop"),
         ("a", "MGET", "n1", "n2"),
         ("a", "SET", "n1", "mine"),       # not told of its own change, and forgotten
@@ -385,8 +377,8 @@ def test_noloop(servers):
     ])
 
 
-def test_broadcast_prefixes(servers):
-    check(servers, {"a": 3, "b": 3, "c": 2}, [
+def test_broadcast_prefixes(debug_servers):
+    check(debug_servers, {"a": 3, "b": 3, "c": 2}, [
         ("a", "CLIENT", "TRACKING", "on", "bcast", "prefix", "user:", "prefix", "obj"),
         ("b", "CLIENT", "TRACKING", "on", "bcast"),
         ("c", "MSET", "user:2", "x", "user:1", "y", "objA", "1", "other", "1"),
@@ -404,8 +396,8 @@ def test_broadcast_prefixes(servers):
     ])
 
 
-def test_redirect(servers):
-    check(servers, {"a": 2, "r": 2, "q": 2, "t": 3, "c": 2}, [
+def test_redirect(debug_servers):
+    check(debug_servers, {"a": 2, "r": 2, "q": 2, "t": 3, "c": 2}, [
         # To a RESP2 client in pub/sub mode: messages on __redis__:invalidate.
         ("r", "SUBSCRIBE", "__redis__:invalidate"),
         ("a", "CLIENT", "TRACKING", "on", "redirect", "@id:r"),
@@ -450,8 +442,8 @@ def test_redirect(servers):
     ])
 
 
-def test_reply_off_keeps_invalidations(servers):
-    check(servers, A3, [
+def test_reply_off_keeps_invalidations(debug_servers):
+    check(debug_servers, A3, [
         ("a", "CLIENT", "TRACKING", "on"),
         ("a", "GET", "k"),
         # Replies: none for the silenced commands, +OK for REPLY ON.
@@ -462,8 +454,8 @@ def test_reply_off_keeps_invalidations(servers):
     ])
 
 
-def test_disabling_keeps_old_reads_and_disconnect(servers):
-    check(servers, {"a": 3, "b": 3, "c": 2}, [
+def test_disabling_keeps_old_reads_and_disconnect(debug_servers):
+    check(debug_servers, {"a": 3, "b": 3, "c": 2}, [
         ("a", "CLIENT", "TRACKING", "on"),
         ("b", "CLIENT", "TRACKING", "on", "bcast", "prefix", "d"),
         ("a", "MGET", "d1", "d2"),
@@ -482,9 +474,9 @@ def test_disabling_keeps_old_reads_and_disconnect(servers):
     ])
 
 
-def test_table_limit_evicts_and_invalidates(servers):
+def test_table_limit_evicts_and_invalidates(debug_servers):
     """Over tracking-table-max-keys, random keys are invalidated until the table fits."""
-    for srv in servers:
+    for srv in debug_servers:
         admin = connect(srv)
         admin.call("FLUSHALL")
         assert admin.call("CONFIG", "SET", "tracking-table-max-keys", "5")[0] == b"+OK\r\n"
