@@ -68,5 +68,6 @@ std::span<const CommandSpec> monitor_commands();
 std::span<const CommandSpec> client_commands();
 std::span<const CommandSpec> introspection_commands();
 std::span<const CommandSpec> latency_commands();
+std::span<const CommandSpec> memory_commands();
 
 }  // namespace corvid

@@ -192,19 +192,12 @@ void clients_section(Server& server, std::string& out) {
 }
 
 void memory_section(Server& server, std::string& out) {
-  MemoryFigures memory = memory_figures();
-  uint64_t peak = std::max(memory_gauge::peak(), memory.used);
-  ClientFigures clients = client_figures(server);
-  // Structure rather than data: what the process held at start, the clients, and the
-  // keyspace's bucket arrays and TTL lists.
-  uint64_t overhead = startup_used + clients.memory;
-  for (int i = 0; i < server.database_count(); ++i) {
-    Database& db = server.db(i);
-    overhead += db.bucket_count() * sizeof(void*) + db.volatile_count() * sizeof(void*);
-  }
-  overhead = std::min(overhead, memory.used);
-  uint64_t dataset = memory.used - overhead;
-  uint64_t net_used = memory.used > startup_used ? memory.used - startup_used : 0;
+  MemoryOverview overview = memory_overview(server);
+  const MemoryFigures& memory = overview.figures;
+  const uint64_t peak = overview.peak;
+  const uint64_t overhead = overview.overhead;
+  const uint64_t dataset = overview.dataset;
+  const uint64_t net_used = overview.net_used;
   uint64_t total_system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   const Config& config = server.config();
 
@@ -245,7 +238,7 @@ void memory_section(Server& server, std::string& out) {
   out +=
       "mem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\n"
       "mem_clients_slaves:0\r\n";
-  appendf(out, "mem_clients_normal:%llu\r\n", static_cast<ull>(clients.memory));
+  appendf(out, "mem_clients_normal:%llu\r\n", static_cast<ull>(overview.clients_normal));
   out += "mem_cluster_links:0\r\nmem_aof_buffer:0\r\n";
   appendf(out, "mem_allocator:%s\r\n", memory.allocator.c_str());
   out += "active_defrag_running:0\r\n";
@@ -550,6 +543,32 @@ MemoryFigures memory_figures() {
   return figures;
 }
 
+
+MemoryOverview memory_overview(Server& server) {
+  MemoryOverview overview;
+  overview.figures = memory_figures();
+  const uint64_t used = overview.figures.used;
+  overview.peak = std::max(memory_gauge::peak(), used);
+  overview.startup = startup_used;
+  overview.clients_normal = client_figures(server).memory;
+  // Structure rather than data: what the process held at start, the clients, and the
+  // keyspace's bucket arrays and TTL lists.
+  uint64_t overhead = startup_used + overview.clients_normal;
+  for (int i = 0; i < server.database_count(); ++i) {
+    Database& db = server.db(i);
+    MemoryOverview::DatabaseTables tables;
+    tables.index = i;
+    tables.keys = db.size();
+    tables.main_table = db.bucket_count() * sizeof(void*);
+    tables.expires_table = db.volatile_count() * sizeof(void*);
+    overhead += tables.main_table + tables.expires_table;
+    overview.databases.push_back(tables);
+  }
+  overview.overhead = std::min(overhead, used);
+  overview.dataset = used - overview.overhead;
+  overview.net_used = used > startup_used ? used - startup_used : 0;
+  return overview;
+}
 
 std::string build_info(Server& server, std::span<const std::string_view> sections) {
   uint32_t wanted = sections.empty() ? kDefaultSections : 0;

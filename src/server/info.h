@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace corvid {
 
@@ -28,6 +29,27 @@ struct MemoryFigures {
   std::string allocator;   // "jemalloc-5.3.0", "libc"
 };
 MemoryFigures memory_figures();
+
+// How used memory divides between structure and data, as INFO memory and MEMORY STATS
+// both report it.
+struct MemoryOverview {
+  MemoryFigures figures;
+  uint64_t peak = 0;             // the highest used figure, now included
+  uint64_t startup = 0;          // what the process held before serving (used_memory_startup)
+  uint64_t clients_normal = 0;   // the connections and their buffers
+  uint64_t overhead = 0;         // start-up, clients and keyspace tables, at most `used`
+  uint64_t dataset = 0;          // used - overhead
+  uint64_t net_used = 0;         // used - startup (0 if below)
+  // Per database: the keyspace's bucket array and its list of keys with a TTL.
+  struct DatabaseTables {
+    int index = 0;
+    uint64_t keys = 0;
+    uint64_t main_table = 0;
+    uint64_t expires_table = 0;
+  };
+  std::vector<DatabaseTables> databases;  // every database, empty or not
+};
+MemoryOverview memory_overview(Server& server);
 
 
 // "1.18M": Redis's human-readable byte counts.
