@@ -151,11 +151,11 @@ Evictor::Victim Evictor::choose_from_pool(EvictionPolicy policy, bool volatile_o
 
 void Evictor::sample_into_pool(int db_index, EvictionPolicy policy, bool volatile_only) {
   Database& db = server_.db(db_index);
-  const int wanted = std::max(1, server_.config().maxmemory_samples);
-  std::vector<KeyEntry*> samples(static_cast<size_t>(wanted));
-  size_t n = db.sample_for_eviction(samples.data(), samples.size(), volatile_only);
+  // Reused between rounds: eviction runs before commands, so it should not allocate.
+  samples_.resize(static_cast<size_t>(std::max(1, server_.config().maxmemory_samples)));
+  size_t n = db.sample_for_eviction(samples_.data(), samples_.size(), volatile_only);
   for (size_t i = 0; i < n; ++i) {
-    uint64_t s = score(db, *samples[i], policy);
+    uint64_t s = score(db, *samples_[i], policy);
     auto at = std::lower_bound(pool_.begin(), pool_.end(), s,
                                [](const Candidate& c, uint64_t value) { return c.score < value; });
     if (pool_.size() == kPoolSize) {
@@ -164,7 +164,7 @@ void Evictor::sample_into_pool(int db_index, EvictionPolicy policy, bool volatil
       pool_.erase(pool_.begin());
       --at;
     }
-    pool_.insert(at, Candidate{s, db_index, std::string(samples[i]->key())});
+    pool_.insert(at, Candidate{s, db_index, std::string(samples_[i]->key())});
   }
 }
 

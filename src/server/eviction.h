@@ -75,6 +75,7 @@ class Evictor {
   Server& server_;
   static constexpr size_t kPoolSize = 16;
   std::vector<Candidate> pool_;  // ascending score
+  std::vector<KeyEntry*> samples_;
   int next_db_ = 0;
   bool running_ = false;
   uint64_t evicted_keys_ = 0;
