@@ -13,9 +13,6 @@ namespace corvid {
 
 namespace {
 
-// Redis formats prefixes into its errors with %s, which stops at a NUL byte.
-std::string_view printable(std::string_view text) { return text.substr(0, text.find('\0')); }
-
 // Two prefixes overlap when one starts the other: a key could match both.
 bool overlaps(std::string_view a, std::string_view b) {
   size_t common = std::min(a.size(), b.size());
@@ -24,9 +21,9 @@ bool overlaps(std::string_view a, std::string_view b) {
 
 std::string overlap_error(std::string_view prefix, std::string_view other, bool existing) {
   std::string message = "ERR Prefix '";
-  message.append(printable(prefix));
+  message.append(up_to_nul(prefix));
   message.append(existing ? "' overlaps with an existing prefix '" : "' overlaps with another provided prefix '");
-  message.append(printable(other));
+  message.append(up_to_nul(other));
   message.append("'. Prefixes for a single client must not overlap.");
   return message;
 }

@@ -156,7 +156,7 @@ void CommandContext::block(std::span<const std::string_view> keys, ValueType typ
 
 std::optional<uint64_t> CommandContext::cursor_arg(size_t i) {
   // strtoul sees a C string: anything after a NUL byte is not there.
-  std::string_view text = args[i].substr(0, args[i].find('\0'));
+  std::string_view text = up_to_nul(args[i]);
   if (text.empty()) return 0;
   bool negative = false;
   if (text[0] == '+' || text[0] == '-') {

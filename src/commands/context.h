@@ -193,4 +193,8 @@ struct CommandContext {
 // Lower-cased ASCII comparison for option keywords.
 bool equals_ignore_case(std::string_view a, std::string_view b);
 
+// `text` up to its first NUL byte: what Redis sees where it treats an argument as a C
+// string (printf's %s in error texts, strchr/strstr scans, strtoul).
+inline std::string_view up_to_nul(std::string_view text) { return text.substr(0, text.find('\0')); }
+
 }  // namespace corvid

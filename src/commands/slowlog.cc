@@ -12,8 +12,7 @@ namespace {
 void slowlog_get(CommandContext& ctx) {
   if (ctx.argc() > 3) {
     // GET takes one optional count; Redis answers more with its generic subcommand error.
-    ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(ctx.arg(1)) +
-                    "'. Try SLOWLOG HELP.");
+    ctx.subcommand_syntax_error();
     return;
   }
   const auto& entries = ctx.server.slowlog().entries();

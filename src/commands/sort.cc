@@ -47,9 +47,6 @@ struct SortRequest {
   std::optional<std::string_view> store;
 };
 
-// Redis scans patterns as C strings (strchr, strstr): a NUL byte ends the search.
-std::string_view up_to_nul(std::string_view s) { return s.substr(0, s.find('\0')); }
-
 // Options are read left to right and the first bad one is reported; later ones override
 // earlier ones (DESC ASC sorts ascending, the last STORE wins).
 std::optional<SortRequest> parse_request(CommandContext& ctx, bool read_only) {

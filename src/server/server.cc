@@ -34,9 +34,6 @@ constexpr std::string_view kProtectedModeError =
     "interface (make sure the server is not reachable from the internet first), start the server with "
     "'--protected-mode no', set a bind address, or set a password.\r\n";
 
-// Redis formats these errors with printf's %s, which ends an argument at its first NUL
-// byte; replies must match, so names and arguments are cut there too.
-std::string_view up_to_nul(std::string_view arg) { return arg.substr(0, arg.find('\0')); }
 
 // What a RESP2 client in pub/sub mode may still run (RESP3 can mix replies and pushes).
 bool allowed_while_subscribed(const Command& command) {
