@@ -18,15 +18,25 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 echo "== unit tests (GoogleTest under ASan/UBSan)"
 ctest --test-dir "$test_build" --output-on-failure -j 2 || failed+=(unit)
 
-echo "== fuzzing (${fuzz_seconds}s per target)"
-for target in "$fuzz_build"/*_fuzz; do
-  [ -x "$target" ] || continue
-  name=$(basename "$target")
+echo "== fuzzing (${fuzz_seconds}s per target, starting from fuzz/corpus/<target>)"
+# Every fuzz/*_fuzz.cc must have been built: a target that failed to build (or a build
+# directory without any) fails the run instead of silently fuzzing nothing.
+for source in "$repo"/fuzz/*_fuzz.cc; do
+  name=$(basename "$source" .cc)
+  target="$fuzz_build/$name"
+  if [ ! -x "$target" ]; then
+    echo "$name: NOT BUILT ($target missing)"; failed+=("$name"); continue
+  fi
   corpus="$repo/fuzz/corpus/${name%_fuzz}"
+  if [ ! -d "$corpus" ] || [ -z "$(ls -A "$corpus")" ]; then
+    echo "$name: no seed corpus in $corpus"; failed+=("$name"); continue
+  fi
+  # The run works on a copy: the repository's corpus changes only when someone merges
+  # new inputs into it on purpose (see fuzz/README.md).
   work=$(mktemp -d)
-  [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null
+  cp -r "$corpus"/. "$work"/
   if "$target" -max_total_time="$fuzz_seconds" -print_final_stats=0 "$work" > "$work.log" 2>&1; then
-    echo "$name: ok ($(grep -c '' "$work.log") log lines)"
+    echo "$name: ok ($(ls "$corpus" | wc -l) seeds, $(ls "$work" | wc -l) inputs after the run)"
   else
     echo "$name: FAILED"; tail -50 "$work.log"; failed+=("$name")
   fi

@@ -1,22 +1,102 @@
 """Runs the same command script against corvid-server and redis-server and compares replies.
 
-Script format: one command per line, arguments split like a shell (shlex) does.
-  # comment                  ignored
-  SET k v                    replies must be byte-identical
-  !unordered SMEMBERS s      replies compared as multisets (order unspecified in Redis)
-  !type CLIENT ID            only the reply's RESP type must match
-  !noreply DEBUG SLEEP 0     run on both, reply not compared
-  !sleep 1.5                 wait (expiry cases)
+Script format: one command per line, arguments quoted as redis-cli quotes them
+(`split_args`): inside double quotes \\xHH, \\n, \\r, \\t, \\b, \\a and \\<char> are
+escapes that become bytes; inside single quotes only \\' is one; outside quotes a backslash
+is an ordinary character.
+  # comment                   ignored
+  SET k v                     replies must be byte-identical
+  !unordered SMEMBERS s       an aggregate whose order Redis leaves unspecified: its elements
+                              as a multiset, each typed and exact (maps: a multiset of pairs)
+  !pairs HGETALL h            a flat field/value array (or RESP3 map): a multiset of pairs
+  !scan SCAN 0                cursor exact, page as a multiset
+  !scanpairs HSCAN h 0        cursor exact, page as a multiset of field/value pairs
+  !commandinfo COMMAND INFO x every field in place, subcommands as a multiset
+  !commanddocs COMMAND DOCS x keyed fields as pairs, every value in order
+  !replies 3 SUBSCRIBE a b c  a command answering N times: all N replies byte-identical
+  !type CLIENT ID             only the reply's RESP type must match
+  !noreply DEBUG SLEEP 0      run on both, reply not compared
+  !sleep 1.5                  wait (expiry cases)
+After the last step both connections must have nothing more to say: a PING sent to each
+must get the same answer, and it must be a PING reply (an extra reply would come first).
 """
 
-import shlex
 import time
 
-from support.resp import RespConnection, canonical_unordered
+from support.resp import COMPARISONS, RespConnection, comparable
 
 
 class Mismatch(AssertionError):
     pass
+
+
+class ScriptSyntaxError(ValueError):
+    pass
+
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "a": "\a"}
+_HEX = "0123456789abcdefABCDEF"
+
+
+def split_args(line):
+    """Splits a line into arguments (bytes) with redis-cli's quoting rules."""
+    args = []
+    i, n = 0, len(line)
+    while True:
+        while i < n and line[i].isspace():
+            i += 1
+        if i >= n:
+            return args
+        current = bytearray()
+        quote = None
+        while True:
+            if quote == '"':
+                if i >= n:
+                    raise ScriptSyntaxError("unbalanced double quote")
+                c = line[i]
+                if c == "\\" and i + 3 < n and line[i + 1] == "x" and line[i + 2] in _HEX and line[i + 3] in _HEX:
+                    current.append(int(line[i + 2:i + 4], 16))
+                    i += 4
+                    continue
+                if c == "\\" and i + 1 < n:
+                    current += _ESCAPES.get(line[i + 1], line[i + 1]).encode()
+                    i += 2
+                    continue
+                if c == '"':
+                    if i + 1 < n and not line[i + 1].isspace():
+                        raise ScriptSyntaxError("closing quote must be followed by a space")
+                    i += 1
+                    break
+                current += c.encode()
+                i += 1
+            elif quote == "'":
+                if i >= n:
+                    raise ScriptSyntaxError("unbalanced single quote")
+                c = line[i]
+                if c == "\\" and i + 1 < n and line[i + 1] == "'":
+                    current += b"'"
+                    i += 2
+                    continue
+                if c == "'":
+                    if i + 1 < n and not line[i + 1].isspace():
+                        raise ScriptSyntaxError("closing quote must be followed by a space")
+                    i += 1
+                    break
+                current += c.encode()
+                i += 1
+            else:
+                if i >= n or line[i].isspace():
+                    break
+                c = line[i]
+                if c in "\"'":
+                    quote = c
+                else:
+                    current += c.encode()
+                i += 1
+        args.append(bytes(current))
+
+
+MODES = ("exact", "type", "noreply") + tuple(COMPARISONS)
 
 
 def parse_script(text):
@@ -32,11 +112,47 @@ def parse_script(text):
             if mode == "sleep":
                 steps.append((number, "sleep", [float(rest)]))
                 continue
-            if mode not in ("unordered", "type", "noreply"):
-                raise ValueError("line %d: unknown directive %s" % (number, directive))
+            if mode == "replies":
+                count, _, rest = rest.partition(" ")
+                mode = "replies:" + str(int(count))
+            elif mode not in MODES:
+                raise ScriptSyntaxError("line %d: unknown directive %s" % (number, directive))
             stripped = rest
-        steps.append((number, mode, shlex.split(stripped)))
+        try:
+            steps.append((number, mode, split_args(stripped)))
+        except ScriptSyntaxError as e:
+            raise ScriptSyntaxError("line %d: %s" % (number, e))
     return steps
+
+
+def same_reply(mode, raw_ours, raw_theirs):
+    if mode == "exact" or mode.startswith("replies:"):
+        return raw_ours == raw_theirs
+    if mode == "type":
+        return raw_ours[:1] == raw_theirs[:1]
+    return comparable(raw_ours, mode) == comparable(raw_theirs, mode)
+
+
+# What a PING may answer: normally, in RESP2 subscribed mode, or queued inside MULTI.
+PING_REPLIES = (b"+PONG\r\n", b"*2\r\n$4\r\npong\r\n$0\r\n\r\n", b">2\r\n$4\r\npong\r\n$0\r\n\r\n",
+                b"+QUEUED\r\n")
+
+
+def assert_nothing_unread(ours, theirs, name):
+    """Fails when either connection holds a reply nobody asked for: the PING's answer is
+    then that stray reply, not the PING's own."""
+    raw_ours = ours.call("PING")[0]
+    raw_theirs = theirs.call("PING")[0]
+    if raw_ours != raw_theirs or raw_ours not in PING_REPLIES:
+        raise Mismatch("%s: unread bytes after the last step\n  corvid: %r\n  redis:  %r" %
+                       (name, raw_ours[:500], raw_theirs[:500]))
+    if ours.buffer or theirs.buffer:
+        raise Mismatch("%s: bytes after the final PING\n  corvid: %r\n  redis:  %r" %
+                       (name, ours.buffer[:500], theirs.buffer[:500]))
+
+
+def printable(args):
+    return " ".join(a.decode(errors="backslashreplace") if isinstance(a, bytes) else str(a) for a in args)
 
 
 def run_script(text, corvid_port, redis_port, name="script"):
@@ -50,19 +166,14 @@ def run_script(text, corvid_port, redis_port, name="script"):
             if mode == "sleep":
                 time.sleep(args[0])
                 continue
-            raw_ours, value_ours = ours.call(*args)
-            raw_theirs, value_theirs = theirs.call(*args)
+            replies = int(mode.split(":")[1]) if mode.startswith("replies:") else 1
+            raw_ours, raw_theirs = ours.call_many(replies, *args), theirs.call_many(replies, *args)
             if mode == "noreply":
                 continue
-            if mode == "type":
-                same = raw_ours[:1] == raw_theirs[:1]
-            elif mode == "unordered":
-                same = canonical_unordered(value_ours) == canonical_unordered(value_theirs)
-            else:
-                same = raw_ours == raw_theirs
-            if not same:
-                raise Mismatch("%s:%d: %s\n  corvid: %r\n  redis:  %r" % (name, number, " ".join(args), raw_ours[:500],
-                                                                        raw_theirs[:500]))
+            if not same_reply(mode, raw_ours, raw_theirs):
+                raise Mismatch("%s:%d: %s\n  corvid: %r\n  redis:  %r" % (name, number, printable(args),
+                                                                        raw_ours[:500], raw_theirs[:500]))
+        assert_nothing_unread(ours, theirs, name)
     finally:
         ours.close()
         theirs.close()
@@ -81,9 +192,14 @@ class ServerPair:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.ours.close()
-        self.theirs.close()
+    def __exit__(self, exc_type, *exc):
+        try:
+            if exc_type is None:
+                assert_nothing_unread(self.ours, self.theirs, "seed %d" % self.seed)
+        finally:
+            self.ours.close()
+            self.theirs.close()
+        return False
 
     def both(self, args):
         return self.ours.call(*args), self.theirs.call(*args)
@@ -96,3 +212,24 @@ class ServerPair:
             recent = "\n".join("    " + " ".join(repr(a) for a in h) for h in self.history[-15:])
             raise Mismatch("seed %d step %d: %r\n  corvid: %r\n  redis:  %r\nlast commands:\n%s" %
                            (self.seed, step, args, raw_ours[:300], raw_theirs[:300], recent))
+
+    def compare_checked(self, step, args, check):
+        """Runs `args` on both servers; `check(raw_ours, value_ours, raw_theirs, value_theirs)`
+        answers None when the replies are right, else why they are not (added to the
+        mismatch report). Returns both (raw, value) replies."""
+        replies, why = [], []
+
+        def judge(raw_ours, value_ours, raw_theirs, value_theirs):
+            replies[:] = [(raw_ours, value_ours), (raw_theirs, value_theirs)]
+            reason = check(raw_ours, value_ours, raw_theirs, value_theirs)
+            if reason:
+                why.append(reason)
+            return not reason
+
+        try:
+            self.compare(step, args, judge)
+        except Mismatch as e:
+            if why:
+                raise Mismatch("%s\n  why: %s" % (e, why[0])) from None
+            raise
+        return replies

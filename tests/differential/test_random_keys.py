@@ -3,16 +3,20 @@ databases, replayed against corvid-server and redis-server.
 
 Every reply must be byte-identical, except those that depend on the millisecond a
 command ran at (TTL, PTTL, and the deadline of a relative EXPIRE), which may differ by
-the skew between the two servers. To keep everything else deterministic, no deadline
-is ever close enough to pass during a run, and GT/LT are only combined with absolute
-deadlines (comparing two relative deadlines set in the same millisecond is a coin toss).
+the skew between the two servers, KEYS and SCAN pages (multisets of typed elements), and
+RANDOMKEY: each server's pick must be a key of the database as both held it just before
+(KEYS *, which must agree), or a null when it is empty. To keep everything else
+deterministic, no deadline is ever close enough to pass during a run, and GT/LT are only
+combined with absolute deadlines (comparing two relative deadlines set in the same
+millisecond is a coin toss).
 """
 
 import random
 
 import pytest
 
-from support.resp import Error, RespConnection
+from differential.harness import assert_nothing_unread
+from support.resp import RespConnection, comparable
 
 KEYS = ["k%d" % i for i in range(8)]
 VALUES = ["0", "7", "9999", "10000", "-3", "9223372036854775807", "12345678901234567890123",
@@ -103,27 +107,46 @@ def random_command(rng):
     return ["MOVE", k, rng.choice(["0", "1", "16", "x"])]
 
 
-def normalised(cmd, value):
-    """What must be equal between the two servers for this command's reply."""
-    name = cmd[0]
-    if name in ("KEYS",):
-        return sorted(value) if isinstance(value, list) else value
-    if name == "SCAN" and isinstance(value, list):
-        return [value[0], sorted(value[1])]
-    if name == "RANDOMKEY":
-        return value is None
-    return value
+# Replies whose order Redis leaves unspecified: compared as multisets of typed elements
+# (SCAN: the cursor exactly, the page as a multiset).
+UNORDERED = {"KEYS": "unordered", "SCAN": "scan"}
 
 
 def same(cmd, raw_ours, ours, raw_theirs, theirs):
     name = cmd[0]
     if name in TOLERANT and isinstance(ours, int) and isinstance(theirs, int):
+        if raw_ours[:1] != raw_theirs[:1]:
+            return False
         if ours < 0 or theirs < 0:
             return ours == theirs
         return abs(ours - theirs) <= TOLERANT[name]
-    if name in ("KEYS", "SCAN", "RANDOMKEY") and not isinstance(ours, Error):
-        return normalised(cmd, ours) == normalised(cmd, theirs)
+    if name in UNORDERED:
+        return comparable(raw_ours, UNORDERED[name]) == comparable(raw_theirs, UNORDERED[name])
     return raw_ours == raw_theirs
+
+
+def wrong_random_key(raw, value, before):
+    """Why `raw`, RANDOMKEY's reply in a database holding the keys `before` (bytes), is wrong,
+    or None: a key of the database as a bulk string, or a null when it is empty."""
+    if not before:
+        return None if raw == b"$-1\r\n" else "a null expected from an empty database"
+    if raw[:1] != b"$" or value is None or value not in before:
+        return "%r is not a key of the database" % raw[:100]
+    return None
+
+
+def random_key_check(before):
+    def check(raw_ours, value_ours, raw_theirs, value_theirs):
+        for server, raw, value in (("corvid", raw_ours, value_ours), ("redis", raw_theirs, value_theirs)):
+            why = wrong_random_key(raw, value, before)
+            if why:
+                return "%s: %s" % (server, why)
+        return None
+    return check
+
+
+def same_check(cmd, why):
+    return lambda raw_ours, ours, raw_theirs, theirs: None if same(cmd, raw_ours, ours, raw_theirs, theirs) else why
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -135,15 +158,26 @@ def test_random_key_commands(corvid_server, redis_server, seed):
     try:
         for conn in (ours, theirs):
             conn.call("FLUSHALL")
-        for _ in range(OPERATIONS):
-            cmd = random_command(rng)
+
+        def run(cmd, check):
             raw_ours, value_ours = ours.call(*cmd)
             raw_theirs, value_theirs = theirs.call(*cmd)
             history.append(" ".join(repr(a) if a == "" or " " in a else a for a in cmd))
-            if not same(cmd, raw_ours, value_ours, raw_theirs, value_theirs):
+            why = check(raw_ours, value_ours, raw_theirs, value_theirs)
+            if why:
                 recent = "\n    ".join(history[-25:])
-                pytest.fail("seed %d, after:\n    %s\n  corvid: %r\n  redis:  %r" % (seed, recent, raw_ours[:300],
-                                                                                    raw_theirs[:300]))
+                pytest.fail("seed %d, after:\n    %s\n  corvid: %r\n  redis:  %r\n  why: %s" %
+                            (seed, recent, raw_ours[:300], raw_theirs[:300], why))
+            return value_ours
+
+        for _ in range(OPERATIONS):
+            cmd = random_command(rng)
+            if cmd == ["RANDOMKEY"]:
+                # Checked, on each server, against the keys both held before (KEYS *).
+                before = set(run(["KEYS", "*"], same_check(["KEYS"], "the two servers hold different keys")))
+                run(cmd, random_key_check(before))
+                continue
+            run(cmd, same_check(cmd, "replies differ"))
         # Finally, the whole state of both databases.
         for db in ("0", "1"):
             for conn in (ours, theirs):
@@ -154,6 +188,7 @@ def test_random_key_commands(corvid_server, redis_server, seed):
                     raw_theirs, value_theirs = theirs.call(*probe)
                     assert same(probe, raw_ours, value_ours, raw_theirs, value_theirs), (seed, db, probe, raw_ours,
                                                                                          raw_theirs)
+        assert_nothing_unread(ours, theirs, "seed %d" % seed)
     finally:
         for conn in (ours, theirs):
             conn.call("FLUSHALL")

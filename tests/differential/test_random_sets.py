@@ -4,9 +4,16 @@ Each seed drives a few hundred commands over four set keys and one string key (f
 WRONGTYPE), with members that are integers of every width, integer-looking strings that
 are not canonical ("01", "-0"), words and members long enough to force the hashtable
 encoding. Replies must be byte-identical except where Redis leaves the order open
-(SMEMBERS, SINTER, SUNION, SDIFF compare as multisets) or chance decides (SPOP and
-SRANDMEMBER are compared only where the answer is determined: whole-set draws, counts,
-reply types and errors; SSCAN as the union of a full iteration).
+(SMEMBERS, SINTER, SUNION, SDIFF compare as multisets of typed elements; SSCAN as the union
+of a full iteration) or chance decides: SPOP and SRANDMEMBER.
+
+Each draw is checked, on both servers, against the set they held before it (an SMEMBERS
+that must agree): a single draw is a member; a positive count gives min(count, size)
+distinct members; a negative count gives exactly |count| members. Errors, empty sets and a
+zero count are byte-identical. After an SPOP, each server must hold its set minus exactly
+what it popped; then Redis is brought to Corvid's state by the same removal (its own picks
+put back, Corvid's removed with SREM, which must find them all), so that later replies
+still compare two servers that reached their state by themselves.
 
 OBJECT ENCODING must agree, except that Corvid's listpack (Redis 7.2's encoding of small
 sets with non-integer members) is a hashtable in Redis 7.0, and that after SPOP with a
@@ -19,7 +26,7 @@ import random
 import pytest
 
 from differential.harness import Mismatch, ServerPair
-from support.resp import canonical_unordered
+from support.resp import canonical_unordered, comparable, parse_typed
 
 SEEDS = [3, 11, 23, 47]
 STEPS = 400
@@ -90,17 +97,56 @@ class Generator:
 
 
 def sscan_all(conn, key):
-    """A full SSCAN on one server: (error reply, members) with members as a sorted list."""
-    cursor = "0"
+    """A full SSCAN on one server: (error reply, members) with members as a sorted list of
+    typed elements (a bulk string is never equal to a simple one)."""
+    cursor = b"0"
     seen = set()
     while True:
-        raw, value = conn.call("SSCAN", key, cursor, "COUNT", "7")
-        if raw[:1] == b"-":
+        raw, _ = conn.call("SSCAN", key, cursor, "COUNT", "7")
+        kind, body = parse_typed(raw)
+        if kind != b"*" or len(body) != 2 or body[0][0] != b"$" or not isinstance(body[1][1], list):
             return raw, None
-        cursor = value[0].decode()
-        seen.update(value[1])
-        if cursor == "0":
+        cursor = body[0][1]
+        seen.update(body[1][1])
+        if cursor == b"0":
             return None, sorted(seen)
+
+
+def members_of(node):
+    """The members of a typed set reply (SMEMBERS, a draw): a list of bytes, or a string
+    saying why the reply is not an aggregate of bulk strings."""
+    kind, body = node
+    if kind not in (b"*", b"~") or not isinstance(body, list):
+        return "not an array: %r" % (node,)
+    for child in body:
+        if child[0] != b"$":
+            return "not a bulk string: %r" % (child,)
+    return [child[1] for child in body]
+
+
+def wrong_draw(node, before, count):
+    """Why `node`, a reply to SPOP/SRANDMEMBER on a set holding `before` (a set of bytes, not
+    empty), is not a possible draw, or None. `count` is None (one member) or a non-zero int."""
+    if count is None:
+        if node[0] != b"$":
+            return "one member expected, got %r" % (node,)
+        if node[1] not in before:
+            return "drew %r, not a member" % node[1]
+        return None
+    picks = members_of(node)
+    if isinstance(picks, str):
+        return picks
+    strangers = [m for m in picks if m not in before]
+    if strangers:
+        return "drew %r, not members" % strangers[:5]
+    if count > 0:
+        if len(set(picks)) != len(picks):
+            return "a positive count drew a member twice: %r" % sorted(picks)
+        if len(picks) != min(count, len(before)):
+            return "count %d from %d members drew %d" % (count, len(before), len(picks))
+    elif len(picks) != -count:
+        return "count %d drew %d members" % (count, len(picks))
+    return None
 
 
 class Checker:
@@ -110,9 +156,23 @@ class Checker:
         # Keys an SPOP with a count may have rebuilt (see the module docstring).
         self.rebuilt = set()
 
-    def sizes(self, key):
-        (_, ours), (_, theirs) = self.pair.both(["SCARD", key])
-        return ours, theirs
+    def contents(self, step, key):
+        """SMEMBERS of `key`, which must agree on both servers: a set of bytes, or None for
+        an error (a wrong type)."""
+        def check(raw_ours, value_ours, raw_theirs, value_theirs):
+            if comparable(raw_ours, "unordered") != comparable(raw_theirs, "unordered"):
+                return "the two servers hold different sets"
+            if raw_ours[:1] == b"-":
+                return None
+            members = members_of(parse_typed(raw_ours))
+            if isinstance(members, str):
+                return members
+            if len(set(members)) != len(members):
+                return "SMEMBERS repeats a member"
+            return None
+
+        (raw, value), _ = self.pair.compare_checked(step, ["SMEMBERS", key], check)
+        return None if raw[:1] == b"-" else set(members_of(parse_typed(raw)))
 
     def run(self, step, args):
         name = args[0]
@@ -125,17 +185,8 @@ class Checker:
                 raise Mismatch("seed %d step %d: full SSCAN of %s\n  corvid: %r %r\n  redis:  %r %r" %
                                (pair.seed, step, args[1], error_ours, ours, error_theirs, theirs))
             return
-        if name in ("SPOP", "SRANDMEMBER") and len(args) == 3:
-            self.run_counted_draw(step, args)
-            return
-        if name == "SPOP":
-            # One random member: compare the reply's type and the set's size afterwards.
-            pair.compare(step, args, lambda ro, vo, rt, vt: ro[:1] == rt[:1])
-            if len(args) == 2:
-                self.restore_agreement(args[1])
-            return
-        if name == "SRANDMEMBER":
-            pair.compare(step, args, lambda ro, vo, rt, vt: ro[:1] == rt[:1])
+        if name in ("SPOP", "SRANDMEMBER") and len(args) in (2, 3):
+            self.run_draw(step, args)
             return
         if name == "OBJECT":
             pair.compare(step, args, lambda ro, vo, rt, vt: self.same_encoding(args[2], ro, rt))
@@ -143,8 +194,7 @@ class Checker:
         if name == "DEL":
             self.rebuilt.discard(args[1])
         if name in UNORDERED:
-            pair.compare(step, args, lambda ro, vo, rt, vt: ro[:1] == rt[:1] and
-                         canonical_unordered(vo) == canonical_unordered(vt))
+            pair.compare(step, args, lambda ro, vo, rt, vt: comparable(ro, "unordered") == comparable(rt, "unordered"))
             return
         pair.compare(step, args, lambda ro, vo, rt, vt: ro == rt)
 
@@ -158,48 +208,70 @@ class Checker:
             return raw_theirs in allowed
         return False
 
-    def run_counted_draw(self, step, args):
-        name, key, count = args
-        before_ours, before_theirs = self.sizes(key)
-        if name == "SPOP":
+    def run_draw(self, step, args):
+        """SPOP or SRANDMEMBER, with or without a count. Each server's draw is checked against
+        the set both held before it (read with SMEMBERS); where chance plays no part (errors,
+        an empty set, a zero count) the replies must be byte-identical."""
+        name, key = args[0], args[1]
+        before = self.contents(step, key)
+        count = None
+        if len(args) == 3:
+            try:
+                count = int(args[2])
+            except ValueError:
+                count = "bad"
+        if name == "SPOP" and isinstance(count, int) and count > 0:
             self.rebuilt.add(key)
+        determined = not before or count in (0, "bad")
 
-        def same(ro, vo, rt, vt):
-            if ro[:1] != rt[:1]:
-                return False
-            if ro[:1] == b"-":
-                return ro == rt
-            if not isinstance(vo, list):
-                return ro == rt
-            if len(vo) != len(vt):
-                return False
-            n = int(count)
-            whole = before_ours == before_theirs and n >= before_ours
-            if whole:
-                return canonical_unordered(vo) == canonical_unordered(vt)
-            if n > 0 and len(set(vo)) != len(vo):
-                return False  # distinct picks
-            return True
+        def check(raw_ours, value_ours, raw_theirs, value_theirs):
+            if determined or raw_ours[:1] == b"-" or raw_theirs[:1] == b"-":
+                return None if raw_ours == raw_theirs else "a reply chance plays no part in differs"
+            if raw_ours[:1] != raw_theirs[:1]:
+                return "reply types differ"
+            for server, raw, value in (("corvid", raw_ours, value_ours), ("redis", raw_theirs, value_theirs)):
+                why = wrong_draw(parse_typed(raw), before, count)
+                if why:
+                    return "%s: %s" % (server, why)
+            return None
 
+        ours, theirs = self.pair.compare_checked(step, args, check)
+        if name == "SPOP" and not determined and ours[0][:1] != b"-":
+            self.agree_after_pop(step, key, before, ours, theirs)
+
+    def agree_after_pop(self, step, key, before, ours, theirs):
+        """Each server popped its own random members. Checks that exactly those are gone,
+        then applies Corvid's removal to Redis instead of Redis's own (puts back what Redis
+        popped and Corvid did not, removes what Corvid popped and Redis did not), so that the
+        two keep holding the same set, each one reached by its own commands."""
         pair = self.pair
-        pair.compare(step, args, same)
-        if name == "SPOP":
-            self.restore_agreement(key)
 
-    def restore_agreement(self, key):
-        """After random pops the two sets differ: make them equal again (Corvid's copy
-        is put on Redis) so the sequence can go on comparing exactly."""
+        def popped(reply):
+            node = parse_typed(reply[0])
+            return {node[1]} if node[0] == b"$" else set(members_of(node))
+
+        popped_ours, popped_theirs = popped(ours), popped(theirs)
+        for server, conn, gone in (("corvid", pair.ours, popped_ours), ("redis", pair.theirs, popped_theirs)):
+            self.expect_members(step, server, conn, key, before - gone)
+        put_back = sorted(popped_theirs - popped_ours)
+        take_out = sorted(popped_ours - popped_theirs)
+        for args, expected in ((["SADD", key] + put_back, len(put_back)), (["SREM", key] + take_out, len(take_out))):
+            if not expected:
+                continue
+            pair.history.append(["(redis only)"] + args)
+            raw, _ = pair.theirs.call(*args)
+            if raw != b":%d\r\n" % expected:
+                raise Mismatch("seed %d step %d: %r on redis answered %r, not %d" %
+                               (pair.seed, step, args, raw, expected))
+        self.expect_members(step, "redis", pair.theirs, key, before - popped_ours)
+
+    def expect_members(self, step, server, conn, key, expected):
         pair = self.pair
-        raw, members = pair.ours.call("SMEMBERS", key)
-        if raw[:1] == b"-":
-            return
-        ours_encoding = pair.ours.call("OBJECT", "ENCODING", key)[0]
-        pair.theirs.call("DEL", key)
-        if members:
-            pair.theirs.call("SADD", key, *members)
-        # A rebuilt set may be re-encoded differently by the SADD above; reads still agree.
-        (_, o), (_, t) = pair.both(["SCARD", key])
-        assert o == t, "seed %d: could not resynchronise %s (%r)" % (pair.seed, key, ours_encoding)
+        members = members_of(parse_typed(conn.call("SMEMBERS", key)[0]))
+        if isinstance(members, str) or len(set(members)) != len(members) or set(members) != expected:
+            recent = "\n".join("    " + " ".join(repr(a) for a in h) for h in pair.history[-15:])
+            raise Mismatch("seed %d step %d: after the pop %s holds %r, expected %r\nlast commands:\n%s" %
+                           (pair.seed, step, server, members, sorted(expected), recent))
 
 
 def run_seed(seed, corvid_port, redis_port, protocol):
@@ -212,7 +284,7 @@ def run_seed(seed, corvid_port, redis_port, protocol):
         for step in range(STEPS):
             checker.run(step, gen.command())
         for k in gen.keys:
-            (_, ours), (_, theirs) = pair.both(["SMEMBERS", k])
+            (ours, _), (theirs, _) = pair.both(["SMEMBERS", k])
             assert canonical_unordered(ours) == canonical_unordered(theirs), "seed %d final contents of %s" % (seed, k)
 
 

@@ -8,7 +8,8 @@ BY / LIMIT / GET / ASC / DESC / ALPHA / STORE options in random order.
 Replies must be byte-identical, except where Redis leaves the order unspecified: a set
 under BY nosort (its storage order), and ALPHA sorts BY a pattern of a set or sorted set,
 whose ties keep the order Redis happened to load the members in. Those compare as
-multisets, without LIMIT (which would pick an unspecified subset).
+multisets of typed elements, the GET results of one element kept together as a group,
+without LIMIT (which would pick an unspecified subset).
 
 Values are never out of double range: Redis tests errno after strtod() without clearing
 it, so one ERANGE would make later numeric sorts on the connection fail (see sort.txt).
@@ -19,7 +20,7 @@ import random
 import pytest
 
 from differential.harness import ServerPair
-from support.resp import canonical_unordered
+from support.resp import parse_typed
 
 SEEDS = [3, 11, 42, 97]
 STEPS = 400
@@ -133,7 +134,10 @@ class Generator:
             options[options.index(["STORE", store])] = ["STORE", "dst"]
             store = "dst"
         args = ["SORT_RO" if read_only else "SORT", source] + [word for option in options for word in option]
-        return args, ordered, store
+        # Each sorted element gives one reply element per GET (itself without GET): an
+        # unordered reply is a multiset of such groups.
+        group = max(1, sum(1 for option in options if option[0] == "GET"))
+        return args, ordered, store, group
 
     def probe(self):
         """A read of the results; "dst" may hold a list stored in unspecified order."""
@@ -146,8 +150,20 @@ def same(raw_ours, value_ours, raw_theirs, value_theirs):
     return raw_ours == raw_theirs
 
 
-def same_multiset(raw_ours, value_ours, raw_theirs, value_theirs):
-    return raw_ours[:1] == raw_theirs[:1] and canonical_unordered(value_ours) == canonical_unordered(value_theirs)
+def grouped_form(raw, value, group):
+    """A reply in unspecified order as a multiset of its consecutive groups of `group`
+    typed elements (the GET results of one sorted element stay together)."""
+    kind, body = parse_typed(raw)
+    if not isinstance(body, list):
+        return (kind, body)
+    if len(body) % group:
+        return ("ragged", kind, body)
+    return (kind, tuple(sorted(repr(body[i:i + group]) for i in range(0, len(body), group))))
+
+
+def same_multiset(group):
+    return lambda raw_ours, value_ours, raw_theirs, value_theirs: \
+        grouped_form(raw_ours, value_ours, group) == grouped_form(raw_theirs, value_theirs, group)
 
 
 def run_seed(seed, corvid_port, redis_port, protocol):
@@ -159,6 +175,7 @@ def run_seed(seed, corvid_port, redis_port, protocol):
         for args in (["SET", gen.string, "x"], ["HSET", gen.hash, "f", "1"], ["RPUSH", gen.list, "3", "1", "2"]):
             pair.both(args)
         dst_ordered = True  # whether "dst" holds a list in a specified order
+        dst_group = 1  # and if not, the size of the groups it is a multiset of
         for step in range(STEPS):
             roll = gen.rng.random()
             if roll < 0.35:
@@ -166,15 +183,15 @@ def run_seed(seed, corvid_port, redis_port, protocol):
                 continue
             if roll < 0.4:
                 args, ordered = gen.probe()
-                pair.compare(step, args, same if ordered or dst_ordered else same_multiset)
+                pair.compare(step, args, same if ordered or dst_ordered else same_multiset(dst_group))
                 continue
-            args, ordered, store = gen.sort()
+            args, ordered, store, group = gen.sort()
             replies = []
-            judge = same if ordered else same_multiset
+            judge = same if ordered else same_multiset(group)
             pair.compare(step, args, lambda ro, vo, rt, vt: replies.append(ro) is None and judge(ro, vo, rt, vt))
             if store is not None and replies[0][:1] == b":":
                 if store == "dst":
-                    dst_ordered = ordered
+                    dst_ordered, dst_group = ordered, group
                 pair.compare(step, ["LRANGE", store, "0", "-1"], judge)
 
 

@@ -4,8 +4,12 @@ Each seed drives a few hundred commands over keys that are sometimes small (list
 sometimes pushed past 128 members or given a long member (skiplist), one string key for
 WRONGTYPE and one plain set as a ZUNION/ZINTER input. Member-interval commands only target
 a key whose scores are all equal, where Redis defines their result. Replies must be
-byte-identical, except ZRANDMEMBER (only the reply type and length are compared) and
-ZSCAN, compared as the multiset of everything a full cursor walk returns.
+byte-identical, except ZSCAN, compared as the set of typed member/score pairs a full cursor
+walk returns, and ZRANDMEMBER, where chance decides: each server's draw is checked against
+the sorted set both held before it (ZRANGE 0 -1 WITHSCORES, byte-identical): a single draw
+is a member, a positive count gives min(count, size) distinct members, a negative count
+exactly |count| members, and WITHSCORES pairs each member with its own score, typed as
+ZRANGE types it. Errors and missing keys are byte-identical.
 """
 
 import random
@@ -13,7 +17,7 @@ import random
 import pytest
 
 from differential.harness import Mismatch, ServerPair
-from support.resp import canonical_unordered
+from support.resp import parse_typed
 
 SEEDS = [3, 19, 47]
 STEPS = 400
@@ -171,27 +175,114 @@ class Generator:
         return ["OBJECT", "ENCODING", rng.choice(self.zkeys + [self.lex, self.dst])]
 
 
-def reply_length(value):
-    return len(value) if isinstance(value, list) else None
+def score_pairs(node, protocol):
+    """(member, score) typed nodes of a WITHSCORES reply: a flat array in RESP2, an array of
+    two-element arrays in RESP3. A string instead says why the reply has another shape."""
+    kind, body = node
+    if kind != b"*" or not isinstance(body, list):
+        return "not an array: %r" % (node,)
+    if protocol == 2:
+        if len(body) % 2:
+            return "odd length %d" % len(body)
+        pairs = [(body[i], body[i + 1]) for i in range(0, len(body), 2)]
+    else:
+        if any(child[0] != b"*" or not isinstance(child[1], list) or len(child[1]) != 2 for child in body):
+            return "not an array of pairs: %r" % (node,)
+        pairs = [tuple(child[1]) for child in body]
+    for member, _ in pairs:
+        if member[0] != b"$" or member[1] is None:
+            return "a member is not a bulk string: %r" % (member,)
+    return pairs
 
 
-def same(args, raw_ours, value_ours, raw_theirs, value_theirs):
-    if args[0] == "ZRANDMEMBER":
-        return raw_ours[:1] == raw_theirs[:1] and reply_length(value_ours) == reply_length(value_theirs)
-    return raw_ours == raw_theirs
+def wrong_draw(node, before, count, withscores, protocol):
+    """Why `node`, a reply to ZRANDMEMBER on a key holding `before` (member -> typed score
+    node, not empty), is not a possible draw, or None. `count` is None or a non-zero int."""
+    if count is None:
+        if node[0] != b"$" or node[1] not in before:
+            return "drew %r, not a member" % (node,)
+        return None
+    if withscores:
+        pairs = score_pairs(node, protocol)
+        if isinstance(pairs, str):
+            return pairs
+        for member, score in pairs:
+            if member[1] not in before:
+                return "drew %r, not a member" % member[1]
+            if score != before[member[1]]:
+                return "drew %r with score %r, its score is %r" % (member[1], score, before[member[1]])
+        picks = [member[1] for member, _ in pairs]
+    else:
+        if node[0] != b"*" or not isinstance(node[1], list):
+            return "not an array: %r" % (node,)
+        picks = []
+        for child in node[1]:
+            if child[0] != b"$" or child[1] not in before:
+                return "drew %r, not a member" % (child,)
+            picks.append(child[1])
+    if count > 0:
+        if len(set(picks)) != len(picks):
+            return "a positive count drew a member twice: %r" % sorted(picks)
+        if len(picks) != min(count, len(before)):
+            return "count %d from %d members drew %d" % (count, len(before), len(picks))
+    elif len(picks) != -count:
+        return "count %d drew %d members" % (count, len(picks))
+    return None
+
+
+def run_draw(pair, step, args, protocol):
+    """ZRANDMEMBER, checked on both servers against the members and scores they held before
+    it (ZRANGE 0 -1 WITHSCORES, which must be identical). Where chance plays no part (errors,
+    a missing key) the replies must be byte-identical."""
+    key = args[1]
+
+    def same_contents(raw_ours, value_ours, raw_theirs, value_theirs):
+        if raw_ours != raw_theirs:
+            return "the two servers hold different sorted sets"
+        if raw_ours[:1] == b"-":
+            return None
+        pairs = score_pairs(parse_typed(raw_ours), protocol)
+        if isinstance(pairs, str):
+            return pairs
+        if len({member[1] for member, _ in pairs}) != len(pairs):
+            return "ZRANGE repeats a member"
+        return None
+
+    ours, _ = pair.compare_checked(step, ["ZRANGE", key, "0", "-1", "WITHSCORES"], same_contents)
+    before = None
+    if ours[0][:1] != b"-":
+        before = {member[1]: score for member, score in score_pairs(parse_typed(ours[0]), protocol)}
+    count = int(args[2]) if len(args) > 2 else None
+    withscores = "WITHSCORES" in args
+
+    def check(raw_ours, value_ours, raw_theirs, value_theirs):
+        if not before or raw_ours[:1] == b"-" or raw_theirs[:1] == b"-":
+            return None if raw_ours == raw_theirs else "a reply chance plays no part in differs"
+        for server, raw, value in (("corvid", raw_ours, value_ours), ("redis", raw_theirs, value_theirs)):
+            why = wrong_draw(parse_typed(raw), before, count, withscores, protocol)
+            if why:
+                return "%s: %s" % (server, why)
+        return None
+
+    pair.compare_checked(step, args, check)
 
 
 def full_scan(conn, key):
+    """A whole ZSCAN walk: the sorted set of typed (member, score) pairs seen, or the typed
+    reply that ended it (an error)."""
     cursor = b"0"
-    seen = []
+    seen = set()
     while True:
-        _, value = conn.call("ZSCAN", key, cursor, "COUNT", "7")
-        if not isinstance(value, list):
-            return value
-        cursor, items = value
-        seen += list(zip(items[0::2], items[1::2]))
+        node = parse_typed(conn.call("ZSCAN", key, cursor, "COUNT", "7")[0])
+        kind, body = node
+        if kind != b"*" or len(body) != 2 or body[0][0] != b"$" or body[1][0] != b"*":
+            return node
+        cursor, items = body[0][1], body[1][1]
+        if len(items) % 2:
+            return ("odd page", node)
+        seen.update(zip(items[0::2], items[1::2]))
         if cursor == b"0":
-            return sorted(set(seen))
+            return sorted(seen)
 
 
 def run_seed(seed, corvid_port, redis_port, protocol):
@@ -202,7 +293,10 @@ def run_seed(seed, corvid_port, redis_port, protocol):
         pair.both(["DEL"] + gen.keys)
         for step in range(STEPS):
             args = gen.command()
-            pair.compare(step, args, lambda ro, vo, rt, vt: same(args, ro, vo, rt, vt))
+            if args[0] == "ZRANDMEMBER":
+                run_draw(pair, step, args, protocol)
+                continue
+            pair.compare(step, args, lambda ro, vo, rt, vt: ro == rt)
         for k in gen.zkeys + [gen.lex, gen.dst]:
             (raw_ours, _), (raw_theirs, _) = pair.both(["ZRANGE", k, "0", "-1", "WITHSCORES"])
             assert raw_ours == raw_theirs, "seed %d final contents of %s" % (seed, k)

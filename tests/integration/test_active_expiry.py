@@ -1,9 +1,17 @@
 """Active expiry: keys whose TTL has passed disappear without anyone touching them.
 
 Keys are loaded with raw pipelined RESP (redis-py would spend longer encoding a million
-commands than the server spends expiring them) and then only DBSIZE is asked, which
-does not look at any key and so cannot expire one lazily."""
+commands than the server spends expiring them); while the tests wait, they ask only INFO
+and TIME, which look at no key and so cannot expire one lazily.
 
+Most tests load their keys with the active cycle switched off (DEBUG SET-ACTIVE-EXPIRE 0)
+and wait, on the server's clock, until every short deadline has passed: the keys are
+then all due and all still there, so only the active cycle can remove them. Then they
+switch the cycle on and wait for it, for as long as it keeps reclaiming keys: a wait
+fails only when INFO's expired_keys stops moving altogether, never because the
+reclaiming took some given time."""
+
+import re
 import socket
 import time
 
@@ -11,8 +19,10 @@ import pytest
 import redis
 
 CHUNK = 10000
-# Generous: the server may be built with AddressSanitizer and share the machine.
-DEADLINE_SECONDS = 15
+# A cycle that has reclaimed nothing for this long while keys are due has stopped for
+# good (it runs ten times a second); generous, as the server may be built with
+# AddressSanitizer and share the machine.
+STALL_SECONDS = 60
 
 
 def set_many(port, names, *options, db=0):
@@ -35,38 +45,78 @@ def set_many(port, names, *options, db=0):
             assert received == expected, received[:200]
 
 
-def wait_for_dbsize(client, wanted, timeout):
-    """Polls DBSIZE until it equals `wanted` (or satisfies it, if callable); returns the last size."""
-    done = wanted if callable(wanted) else (lambda n: n == wanted)
-    deadline = time.time() + timeout
-    size = client.dbsize()
-    while not done(size) and time.time() < deadline:
-        time.sleep(0.2)
-        size = client.dbsize()
-    return size
+def server_ms(client):
+    seconds, microseconds = client.time()
+    return seconds * 1000 + microseconds // 1000
+
+
+def wait_until_due(client, ttl_ms):
+    """Waits until keys given `ttl_ms` before now are all due, by the server's clock
+    (TIME reads the clock and no key)."""
+    deadline = server_ms(client) + ttl_ms
+    while server_ms(client) <= deadline:
+        time.sleep(0.01)
+    # A few cron periods (hz 10), so that a cycle which ought to be off would have run.
+    time.sleep(0.3)
+
+
+def snapshot(client):
+    """expired_keys and the keys of every database, from one INFO (so from one instant)."""
+    info = client.execute_command("INFO", "stats", "keyspace")
+    keys = {int(name[2:]): value["keys"] for name, value in info.items() if re.fullmatch(r"db\d+", name)}
+    return info["expired_keys"], keys
+
+
+def wait_for_active_expiry(client, done):
+    """Polls snapshot() until done(expired_keys, keys) holds; returns the last snapshot.
+
+    Fails only if expired_keys stays unchanged for STALL_SECONDS while done() is false:
+    the cycle has stopped reclaiming, so the condition would never hold."""
+    expired, keys = snapshot(client)
+    last_progress = time.monotonic()
+    while not done(expired, keys):
+        time.sleep(0.05)
+        previous = expired
+        expired, keys = snapshot(client)
+        if expired != previous:
+            last_progress = time.monotonic()
+        assert time.monotonic() - last_progress < STALL_SECONDS, \
+            "active expiry stopped: expired_keys=%d, keys per database %s" % (expired, keys)
+    return expired, keys
+
+
+def set_active_expire(client, enabled):
+    assert client.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "1" if enabled else "0") == b"OK"
 
 
 def test_a_million_untouched_keys_expire(fresh_corvid):
+    # The cycle stays on here: it reclaims while the keys are still arriving, each due a
+    # millisecond after it was set. (The tests below show, with it off, that nothing but
+    # the cycle removes untouched keys.)
     client = redis.Redis(host="127.0.0.1", port=fresh_corvid.port)
-    names = [b"volatile:%d" % i for i in range(1000000)]
-    set_many(fresh_corvid.port, names, "EX", "1")
-    loaded = time.time()
-    size = wait_for_dbsize(client, 0, DEADLINE_SECONDS)
-    assert size == 0, "%d keys still there %.1fs after loading" % (size, time.time() - loaded)
+    set_many(fresh_corvid.port, [b"volatile:%d" % i for i in range(1000000)], "PX", "1")
+    expired, keys = wait_for_active_expiry(client, lambda expired, keys: not keys)
+    assert expired == 1000000
     client.close()
 
 
+@pytest.mark.corvid_args("--enable-debug-command", "yes")
 def test_expiry_spares_keys_without_ttl_and_later_deadlines(fresh_corvid):
     client = redis.Redis(host="127.0.0.1", port=fresh_corvid.port)
+    set_active_expire(client, False)
     # Long-lived keys first: whatever order the server keeps its TTLs in, a long run of
     # keys that are not due must not hold up the ones that are.
     set_many(fresh_corvid.port, [b"later:%d" % i for i in range(50000)], "EX", "1000")
     set_many(fresh_corvid.port, [b"forever:%d" % i for i in range(50000)])
-    set_many(fresh_corvid.port, [b"soon:%d" % i for i in range(200000)], "PX", "500")
+    set_many(fresh_corvid.port, [b"soon:%d" % i for i in range(200000)], "PX", "100")
+    wait_until_due(client, 100)
+    assert snapshot(client) == (0, {0: 300000})
+    set_active_expire(client, True)
     # Like Redis, active expiry may leave a few expired keys while they are a small share
     # of the keys with a TTL (Redis aims at under 10%); here 5% of the 50000 survivors.
-    size = wait_for_dbsize(client, lambda n: n <= 102500, DEADLINE_SECONDS)
-    assert size <= 102500
+    expired, keys = wait_for_active_expiry(client, lambda expired, keys: keys[0] <= 102500)
+    # Every key that went was reclaimed by expiry, and only due ones went.
+    assert expired + keys[0] == 300000
     assert len(client.keys("later:*")) == 50000
     assert len(client.keys("forever:*")) == 50000
     assert client.ttl("forever:7") == -1
@@ -74,11 +124,15 @@ def test_expiry_spares_keys_without_ttl_and_later_deadlines(fresh_corvid):
     client.close()
 
 
-@pytest.mark.corvid_args("--databases", "4")
+@pytest.mark.corvid_args("--databases", "4", "--enable-debug-command", "yes")
 def test_expiry_runs_in_every_database(fresh_corvid):
+    client = redis.Redis(host="127.0.0.1", port=fresh_corvid.port)
+    set_active_expire(client, False)
     for db in range(4):
-        set_many(fresh_corvid.port, [b"k%d" % i for i in range(20000)], "PX", "300", db=db)
-    for db in range(4):
-        client = redis.Redis(host="127.0.0.1", port=fresh_corvid.port, db=db)
-        assert wait_for_dbsize(client, 0, DEADLINE_SECONDS) == 0, "database %d" % db
-        client.close()
+        set_many(fresh_corvid.port, [b"k%d" % i for i in range(20000)], "PX", "100", db=db)
+    wait_until_due(client, 100)
+    assert snapshot(client) == (0, {0: 20000, 1: 20000, 2: 20000, 3: 20000})
+    set_active_expire(client, True)
+    expired, keys = wait_for_active_expiry(client, lambda expired, keys: not keys)
+    assert expired == 80000
+    client.close()

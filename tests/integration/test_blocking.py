@@ -52,19 +52,31 @@ def test_first_nonempty_key_in_argument_order(server):
 
 
 def test_timeout_replies_null_in_both_protocols(server):
-    conn = connect(server)
-    started = time.monotonic()
-    assert conn.call("BLPOP", "nothing", "0.05")[0] == b"*-1\r\n"
-    # A null array even where the other replies are bulk strings, as Redis 7.0 replies.
-    assert conn.call("BRPOPLPUSH", "nothing", "dst", "0.05")[0] == b"*-1\r\n"
-    assert conn.call("BLMOVE", "nothing", "dst", "LEFT", "RIGHT", "0.05")[0] == b"*-1\r\n"
-    assert conn.call("BLMPOP", "0.05", "1", "nothing", "LEFT")[0] == b"*-1\r\n"
-    assert conn.call("BZPOPMIN", "nothing", "0.05")[0] == b"*-1\r\n"
-    assert conn.call("BZMPOP", "0.05", "1", "nothing", "MIN")[0] == b"*-1\r\n"
-    assert time.monotonic() - started >= 0.25
-    conn.call("HELLO", "3")
-    assert conn.call("BLPOP", "nothing", "0.05")[0] == b"_\r\n"
-    assert conn.call("BLMOVE", "nothing", "dst", "LEFT", "RIGHT", "0.05")[0] == b"_\r\n"
+    # Every blocking form, each on its own connection, all waiting at once: the server
+    # reports all of them blocked (so none answered at once), then each gets its null
+    # when its timeout ends it.
+    resp2 = [["BLPOP", "nothing", "1"],
+             # A null array even where the other replies are bulk strings, as Redis 7.0 replies.
+             ["BRPOPLPUSH", "nothing", "dst", "1"],
+             ["BLMOVE", "nothing", "dst", "LEFT", "RIGHT", "1"],
+             ["BLMPOP", "1", "1", "nothing", "LEFT"],
+             ["BZPOPMIN", "nothing", "1"],
+             ["BZMPOP", "1", "1", "nothing", "MIN"]]
+    resp3 = [["BLPOP", "nothing", "1"],
+             ["BLMOVE", "nothing", "dst", "LEFT", "RIGHT", "1"]]
+    waiters = [connect(server) for _ in resp2 + resp3]
+    for conn in waiters[len(resp2):]:
+        conn.call("HELLO", "3")
+    for conn, args in zip(waiters, resp2 + resp3):
+        send(conn, *args)
+    wait_blocked(server, len(waiters))
+    replies = [conn.read_reply()[0] for conn in waiters]
+    assert replies == [b"*-1\r\n"] * len(resp2) + [b"_\r\n"] * len(resp3)
+    wait_blocked(server, 0)
+    # Timing out moves nothing: BRPOPLPUSH and BLMOVE created no destination.
+    assert waiters[0].call("EXISTS", "nothing", "dst")[0] == b":0\r\n"
+    for conn in waiters:
+        conn.close()
 
 
 def test_blmove_chain_wakes_the_next_waiter(server):

@@ -1,9 +1,9 @@
 """CLIENT: KILL in all its forms, PAUSE holding writes, REPLY OFF/SKIP, LIST/INFO fields."""
 
 import os
+import select
 import socket
 import tempfile
-import threading
 import time
 
 import pytest
@@ -213,53 +213,86 @@ def test_kill_skipme_no_kills_the_caller_after_replying(corvid_server):
         me.close()
 
 
+def nothing_to_read(conn):
+    """True if no reply bytes have arrived on `conn` (checked without waiting)."""
+    readable, _, _ = select.select([conn.sock], [], [], 0)
+    return conn.buffer == b"" and not readable
+
+
+def wait_held(r, cid):
+    """Waits until the server holds client `cid`'s next request for a pause: it stops
+    reading the client (no "r" among the events CLIENT LIST shows)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        entry, = parse_list(r.execute_command("CLIENT", "LIST", "ID", cid))
+        if "r" not in entry["events"]:
+            return
+        time.sleep(0.01)
+    raise AssertionError("client %d was never held by the pause" % cid)
+
+
 def test_pause_write_holds_writes_but_not_reads(r, corvid_server):
-    writer = redis.Redis(host="127.0.0.1", port=corvid_server.port, decode_responses=True)
+    writer = connect(corvid_server)
     try:
-        writer.set("k", "before")
-        assert r.execute_command("CLIENT", "PAUSE", 700, "WRITE") == "OK"
-        started = time.time()
-        assert writer.get("k") == "before"
-        assert time.time() - started < 0.3
-        writer.set("k", "after")
-        assert time.time() - started >= 0.5
-        assert writer.get("k") == "after"
+        writer_id = client_id(writer)
+        assert writer.call("SET", "k", "before")[0] == b"+OK\r\n"
+        # Far longer than the test: only CLIENT UNPAUSE ends this one.
+        assert r.execute_command("CLIENT", "PAUSE", 600000, "WRITE") == "OK"
+        # In one pipeline: the read is answered, the write is held (and the read behind it
+        # waits in line).
+        writer.send_raw(writer.encode(["GET", "k"]) + writer.encode(["SET", "k", "after"]) +
+                        writer.encode(["GET", "k"]))
+        assert writer.read_reply()[0] == b"$6\r\nbefore\r\n"
+        wait_held(r, writer_id)
+        assert nothing_to_read(writer)
+        # Reads of other clients go on, and see that the write has not run.
+        assert r.get("k") == "before"
+        assert r.execute_command("CLIENT", "UNPAUSE") == "OK"
+        assert writer.read_reply()[0] == b"+OK\r\n"
+        assert writer.read_reply()[0] == b"$5\r\nafter\r\n"
+        # A pause with a timeout ends by itself: without an UNPAUSE the write is served
+        # (the connection's 10 s read timeout fails the test if it never is).
+        assert r.execute_command("CLIENT", "PAUSE", 200, "WRITE") == "OK"
+        assert writer.call("SET", "k", "later")[0] == b"+OK\r\n"
+        assert r.get("k") == "later"
     finally:
+        r.execute_command("CLIENT", "UNPAUSE")
         writer.close()
 
 
 def test_pause_all_holds_everything_until_unpause(r, corvid_server):
-    other = redis.Redis(host="127.0.0.1", port=corvid_server.port, decode_responses=True)
-    other.ping()
-    done = {}
-
-    def run():
-        started = time.time()
-        done["reply"] = other.set("p", "1")
-        done["waited"] = time.time() - started
-
+    other = connect(corvid_server)
     try:
+        other_id = client_id(other)
         # WRITE mode leaves the pausing client free to send CLIENT UNPAUSE.
-        r.execute_command("CLIENT", "PAUSE", 20000, "WRITE")
-        thread = threading.Thread(target=run)
-        thread.start()
-        time.sleep(0.4)
-        assert "reply" not in done
+        assert r.execute_command("CLIENT", "PAUSE", 600000, "WRITE") == "OK"
+        other.send_raw(other.encode(["SET", "p", "1"]))
+        wait_held(r, other_id)
+        assert nothing_to_read(other)
+        assert r.get("p") is None
         assert r.execute_command("CLIENT", "UNPAUSE") == "OK"
-        thread.join(5)
-        assert done["reply"] is True
-        assert 0.3 <= done["waited"] < 5
+        assert other.read_reply()[0] == b"+OK\r\n"
+        assert r.get("p") == "1"
     finally:
         r.execute_command("CLIENT", "UNPAUSE")
         other.close()
-    # ALL holds reads too, the pausing client's own included.
-    other = redis.Redis(host="127.0.0.1", port=corvid_server.port, decode_responses=True)
+    # ALL holds reads too, the pausing client's own included. Nothing can send UNPAUSE
+    # then, so this pause ends by its timeout.
+    pauser = connect(corvid_server)
+    other = connect(corvid_server)
     try:
-        r.execute_command("CLIENT", "PAUSE", 500, "ALL")
-        started = time.time()
-        assert other.get("p") == "1"
-        assert time.time() - started >= 0.35
+        client_id(other)
+        # One pipeline: the GET arrives with the PAUSE. Had it run, its reply would have
+        # been written with the PAUSE's +OK.
+        pauser.send_raw(pauser.encode(["CLIENT", "PAUSE", "1000", "ALL"]) + pauser.encode(["GET", "p"]))
+        assert pauser.read_reply()[0] == b"+OK\r\n"
+        assert nothing_to_read(pauser)
+        other.send_raw(other.encode(["GET", "p"]))
+        # Both are answered once the pause is over (a 10 s read timeout otherwise).
+        assert pauser.read_reply()[0] == b"$1\r\n1\r\n"
+        assert other.read_reply()[0] == b"$1\r\n1\r\n"
     finally:
+        pauser.close()
         other.close()
 
 

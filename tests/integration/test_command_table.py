@@ -14,7 +14,10 @@ from support.resp import Map, RespConnection
 def _plain(value):
     """RESP3 reply -> comparable Python values (maps to dicts, sets kept as ordered lists)."""
     if isinstance(value, Map):
-        return {_plain(value[i]): _plain(value[i + 1]) for i in range(0, len(value), 2)}
+        keys = [_plain(value[i]) for i in range(0, len(value), 2)]
+        # A key given twice would vanish into the dict: a malformed map must not compare equal.
+        assert len(set(keys)) == len(keys), "a map repeats a key: %r" % keys
+        return dict(zip(keys, (_plain(value[i]) for i in range(1, len(value), 2))))
     if isinstance(value, list):  # Set and Push are lists too: Redis's order is fixed, keep it
         return [_plain(v) for v in value]
     if isinstance(value, bytes):
@@ -66,6 +69,9 @@ def _info_differences(name, ours, theirs):
     if ours is None:
         return ["%s: COMMAND INFO on corvid returned nothing" % name]
     diffs = []
+    if not len(ours) == len(theirs) == len(INFO_FIELDS):
+        # zip below would stop at the shortest: a missing or extra field must be a difference.
+        diffs.append("%s: %d fields: corvid=%d redis=%d" % (name, len(INFO_FIELDS), len(ours), len(theirs)))
     for field, a, b in zip(INFO_FIELDS, ours, theirs):
         if field == "subcommands":
             # Checked row by row, since each subcommand is its own row; Redis orders them by hash.
@@ -95,10 +101,13 @@ def _prose_free(field, value):
     return value
 
 
-def _docs_differences(name, ours, theirs, fields):
+def _docs_differences(name, ours, theirs, fields, every_field_present=False):
     diffs = []
     if ("summary" in ours) != ("summary" in theirs):
         diffs.append("%s: docs summary present: corvid=%s redis=%s" % (name, "summary" in ours, "summary" in theirs))
+    if every_field_present and set(ours) != set(theirs):
+        diffs.append("%s: docs fields only in corvid=%s only in redis=%s" %
+                     (name, sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))))
     for field in fields:
         a, b = _prose_free(field, ours.get(field)), _prose_free(field, theirs.get(field))
         if a != b:
@@ -125,7 +134,7 @@ def test_command_info_matches_redis(corvid_server, redis_server):
     assert not diffs, _report("COMMAND INFO rows that differ from Redis 7.0", diffs)
 
 
-def _compare_docs(corvid_server, redis_server, fields):
+def _compare_docs(corvid_server, redis_server, fields, every_field_present=False):
     ours = _connect(corvid_server.port)
     theirs = _connect(redis_server.port)
     try:
@@ -136,8 +145,10 @@ def _compare_docs(corvid_server, redis_server, fields):
             if not b:
                 diffs.append("%s: not a Redis 7.0 command" % name)
                 continue
+            if sorted(a) != sorted(b):
+                diffs.append("%s: docs rows: corvid=%s redis=%s" % (name, sorted(a), sorted(b)))
             a = a.get(name, {})
-            diffs.extend(_docs_differences(name, a, b[name], fields))
+            diffs.extend(_docs_differences(name, a, b[name], fields, every_field_present))
     finally:
         ours.close()
         theirs.close()
@@ -145,7 +156,7 @@ def _compare_docs(corvid_server, redis_server, fields):
 
 
 def test_command_docs_match_redis(corvid_server, redis_server):
-    diffs = _compare_docs(corvid_server, redis_server, DOCS_TEXT_FIELDS)
+    diffs = _compare_docs(corvid_server, redis_server, DOCS_TEXT_FIELDS, every_field_present=True)
     assert not diffs, _report("COMMAND DOCS fields that differ from Redis 7.0", diffs)
 
 

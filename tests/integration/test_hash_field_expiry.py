@@ -220,23 +220,63 @@ def test_lazy_expiry_on_table_encoding(r):
     assert len(seen) == 300
 
 
+def server_ms(r):
+    seconds, microseconds = r.time()
+    return seconds * 1000 + microseconds // 1000
+
+
 def test_active_expiry_reclaims_fields_nobody_reads(r):
-    for i in range(20):
-        r.hset("h%d" % i, mapping={"a": "1", "b": "2"})
-        call(r, "HPEXPIRE", "h%d" % i, 50, "FIELDS", 2, "a", "b")
-    r.hset("partial", mapping={"stay": "1", "go": "2"})
-    call(r, "HPEXPIRE", "partial", 50, "FIELDS", 1, "go")
-    big = {"f%d" % i: "v" for i in range(600)}
-    r.hset("big", mapping=big)
-    call(r, "HPEXPIRE", "big", 50, "FIELDS", 2, "f1", "f2")
-    deadline = time.time() + 10
-    while r.dbsize() > 2 and time.time() < deadline:
-        time.sleep(0.05)
-    assert r.dbsize() == 2
-    # The partly expired hashes lost their fields without being read: check through a
-    # path that does not sweep first would be impossible, so compare lengths instead.
-    assert r.hlen("partial") == 1
-    assert r.hlen("big") == 598
+    """HLEN and the like hide due fields whether or not they were reclaimed, so this test
+    watches what does not: DBSIZE, MEMORY USAGE (which measures a value as stored, due
+    fields included, and reclaims nothing) and the "hexpired" event each reclamation
+    sends. A control run with the active cycle off shows them unchanged while the fields
+    are due."""
+    call(r, "CONFIG", "SET", "notify-keyspace-events", "Eh")
+    events = r.pubsub()
+    try:
+        events.subscribe("__keyevent@0__:hexpired")
+        assert events.get_message(timeout=10)["type"] == "subscribe"
+        lazy(r)
+        for i in range(20):
+            r.hset("h%d" % i, mapping={"a": "1", "b": "2"})
+            assert call(r, "HPEXPIRE", "h%d" % i, 50, "FIELDS", 2, "a", "b") == [1, 1]
+        r.hset("partial", mapping={"stay": "1", "go": "2"})
+        assert call(r, "HPEXPIRE", "partial", 50, "FIELDS", 1, "go") == [1]
+        r.hset("big", mapping={"f%d" % i: "v" for i in range(600)})
+        assert r.object("encoding", "big") == "hashtable"
+        assert call(r, "HPEXPIRE", "big", 50, "FIELDS", 2, "f1", "f2") == [1, 1]
+        before = {key: r.memory_usage(key) for key in ("partial", "big")}
+
+        # Control: every field given a TTL is due (by the server's clock, which TIME reads
+        # without looking at a key), and with the cycle off, nothing has changed.
+        due = server_ms(r) + 50
+        while server_ms(r) <= due:
+            time.sleep(0.01)
+        time.sleep(0.3)  # a few cron periods, in which a cycle left on would have run
+        assert r.dbsize() == 22
+        assert {key: r.memory_usage(key) for key in before} == before
+        assert events.get_message(timeout=0.1) is None
+
+        # The cycle on: it reclaims the fields, and nothing else looks at the hashes.
+        call(r, "DEBUG", "SET-ACTIVE-EXPIRE", "1")
+        expired = []
+        deadline = time.time() + 30  # a hang guard: the cycle runs ten times a second
+        while len(expired) < 22 and time.time() < deadline:
+            message = events.get_message(timeout=0.1)
+            if message is not None:
+                assert message["type"] == "message", message
+                expired.append(message["data"])
+        # One event per hash: both fields of h<i> and of big were due at once.
+        assert sorted(expired) == sorted(["h%d" % i for i in range(20)] + ["partial", "big"])
+        assert r.dbsize() == 2  # the hashes whose fields all went are gone
+        after = {key: r.memory_usage(key) for key in before}
+        assert after["partial"] < before["partial"] and after["big"] < before["big"], (before, after)
+        assert events.get_message(timeout=0.1) is None  # and nothing more is reclaimed
+    finally:
+        events.close()
+        call(r, "CONFIG", "SET", "notify-keyspace-events", "")
+    assert r.hgetall("partial") == {"stay": "1"}
+    assert r.hlen("big") == 598 and r.hmget("big", "f0", "f1", "f2", "f3") == ["v", None, None, "v"]
 
 
 def test_without_active_expiry_nothing_is_reclaimed(r):

@@ -38,6 +38,18 @@ def value(c, *args):
     return c.call(*args)[1]
 
 
+def sleep_durations_ms(c):
+    """DEBUG SLEEP durations from the slow log (10 ms threshold by default), in whole
+    milliseconds as the latency monitor records them, by argument."""
+    out = {}
+    for entry in value(c, "SLOWLOG", "GET", "-1"):
+        args = entry[3]
+        if args[:2] == [b"DEBUG", b"SLEEP"]:
+            assert args[2] not in out, "%r slept more than once" % args[2]
+            out[args[2]] = entry[2] // 1000
+    return out
+
+
 def as_dict(reply):
     """A RESP3 map, or a RESP2 flat array of pairs, as a list of (key, value) pairs."""
     return [(reply[i], reply[i + 1]) for i in range(0, len(reply), 2)]
@@ -49,6 +61,7 @@ def as_dict(reply):
 def test_command_over_threshold_is_sampled(conn):
     assert value(conn, "LATENCY", "LATEST") == []
     assert value(conn, "CONFIG", "SET", "latency-monitor-threshold", "10") == b"OK"
+    conn.call("SLOWLOG", "RESET")
     before = int(time.time())
     conn.call("DEBUG", "SLEEP", "0.05")
     conn.call("DEBUG", "SLEEP", "0")  # under the threshold: not sampled
@@ -58,29 +71,54 @@ def test_command_over_threshold_is_sampled(conn):
     event, at, latency, worst = latest[0]
     assert event == b"command"
     assert before <= at <= after
-    assert 50 <= latency < 1000 and worst == latency
+    # The sample is the duration the server measured (the slow log has it in microseconds),
+    # which a 50 ms sleep cannot undercut.
+    assert latency == sleep_durations_ms(conn)[b"0.05"] and latency >= 50 and worst == latency
     history = value(conn, "LATENCY", "HISTORY", "command")
     assert history == [[at, latency]]
     assert value(conn, "LATENCY", "HISTORY", "fast-command") == []
 
 
+def server_second(c):
+    return int(value(c, "TIME")[0])
+
+
 def test_samples_of_one_second_are_folded(conn):
     conn.call("CONFIG", "SET", "latency-monitor-threshold", "10")
-    # Start right after a second turns, so both sleeps fall in the same second.
-    time.sleep(1 - (time.time() % 1) + 0.01)
-    conn.call("DEBUG", "SLEEP", "0.03")
-    conn.call("DEBUG", "SLEEP", "0.06")
+    # Two samples are folded only if they fall in the same second of the server's clock;
+    # TIME before and after tells whether they did, and an attempt that straddled a second
+    # is made again.
+    for _ in range(10):
+        conn.call("LATENCY", "RESET")
+        conn.call("SLOWLOG", "RESET")
+        # Start right after a second turns, so that both sleeps are likely in one second.
+        time.sleep(1 - (time.time() % 1) + 0.01)
+        first = server_second(conn)
+        conn.call("DEBUG", "SLEEP", "0.06")
+        conn.call("DEBUG", "SLEEP", "0.03")
+        if server_second(conn) == first:
+            break
+    else:
+        raise AssertionError("no two DEBUG SLEEPs within one second in 10 attempts")
+    # One sample for the second: the worst of the two, not the latest.
+    durations = sleep_durations_ms(conn)
     history = value(conn, "LATENCY", "HISTORY", "command")
-    assert len(history) == 1
-    assert 60 <= history[0][1] < 1000
-    # The next second gets its own sample; the all-time worst stays.
-    time.sleep(1 - (time.time() % 1) + 0.01)
+    assert history == [[first, max(durations[b"0.06"], durations[b"0.03"])]]
+    assert history[0][1] >= 60
+    # A later second gets its own sample; the all-time worst stays.
+    for _ in range(100):
+        if server_second(conn) != first:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the server's clock stays at second %d" % first)
     conn.call("DEBUG", "SLEEP", "0.02")
+    later = sleep_durations_ms(conn)[b"0.02"]
     history = value(conn, "LATENCY", "HISTORY", "command")
     assert len(history) == 2 and history[0][0] < history[1][0]
-    assert 20 <= history[1][1] < history[0][1]
+    assert history[1][1] == later
     (_, _, latest, worst), = value(conn, "LATENCY", "LATEST")
-    assert latest == history[1][1] and worst == history[0][1]
+    assert latest == later and worst == max(later, history[0][1])
 
 
 def test_threshold_zero_samples_nothing(conn):
