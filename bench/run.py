@@ -409,13 +409,35 @@ def expiry_latency(servers, keys):
     return rows
 
 
+def glob_patterns(servers):
+    """KEYS with patterns that make a backtracking matcher exponential, on one 20000-byte
+    key: the speed check the unit tests do not make (they check only the answers)."""
+    subject = "a" * 20000
+    patterns = [("500 x 'a*' then 'b'", "a*" * 500 + "b"),
+                ("20 x '*a' then '*b'", "*a" * 20 + "*b"),
+                ("20 x '*?' then '*[^a]'", "*?" * 20 + "*[^a]")]
+    rows = {}
+    for s in servers:
+        s.call("FLUSHALL")
+        s.call("SET", subject, "v")
+    for label, pattern in patterns:
+        times = {}
+        for s in servers:
+            start = time.perf_counter()
+            s.call("KEYS", pattern)
+            times[s.name] = (time.perf_counter() - start) * 1000
+        rows[label] = times
+        print("  KEYS %-24s corvid %8.2f ms   redis %8.2f ms" % (label, times["corvid"], times["redis"]), flush=True)
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", required=True)
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
     ap.add_argument("--sections",
                     default="throughput,memory,collections,collection-memory,pubsub,transactions,eviction,growth,"
-                            "expiry")
+                            "expiry,glob")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -455,6 +477,10 @@ def main():
     if "expiry" in sections:
         with server_pair(args.server) as servers:
             expiry_latency(servers, 100000 if args.quick else 1000000)
+    if "glob" in sections:
+        print("pathological glob patterns (one 20000-byte key):")
+        with server_pair(args.server) as servers:
+            glob_patterns(servers)
 
 
 @contextlib.contextmanager

@@ -213,13 +213,16 @@ def test_output_buffer_soft_limit_after_seconds():
                     conn.read_reply()
             assert conn.call("PING")[0] == b"+PONG\r\n"
             # Over it for longer than a second while it keeps sending (and never reads): closed.
-            # Redis checks the soft limit when it adds to the buffer, hence the trickle.
+            # Redis checks the soft limit when it adds to the buffer, hence the trickle. The
+            # burst is a few large replies, not many small ones, so that however slowly the
+            # server runs the commands it is done long before the limit's second is up.
+            admin.call("SET", "huge", "h" * (2 * MB))
             with connect(server, rcvbuf=4096) as hog:
                 hog.sendall(b"PING\r\n")
                 assert hog.recv(100) == b"+PONG\r\n"  # accepted, so listed from now on until closed
-                assert send_until_closed(hog, b"GET big\r\n" * 200)
+                assert send_until_closed(hog, b"GET huge\r\n" * 10)
                 # Going over the soft limit does not close it: the server shows it with all
-                # 200 requests done and more than 1mb waiting, and keeps it while it sends
+                # 10 requests done and more than 1mb waiting, and keeps it while it sends
                 # nothing more.
                 entry = wait_for_client_entry(admin, hog, lambda e: e["qbuf"] == "0" and int(e["omem"]) >= MB)
                 assert entry["cmd"] == "get", entry
@@ -227,7 +230,7 @@ def test_output_buffer_soft_limit_after_seconds():
                 deadline = time.monotonic() + 10
                 while open_ and time.monotonic() < deadline:
                     time.sleep(0.1)
-                    open_ = send_until_closed(hog, b"GET big\r\n")
+                    open_ = send_until_closed(hog, b"GET huge\r\n")
                 assert not open_
             assert conn.call("PING")[0] == b"+PONG\r\n"
             conn.close()

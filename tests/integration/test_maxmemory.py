@@ -609,7 +609,8 @@ def test_object_freq_and_idletime_by_policy(server):
         for policy in ["noeviction", "allkeys-lru", "volatile-lru", "allkeys-random", "volatile-ttl"]:
             ok(conn, "CONFIG", "SET", "maxmemory-policy", policy)
             assert conn.call("GET", "k")[1] == b"v"
-            assert conn.call("OBJECT", "IDLETIME", "k")[1] == 0
+            # Just accessed: 0, or 1 if a second boundary fell between the GET and this.
+            assert conn.call("OBJECT", "IDLETIME", "k")[1] in (0, 1)
             assert conn.call("OBJECT", "FREQ", "k")[1] == Error(NO_FREQ_ERROR)
             assert conn.call("OBJECT", "FREQ", "missing")[0] == b"$-1\r\n"
             assert conn.call("OBJECT", "IDLETIME", "missing")[0] == b"$-1\r\n"
