@@ -13,10 +13,10 @@ namespace {
 
 corvid::Server* running_server = nullptr;
 
-void on_terminate(int) {
+void on_terminate(int signal) {
   // Only flags the request; the event loop notices it on its next turn.
   if (running_server != nullptr) {
-    running_server->request_shutdown();
+    running_server->signal_shutdown(signal);
     running_server->loop().wake();
   }
 }
@@ -50,7 +50,12 @@ int main(int argc, char** argv) {
 
   corvid::Server server(std::move(config));
   if (auto error = server.start()) {
-    corvid::log_warning(*error);
+    for (size_t start = 0; start < error->size();) {
+      size_t end = error->find('\n', start);
+      if (end == std::string::npos) end = error->size();
+      corvid::log_warning(std::string_view(*error).substr(start, end - start));
+      start = end + 1;
+    }
     return 1;
   }
   running_server = &server;
@@ -60,7 +65,6 @@ int main(int argc, char** argv) {
   sigaction(SIGINT, &action, nullptr);
   corvid::log_notice(std::string("Corvid version=") + CORVID_VERSION + ", Redis compatibility 7.0.15");
   corvid::log_notice("Server initialized");
-  corvid::log_notice("Ready to accept connections");
   int code = server.run();
   running_server = nullptr;
   return code;

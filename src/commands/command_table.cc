@@ -35,9 +35,10 @@ const Command* Command::find_subcommand(std::string_view name) const {
 CommandTable::CommandTable() {
   // The families, in the order COMMAND lists them.
   for (auto family : {connection_commands, string_commands, bitmap_commands, hyperloglog_commands, key_commands,
+                      dump_restore_commands,
                       expire_commands, hash_commands, list_commands, set_commands, sorted_set_commands,
                       sort_commands, pubsub_commands,
-                      transaction_commands, server_commands,
+                      transaction_commands, server_commands, persistence_commands,
                       config_commands, debug_commands, slowlog_commands, monitor_commands, latency_commands, memory_commands, client_commands,
                       introspection_commands}) {
     for (const CommandSpec& spec : family()) add(spec);

@@ -52,6 +52,8 @@ std::span<const CommandSpec> string_commands();
 std::span<const CommandSpec> bitmap_commands();
 std::span<const CommandSpec> hyperloglog_commands();
 std::span<const CommandSpec> key_commands();
+std::span<const CommandSpec> dump_restore_commands();
+std::span<const CommandSpec> persistence_commands();
 std::span<const CommandSpec> expire_commands();
 std::span<const CommandSpec> hash_commands();
 std::span<const CommandSpec> list_commands();

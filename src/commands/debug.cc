@@ -9,6 +9,10 @@
 #include "commands/admin_flags.h"
 #include "commands/context.h"
 #include "core/number_format.h"
+#include "db/digest.h"
+#include "db/list_value.h"
+#include "persistence/rdb_output.h"
+#include "persistence/value_writer.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/server.h"
@@ -99,9 +103,91 @@ void debug_set_active_expire(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+void debug_digest(CommandContext& ctx) { ctx.reply.simple(digest_hex(dataset_digest(ctx.server.databases()))); }
+
+// Logically expired keys are digested too (no lookup, no lazy expiry), as in Redis.
+void debug_digest_value(CommandContext& ctx) {
+  ctx.reply.array(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    const KeyEntry* entry = ctx.db.peek(ctx.arg(i), false);
+    ctx.reply.simple(digest_hex(entry != nullptr ? value_digest(*entry) : Sha1{}));
+  }
+}
+
+// Redis's field layout: address, refcount, encoding, the value's serialized length (as
+// RDB would write it now), its LRU clock and idle seconds, and for lists the quicklist's
+// shape. Sizes are Corvid's own.
+void debug_object(CommandContext& ctx) {
+  const KeyEntry* entry = ctx.db.peek(ctx.arg(2), false);
+  if (entry == nullptr) {
+    ctx.reply.error(errors::kNoSuchKey);
+    return;
+  }
+  StringOutput serialized(ctx.server.config().rdbcompression);
+  write_value(serialized, *entry);
+  const uint32_t now_s = ctx.clock.seconds();
+  const bool lfu = ctx.server.access_policy().lfu;
+  const uint32_t lru = lfu ? ((((entry->access_clock() / 60) & 0xffff) << 8) | entry->lfu_counter())
+                           : (entry->access_clock() & 0xffffff);
+  const uint64_t idle = now_s > entry->access_clock() ? now_s - entry->access_clock() : 0;
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%llu",
+                static_cast<const void*>(entry), std::string(encoding_name(entry->encoding())).c_str(),
+                serialized.data().size() - 1, lru, static_cast<unsigned long long>(idle));
+  std::string text = line;
+  if (entry->type() == ValueType::List) {
+    const Quicklist& items = entry->object_as<ListValue>().items();
+    size_t bytes = 0;
+    items.for_each_node([&bytes](const Listpack& node) { bytes += node.bytes(); });
+    std::snprintf(line, sizeof line,
+                  " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:0 ql_uncompressed_size:%zu",
+                  items.node_count(),
+                  items.node_count() == 0 ? 0.0 : static_cast<double>(items.size()) / items.node_count(),
+                  items.fill(), bytes);
+    text += line;
+  }
+  ctx.reply.simple(text);
+}
+
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the dataset, load the dump back.
+void debug_reload(CommandContext& ctx) {
+  bool merge = false, flush = true, save = true;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    if (equals_ignore_case(ctx.arg(i), "merge")) {
+      merge = true;
+    } else if (equals_ignore_case(ctx.arg(i), "noflush")) {
+      flush = false;
+    } else if (equals_ignore_case(ctx.arg(i), "nosave")) {
+      save = false;
+    } else {
+      ctx.reply.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+      return;
+    }
+  }
+  RdbPersistence& rdb = ctx.server.rdb();
+  if (save && !rdb.save()) {
+    ctx.reply.error("ERR");
+    return;
+  }
+  if (flush) {
+    for (Database* db : ctx.server.databases()) db->detach_all()->dispose();
+  }
+  if (rdb.load_now(merge)) {
+    ctx.reply.error("ERR Error trying to load the RDB dump");
+    return;
+  }
+  log_warning("DB reloaded by DEBUG RELOAD");
+  ctx.reply.ok();
+}
+
 void debug_help(CommandContext& ctx) {
   // Only what this server implements.
   static constexpr std::string_view kLines[] = {
+      "DIGEST",
+      "    Output a hex signature representing the current DB content.",
+      "DIGEST-VALUE <key> [<key> ...]",
+      "    Output a hex signature of the values of all the specified keys.",
       "ERROR <string>",
       "    Return a Redis protocol error with <string> as message. Useful for clients",
       "    unit tests to simulate Redis errors.",
@@ -109,9 +195,17 @@ void debug_help(CommandContext& ctx) {
       "    Write <message> to the server log.",
       "HTSTATS-KEY <key>",
       "    Like HTSTATS but for the hash table stored at <key>'s value.",
+      "OBJECT <key>",
+      "    Show low level info about `key` and associated value.",
       "POPULATE <count> [<prefix>] [<size>]",
       "    Create <count> string keys named key:<num>. If <prefix> is specified then",
       "    it is used instead of the 'key' prefix.",
+      "RELOAD [option ...]",
+      "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+      "    * MERGE: conflicting keys will be loaded from RDB.",
+      "    * NOFLUSH: the existing database will not be removed before load, but",
+      "      conflicting keys make the load fail.",
+      "    * NOSAVE: the database will be loaded from an existing RDB file.",
       "SET-ACTIVE-EXPIRE <0|1>",
       "    Setting it to 0 disables expiring keys in background when they are not",
       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -133,6 +227,8 @@ void debug(CommandContext& ctx) {
       {"help", 2, 2, debug_help},         {"sleep", 3, 3, debug_sleep}, {"populate", 3, 5, debug_populate},
       {"htstats-key", 3, 3, debug_htstats_key}, {"log", 3, 3, debug_log},     {"error", 3, 3, debug_error},
       {"set-active-expire", 3, 3, debug_set_active_expire},
+      {"digest", 2, 2, debug_digest},     {"digest-value", 2, SIZE_MAX, debug_digest_value},
+      {"object", 3, 3, debug_object},     {"reload", 2, SIZE_MAX, debug_reload},
   };
   for (const Subcommand& sub : kSubcommands) {
     if (equals_ignore_case(ctx.arg(1), sub.name) && ctx.argc() >= sub.min_args && ctx.argc() <= sub.max_args) {

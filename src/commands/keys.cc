@@ -283,32 +283,6 @@ bool shares_integers(CommandContext& ctx) {
   return config.maxmemory == 0 || !lru_or_lfu;
 }
 
-std::string_view encoding_name(Encoding encoding) {
-  switch (encoding) {
-    case Encoding::Int:
-      return "int";
-    case Encoding::Embstr:
-      return "embstr";
-    case Encoding::Raw:
-      return "raw";
-    case Encoding::Listpack:
-      return "listpack";
-    case Encoding::ListpackEx:
-      return "listpackex";
-    case Encoding::Quicklist:
-      return "quicklist";
-    case Encoding::Intset:
-      return "intset";
-    case Encoding::Hashtable:
-      return "hashtable";
-    case Encoding::Skiplist:
-      return "skiplist";
-    case Encoding::Stream:
-      return "stream";
-  }
-  return "unknown";
-}
-
 void object_encoding(CommandContext& ctx) {
   KeyEntry* entry = ctx.db.lookup_no_notify(ctx.arg(2));
   if (entry == nullptr) {

@@ -83,7 +83,13 @@ void flushall(CommandContext& ctx) {
   if (!async) return;
   std::vector<Database*> all;
   for (int i = 0; i < ctx.server.database_count(); ++i) all.push_back(&ctx.server.db(i));
-  ctx.server.keyspace_stats().dirty += flush_databases(ctx.server, all, *async);
+  // As in Redis: a BGSAVE under way is dropped, and with save points an (empty) dump is
+  // written at once, so that a restart does not bring the flushed keys back.
+  RdbPersistence& rdb = ctx.server.rdb();
+  rdb.abort_bgsave(nullptr);
+  KeyspaceStats& stats = ctx.server.keyspace_stats();
+  stats.dirty += flush_databases(ctx.server, all, *async);
+  if (!ctx.server.config().save_points.empty()) rdb.save();
   ctx.reply.ok();
 }
 
@@ -158,15 +164,10 @@ void shutdown(CommandContext& ctx) {
     ctx.reply.error("ERR No shutdown in progress.");
     return;
   }
-  if (save) {
-    // There is no persistence: an explicit SAVE fails as a failed save does in Redis,
-    // and FORCE exits anyway.
-    if (!force) {
-      log_warning("Error trying to save the DB, can't exit: this server has no persistence.");
-      ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
-      return;
-    }
-    log_warning("Error trying to save the DB (this server has no persistence). Exit anyway.");
+  Server::ShutdownFlags flags{.nosave = nosave, .save = save, .now = now, .force = force};
+  if (!ctx.server.prepare_for_shutdown(flags)) {
+    ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
+    return;
   }
   // No reply: the connection closes as the server exits.
   ctx.server.request_shutdown();

@@ -142,6 +142,7 @@ size_t Database::active_expire_fields(int64_t budget_us) {
 }
 
 void Database::delete_expired(KeyEntry* entry) {
+  before_change(entry);
   std::string key(entry->key());
   untrack_volatile(entry);
   keys_.remove(key);
@@ -152,7 +153,12 @@ void Database::delete_expired(KeyEntry* entry) {
   listener_.on_key_change(KeyChange{index_, key, kEventExpired, "expired"});
 }
 
-KeyEntry* Database::find(std::string_view key) { return expire_if_needed(keys_.find(key)); }
+KeyEntry* Database::find(std::string_view key) {
+  KeyEntry* entry = keys_.find(key);
+  // Whoever looks a key up may change it in place; a running snapshot takes it first.
+  before_change(entry);
+  return expire_if_needed(entry);
+}
 
 void Database::count_miss(std::string_view key) {
   ++stats_.misses;
@@ -193,6 +199,7 @@ KeyEntry* Database::lookup_write(std::string_view key) {
 }
 
 void Database::insert(KeyEntry* entry) {
+  born(entry);
   entry->set_access_clock(clock_.seconds());
   keys_.insert(entry);
   if (entry->has_expiry()) track_volatile(entry);
@@ -202,6 +209,7 @@ void Database::insert(KeyEntry* entry) {
 
 void Database::upsert(KeyEntry* entry) {
   KeyEntry* old = keys_.find(entry->key());
+  before_change(old);
   if (old == nullptr) {
     insert(entry);
     return;
@@ -210,6 +218,8 @@ void Database::upsert(KeyEntry* entry) {
 }
 
 void Database::replace(KeyEntry* current, KeyEntry* replacement) {
+  before_change(current);
+  born(replacement);
   if (access_.lfu) {
     // Under LFU an overwritten key keeps its history (its frequency), as in Redis.
     replacement->set_lfu_counter(current->lfu_counter());
@@ -238,6 +248,7 @@ bool Database::remove(std::string_view key) {
 }
 
 KeyEntry* Database::detach(std::string_view key) {
+  before_change(keys_.find(key));
   KeyEntry* entry = keys_.remove(key);
   if (entry != nullptr && entry->has_expiry()) untrack_volatile(entry);
   return entry;
@@ -355,6 +366,7 @@ void Database::dispose(KeyEntry* entry, EntryDisposer::Reason reason) {
 }
 
 void Database::evict(KeyEntry* entry) {
+  before_change(entry);
   std::string key(entry->key());
   if (entry->has_expiry()) untrack_volatile(entry);
   keys_.remove(key);
@@ -363,6 +375,7 @@ void Database::evict(KeyEntry* entry) {
 }
 
 std::unique_ptr<DetachedKeys> Database::detach_all() {
+  capture_everything();
   auto detached = std::make_unique<DetachedKeys>();
   detached->table = std::move(keys_);
   keys_ = KeyTable();
@@ -373,11 +386,38 @@ std::unique_ptr<DetachedKeys> Database::detach_all() {
 }
 
 void Database::swap_contents(Database& other) {
+  // A running snapshot keeps each database's keys under its own number.
+  capture_everything();
+  other.capture_everything();
   std::swap(keys_, other.keys_);
   std::swap(volatile_keys_, other.volatile_keys_);
   std::swap(expire_cursor_, other.expire_cursor_);
   field_expiry_keys_.swap(other.field_expiry_keys_);
   std::swap(field_expiry_cursor_, other.field_expiry_cursor_);
+}
+
+void Database::begin_snapshot(SnapshotCapture* capture) {
+  snapshot_mark_ = !snapshot_mark_;
+  capture_ = capture;
+}
+
+void Database::capture_everything() {
+  if (capture_ == nullptr) return;
+  keys_.for_each([this](KeyEntry& entry) { before_change(&entry); });
+}
+
+void Database::mark_everything_captured() {
+  keys_.for_each([this](KeyEntry& entry) { entry.set_snapshot_mark(snapshot_mark_); });
+}
+
+bool Database::load(KeyEntry* entry) {
+  if (keys_.find(entry->key()) != nullptr) return false;
+  born(entry);
+  entry->set_access_clock(clock_.seconds());
+  keys_.insert(entry);
+  if (entry->has_expiry()) track_volatile(entry);
+  track_if_field_deadlines(entry);
+  return true;
 }
 
 }  // namespace corvid

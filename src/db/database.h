@@ -14,6 +14,7 @@
 #include "db/key_access.h"
 #include "db/key_change.h"
 #include "db/key_entry.h"
+#include "db/snapshot_capture.h"
 
 namespace corvid {
 
@@ -107,6 +108,14 @@ class Database {
   // Walks the registry for at most `budget_us`; returns how many fields were removed.
   size_t active_expire_fields(int64_t budget_us);
   size_t field_expiry_tracked() const { return field_expiry_keys_.size(); }
+  // visit(const KeyEntry&) for each hash the registry names (some may have no deadline
+  // left), without side effects: whether a snapshot needs Redis 7.4's hash types.
+  template <class F>
+  void for_each_field_expiry_hash(F&& visit) {
+    field_expiry_keys_.for_each([&](TrackedKey& k) {
+      if (const KeyEntry* e = keys_.peek(k.key())) visit(*e);
+    });
+  }
 
   KeyEntry* random_key();
 
@@ -140,11 +149,43 @@ class Database {
   // SWAPDB: exchanges contents, not identities.
   void swap_contents(Database& other);
 
+  // Point-in-time snapshots (db/snapshot_capture.h). begin_snapshot flips this database's
+  // mark, so every existing entry is "not captured yet"; from then on, entries about to
+  // change are handed to `capture` first, and new entries are born captured.
+  void begin_snapshot(SnapshotCapture* capture);
+  void end_snapshot() { capture_ = nullptr; }
+  bool snapshot_running() const { return capture_ != nullptr; }
+  // The walk's test: true (and the entry is marked captured) when the snapshot does not
+  // have `entry` yet and the caller is to serialize it now.
+  bool claim_for_snapshot(KeyEntry& entry) {
+    if (entry.snapshot_mark() == snapshot_mark_) return false;
+    entry.set_snapshot_mark(snapshot_mark_);
+    return true;
+  }
+  // Hands every entry the snapshot does not have yet to it (before FLUSHDB, SWAPDB).
+  void capture_everything();
+  // Marks every entry as captured without serializing it: an abandoned snapshot leaves
+  // the marks consistent for the next one.
+  void mark_everything_captured();
+
+  // Loading (RDB, DEBUG RELOAD): adds an entry without events or counting a change. False
+  // (and the entry is not taken) when the key exists.
+  bool load(KeyEntry* entry);
+
   // Table shape for DEBUG HTSTATS-like reporting.
   size_t bucket_count() const { return keys_.bucket_count(); }
 
  private:
   KeyEntry* expire_if_needed(KeyEntry* entry);
+  // Before `entry` changes or goes: a running snapshot that does not have it takes it now.
+  void before_change(KeyEntry* entry) {
+    if (capture_ != nullptr && entry != nullptr && entry->snapshot_mark() != snapshot_mark_) {
+      capture_->capture(index_, *entry);
+      entry->set_snapshot_mark(snapshot_mark_);
+    }
+  }
+  // A new entry: no snapshot running now will ever want it.
+  void born(KeyEntry* entry) { entry->set_snapshot_mark(snapshot_mark_); }
   // A read found nothing: counted, and heard as "keymiss" by keyspace notifications.
   void count_miss(std::string_view key);
   void track_volatile(KeyEntry* entry);
@@ -187,6 +228,8 @@ class Database {
   HashTable<TrackedKey, TrackedKeyTraits> field_expiry_keys_;
   uint64_t field_expiry_cursor_ = 0;
   std::mt19937 rng_;
+  SnapshotCapture* capture_ = nullptr;
+  bool snapshot_mark_ = false;
 };
 
 }  // namespace corvid

@@ -109,6 +109,24 @@ class HashValue final : public ValueObject {
     }
   }
 
+  // visit(field, value, expire_at_ms or kNoExpiry), in storage order (persistence).
+  template <class F>
+  void for_each_with_expiry(F&& visit) const {
+    if (const Table* t = table()) {
+      t->for_each([&visit](const Node& n) { visit(n.field(), n.value(), n.expire_at_ms()); });
+      return;
+    }
+    const Listpack& lp = listpack();
+    Scratch field_scratch, value_scratch;
+    for (Listpack::Pos p = lp.begin(); p != lp.end();) {
+      const int64_t deadline = listpack_deadline(p);
+      std::string_view field = lp.get(p, field_scratch);
+      p = lp.next(p);
+      visit(field, lp.get(p, value_scratch), deadline);
+      p = skip_deadline(lp.next(p));
+    }
+  }
+
   // A uniformly chosen field and its value; the hash must not be empty. Not const: on
   // the table it performs a rehash step, as lookups do. Views as for get().
   template <class Rng>

@@ -37,6 +37,7 @@ KeyEntry* KeyEntry::allocate(std::string_view key, size_t inline_bytes, bool wit
   e->encoding_ = Encoding::Embstr;
   e->lfu_counter_ = kLfuInitialCounter;
   e->has_expiry_ = with_expiry;
+  e->snapshot_mark_ = false;
   e->value_.integer = 0;
   if (with_expiry) {
     e->expiry_block()->expire_at_ms = expire_at_ms;

@@ -101,6 +101,11 @@ class KeyEntry {
   // Bytes of this entry and what it owns, as the allocator sees it (for MEMORY USAGE).
   size_t allocated_bytes() const;
 
+  // The entry's snapshot mark: equal to its database's current mark once a running
+  // snapshot has captured it, or when it was created after the snapshot began.
+  bool snapshot_mark() const { return snapshot_mark_; }
+  void set_snapshot_mark(bool mark) { snapshot_mark_ = mark; }
+
   // Hash-table chain link (see KeyEntryTraits).
   KeyEntry* next_in_bucket() const { return next_; }
   void set_next_in_bucket(KeyEntry* next) { next_ = next; }
@@ -130,7 +135,9 @@ class KeyEntry {
   ValueType type_;
   Encoding encoding_;
   uint8_t lfu_counter_;
-  bool has_expiry_;
+  bool has_expiry_ : 1;
+  // Which side of a point-in-time snapshot this entry is on (see Database::claim_for_snapshot).
+  bool snapshot_mark_ : 1;
   union {
     int64_t integer;
     RawString* raw;

@@ -6,12 +6,30 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 
 namespace corvid {
 
 // Names as OBJECT ENCODING reports them. "listpackex" is Redis 7.4's listpack hash whose
 // fields carry expiry times.
 enum class Encoding : uint8_t { Int, Embstr, Raw, Listpack, ListpackEx, Quicklist, Intset, Hashtable, Skiplist, Stream };
+
+// The name OBJECT ENCODING and DEBUG OBJECT show.
+constexpr std::string_view encoding_name(Encoding encoding) {
+  switch (encoding) {
+    case Encoding::Int: return "int";
+    case Encoding::Embstr: return "embstr";
+    case Encoding::Raw: return "raw";
+    case Encoding::Listpack: return "listpack";
+    case Encoding::ListpackEx: return "listpackex";
+    case Encoding::Quicklist: return "quicklist";
+    case Encoding::Intset: return "intset";
+    case Encoding::Hashtable: return "hashtable";
+    case Encoding::Skiplist: return "skiplist";
+    case Encoding::Stream: return "stream";
+  }
+  return "unknown";
+}
 
 class ValueObject {
  public:

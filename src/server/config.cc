@@ -513,18 +513,40 @@ Outcome parse_bind(const Config&, const std::vector<std::string>& words, bool) {
 std::string get_bind(const Config& c) { return join(c.bind); }
 void store_bind(Config& c, const std::string& v) { c.bind = split_spaces(v); }
 
-// save "<seconds> <changes> ...": validated like Redis, but RDB snapshots are not built,
-// so only the empty list gets through.
-Outcome parse_save(const Config&, const std::vector<std::string>& words, bool) {
+// save "<seconds> <changes> ...". CONFIG SET replaces the whole list; in a config file the
+// first `save` line replaces the defaults and later ones add to it, as in Redis.
+Outcome parse_save(const Config& c, const std::vector<std::string>& words, bool loading) {
   if (words.empty() || (words.size() == 1 && words[0].empty())) return ok("");
   if (words.size() % 2 != 0) return fail("Invalid save parameters");
   std::vector<std::string> points;
+  if (loading && c.save_lines_seen) {
+    for (const SavePoint& p : c.save_points) {
+      points.push_back(std::to_string(p.seconds));
+      points.push_back(std::to_string(p.changes));
+    }
+  }
   for (size_t i = 0; i < words.size(); ++i) {
     auto value = parse_lenient_int(words[i]);
     if (!value || *value < (i % 2 == 0 ? 1 : 0)) return fail("Invalid save parameters");
     points.push_back(std::to_string(*value));
   }
   return ok(join(points));
+}
+
+std::string get_save(const Config& c) {
+  std::vector<std::string> words;
+  for (const SavePoint& p : c.save_points) {
+    words.push_back(std::to_string(p.seconds));
+    words.push_back(std::to_string(p.changes));
+  }
+  return join(words);
+}
+
+void store_save(Config& c, const std::string& canonical) {
+  const std::vector<std::string> words = split_spaces(canonical);
+  c.save_points.clear();
+  for (size_t i = 0; i + 1 < words.size(); i += 2) c.save_points.push_back({to_i64(words[i]), to_i64(words[i + 1])});
+  c.save_lines_seen = true;
 }
 
 std::string get_output_limits(const Config& c) {
@@ -797,8 +819,7 @@ void store_percentiles(Config& c, const std::string& canonical) {
 }
 
 // The table. Order is CONFIG GET's listing order and CONFIG REWRITE's append order.
-// Defaults are Redis 7.0.15's (what CONFIG GET shows on a fresh redis-server), except
-// `save`, which is "" because snapshots are not built.
+// Defaults are Redis 7.0.15's (what CONFIG GET shows on a fresh redis-server).
 std::vector<Directive> build_table() {
   using C = Config;
   constexpr std::string_view kNoYesLocal = "no,yes,local";
@@ -913,23 +934,23 @@ std::vector<Directive> build_table() {
           .accessed(get_percentiles, store_percentiles)
           .with(kAlwaysRewrite),
       integer("busy-reply-threshold", kFixed, 0, kLlongMax, "5000").aka("lua-time-limit"),
-      special("shutdown-on-sigint", Kind::Special, -1, "default", parse_shutdown_flags),
-      special("shutdown-on-sigterm", Kind::Special, -1, "default", parse_shutdown_flags),
+      special("shutdown-on-sigint", Kind::Special, -1, "default", parse_shutdown_flags, &C::shutdown_on_sigint),
+      special("shutdown-on-sigterm", Kind::Special, -1, "default", parse_shutdown_flags, &C::shutdown_on_sigterm),
       integer("shutdown-timeout", kFixed, 0, kIntMax, "10"),
       choice("propagation-error-behavior", kFixed, "ignore,panic,panic-on-replicas", "ignore"),
       integer("io-threads", kFixed, 1, 128, "1").with(kImmutable).off_only("1", "I/O threads are not supported yet"),
       boolean("io-threads-do-reads", kFixed, "no").with(kImmutable),
-      // --- Persistence (not built: only the off values)
+      // --- Persistence
       special("dir", Kind::String, 1, "", parse_dir, &C::dir).with(kProtected | kAlwaysRewrite).accessed(get_dir, nullptr),
-      special("save", Kind::Special, -1, "", parse_save)
-          .with(kAlwaysRewrite)
-          .off_only("", "RDB snapshots are not supported yet"),
-      text("dbfilename", kFixed, "dump.rdb").with(kProtected).checked(check_dbfilename),
-      boolean("rdbcompression", kFixed, "yes"),
-      boolean("rdbchecksum", kFixed, "yes").with(kImmutable),
-      boolean("rdb-del-sync-files", kFixed, "no"),
-      boolean("rdb-save-incremental-fsync", kFixed, "yes"),
-      boolean("stop-writes-on-bgsave-error", kFixed, "yes"),
+      special("save", Kind::Special, -1, "3600 1 300 100 60 10000", parse_save)
+          .accessed(get_save, store_save)
+          .with(kAlwaysRewrite),
+      text("dbfilename", &C::dbfilename, "dump.rdb").with(kProtected).checked(check_dbfilename),
+      boolean("rdbcompression", &C::rdbcompression, "yes"),
+      boolean("rdbchecksum", &C::rdbchecksum, "yes").with(kImmutable),
+      boolean("rdb-del-sync-files", &C::rdb_del_sync_files, "no"),
+      boolean("rdb-save-incremental-fsync", &C::rdb_save_incremental_fsync, "yes"),
+      boolean("stop-writes-on-bgsave-error", &C::stop_writes_on_bgsave_error, "yes"),
       boolean("appendonly", kFixed, "no").off_only("no", "AOF persistence is not supported yet"),
       text("appendfilename", kFixed, "appendonly.aof").with(kImmutable).checked(check_appendfilename),
       text("appenddirname", kFixed, "appendonlydir").with(kImmutable).checked(check_appenddirname),
@@ -1524,7 +1545,9 @@ std::optional<std::string> config_set(Config& config,
       config = saved;
       return failed(pairs[i].first, *reason);
     }
-    if (current_value(config, d) != before &&
+    // `dir` is applied even when unchanged: Redis changes into the directory on every
+    // CONFIG SET dir (a directory recreated at the same path becomes the working one).
+    if ((current_value(config, d) != before || d.name == "dir") &&
         std::find(changed.begin(), changed.end(), d.name) == changed.end()) {
       changed.push_back(d.name);
     }

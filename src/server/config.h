@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "db/value_limits.h"
+
 namespace corvid {
 
 struct OutputBufferLimit {
@@ -19,6 +21,14 @@ struct OutputBufferLimit {
 };
 
 enum class DebugCommandAccess { No, Yes, Local };
+
+// One `save <seconds> <changes>` point: snapshot when at least `changes` writes happened
+// and `seconds` passed since the last successful save.
+struct SavePoint {
+  int64_t seconds;
+  int64_t changes;
+  bool operator==(const SavePoint&) const = default;
+};
 
 struct Config {
   // Network
@@ -55,6 +65,20 @@ struct Config {
   DebugCommandAccess enable_protected_configs = DebugCommandAccess::No;
   std::string requirepass;
   std::string dir;  // the working directory (absolute); load_config fills it in
+  // What SIGINT / SIGTERM do: "default" or words among save, nosave, now, force.
+  std::string shutdown_on_sigint = "default";
+  std::string shutdown_on_sigterm = "default";
+  // RDB snapshots
+  std::vector<SavePoint> save_points = {{3600, 1}, {300, 100}, {60, 10000}};
+  std::string dbfilename = "dump.rdb";
+  bool rdbcompression = true;
+  bool rdbchecksum = true;
+  bool rdb_del_sync_files = false;
+  bool rdb_save_incremental_fsync = true;
+  bool stop_writes_on_bgsave_error = true;
+  // Set once a `save` line was read: later lines of the config file add save points
+  // instead of replacing the defaults.
+  bool save_lines_seen = false;
   std::string logfile;
   std::string loglevel = "notice";
   std::string pidfile;
@@ -94,6 +118,17 @@ struct Config {
   // values are accepted), so CONFIG GET reports them as Redis does.
   std::vector<std::pair<std::string, std::string>> fixed_values;
 };
+
+// The encoding thresholds of the collection types, as configured now.
+inline ValueLimits value_limits(const Config& c) {
+  ValueLimits limits;
+  limits.hash = {static_cast<size_t>(c.hash_max_listpack_entries), static_cast<size_t>(c.hash_max_listpack_value)};
+  limits.set = {static_cast<size_t>(c.set_max_intset_entries), static_cast<size_t>(c.set_max_listpack_entries),
+                static_cast<size_t>(c.set_max_listpack_value)};
+  limits.zset = {static_cast<size_t>(c.zset_max_listpack_entries), static_cast<size_t>(c.zset_max_listpack_value)};
+  limits.list_fill = c.list_max_listpack_size;
+  return limits;
+}
 
 // Loads built-in defaults, then the file (if any), stdin (for "-"), then "--name value"
 // arguments, as redis-server does. Like Redis, a `dir` directive changes the process's

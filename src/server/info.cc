@@ -81,19 +81,6 @@ uint64_t process_rss() {
 // library can get without a hook in start-up.
 const uint64_t startup_used = [] { return memory_figures().used; }();
 
-// One replication id per process, as a master that has never had a replica keeps.
-const std::string& master_replid() {
-  static const std::string id = [] {
-    std::random_device device;
-    std::mt19937_64 rng((static_cast<uint64_t>(device()) << 32) ^ device());
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string hex(40, '0');
-    for (char& c : hex) c = kDigits[rng() & 15];
-    return hex;
-  }();
-  return id;
-}
-
 std::string build_id() {
   // Changes with every build of a version, as Redis's does.
   std::string seed = std::string(CORVID_VERSION) + " " + __DATE__ + " " + __TIME__;
@@ -247,22 +234,14 @@ void memory_section(Server& server, std::string& out) {
 }
 
 void persistence_section(Server& server, std::string& out) {
-  // No RDB or AOF exists: Redis's figures for a server that has never saved, with the
-  // time of start-up as the last save, as Redis records it.
+  server.rdb().info(out);
+  // No AOF yet: Redis's figures with appendonly off.
   out +=
-      "# Persistence\r\nloading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\n"
-      "current_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\n"
-      "current_save_keys_total:0\r\n";
-  appendf(out, "rdb_changes_since_last_save:%llu\r\n", static_cast<ull>(server.keyspace_stats().dirty));
-  out += "rdb_bgsave_in_progress:0\r\n";
-  appendf(out, "rdb_last_save_time:%lld\r\n", static_cast<ll>(server.start_time_ms() / 1000));
-  out +=
-      "rdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\n"
-      "rdb_saves:0\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:0\r\n"
       "aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\n"
       "aof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\n"
       "aof_rewrites_consecutive_failures:0\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\n"
       "module_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n";
+  server.rdb().loading_info(out);
 }
 
 // A meter that sampled across a counter reset could report nonsense; never print it.
@@ -471,6 +450,20 @@ uint32_t section_bit(const std::string& name) {
 }
 
 }  // namespace
+
+// One replication id per process, as a master that has never had a replica keeps.
+const std::string& master_replid() {
+  static const std::string id = [] {
+    std::random_device device;
+    std::mt19937_64 rng((static_cast<uint64_t>(device()) << 32) ^ device());
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string hex(40, '0');
+    for (char& c : hex) c = kDigits[rng() & 15];
+    return hex;
+  }();
+  return id;
+}
+
 
 std::string bytes_to_human(uint64_t bytes) {
   char buffer[64];

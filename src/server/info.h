@@ -18,6 +18,10 @@ class Server;
 // out in Redis's order whatever the order of the names.
 std::string build_info(Server& server, std::span<const std::string_view> sections);
 
+// The replication id this process reports (INFO replication, RDB aux fields): one per
+// process, as a master that has never had a replica keeps.
+const std::string& master_replid();
+
 // Memory as INFO reports it, from jemalloc when the server is linked with it, else
 // from the sanitizer's or glibc's allocator statistics.
 struct MemoryFigures {

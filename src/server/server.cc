@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include "commands/context.h"
 #include "core/number_format.h"
 #include "server/log.h"
+#include "server/info.h"
 #include "server/memory_gauge.h"
 
 namespace corvid {
@@ -95,10 +98,12 @@ std::optional<std::string> Server::start() {
     attach_listener(std::move(listener));
   }
   if (listeners_.empty()) return std::string("Configured to not listen anywhere, exiting.");
+  if (auto error = rdb_.start_loading()) return error;
   cron_timer_ = loop_.every(1000 / hz_, [this] { cron(); });
   loop_.before_sleep([this] { before_sleep(); });
   loop_.sleep_limit([this] {
     if (evictor_.running()) return 0;  // eviction goes on in the next turn
+    if (rdb_.busy()) return 0;          // so do a snapshot's walk and loading
     int64_t deadline = blocking_.next_deadline_ms();
     if (deadline == 0) return -1;
     return static_cast<int>(std::clamp<int64_t>(deadline - clock_.now_ms, 0, 1000));
@@ -108,7 +113,65 @@ std::optional<std::string> Server::start() {
 
 int Server::run() {
   loop_.run();
-  return 0;
+  return exit_code_;
+}
+
+std::vector<Database*> Server::databases() {
+  std::vector<Database*> out;
+  for (auto& db : databases_) out.push_back(db.get());
+  return out;
+}
+
+uint64_t Server::used_memory() const { return memory_gauge::used(); }
+
+std::string Server::replication_id() const { return master_replid(); }
+
+void Server::fatal(const std::string& message) {
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t end = message.find('\n', start);
+    if (end == std::string::npos) end = message.size();
+    if (end > start) log_warning(std::string_view(message).substr(start, end - start));
+    start = end + 1;
+  }
+  exit_code_ = 1;
+  loop_.stop();
+}
+
+bool Server::prepare_for_shutdown(ShutdownFlags flags) {
+  log_warning("User requested shutdown...");
+  if (rdb_.bgsave_in_progress()) rdb_.abort_bgsave("There is a child saving an .rdb. Killing it!");
+  if ((!config_.save_points.empty() && !flags.nosave) || flags.save) {
+    log_notice("Saving the final RDB snapshot before exiting.");
+    if (!rdb_.save()) {
+      if (flags.force) {
+        log_warning("Error trying to save the DB. Exit anyway.");
+      } else {
+        log_warning("Error trying to save the DB, can't exit.");
+        return false;
+      }
+    }
+  }
+  if (!config_.pidfile.empty()) log_notice("Removing the pid file.");
+  log_warning("Redis is now ready to exit, bye bye...");
+  return true;
+}
+
+void Server::handle_shutdown_signal(int signal) {
+  const char* name = signal == SIGINT ? "SIGINT" : "SIGTERM";
+  log_warning(std::string("Received ") + name + " scheduling shutdown...");
+  const std::string& setting = signal == SIGINT ? config_.shutdown_on_sigint : config_.shutdown_on_sigterm;
+  ShutdownFlags flags;
+  flags.save = setting.find("nosave") == std::string::npos && setting.find("save") != std::string::npos;
+  flags.nosave = setting.find("nosave") != std::string::npos;
+  flags.now = setting.find("now") != std::string::npos;
+  flags.force = setting.find("force") != std::string::npos;
+  if (prepare_for_shutdown(flags)) {
+    request_shutdown();
+  } else {
+    log_warning(std::string(name) + " received but errors trying to shut down the server, check the logs for more "
+                "information");
+  }
 }
 
 void Server::accept_client(int fd, std::string peer, std::string local, bool unix_socket) {
@@ -205,13 +268,16 @@ void Server::before_sleep() {
   if (evictor_.running()) evictor_.perform();
   // Broadcast-mode invalidations collect the whole turn's changes, and go out with it.
   tracking_.broadcast();
+  rdb_.before_sleep();
+  // Announced once the dump (if any) is loaded, as Redis does.
+  if (!announced_ready_ && !rdb_.loading() && exit_code_ == 0) {
+    announced_ready_ = true;
+    log_notice("Ready to accept connections");
+  }
   flush_pending_writes();
   free_closed_clients();
-  if (shutdown_requested_) {
-    log_notice("User requested shutdown...");
-    log_notice("Redis is now ready to exit, bye bye...");
-    loop_.stop();
-  }
+  if (int signal = shutdown_signal_.exchange(0, std::memory_order_relaxed); signal != 0) handle_shutdown_signal(signal);
+  if (shutdown_requested_) loop_.stop();
 }
 
 void Server::on_key_change(const KeyChange& change) {
@@ -498,10 +564,24 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
   }
   // The tracking table is brought back under its bound before each command, as in Redis.
   if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
+  // A failed save stops writes (and PING, as in Redis) until a save succeeds.
+  if (rdb_.writes_refused() && ((command->spec->flags & kCmdWrite) || command->full_name == "ping" ||
+                                (command->full_name == "exec" && transactions_.queued_with_flag(client, kCmdWrite)))) {
+    reject(client, command,
+           "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands "
+           "that may modify the data set are disabled, because this instance is configured to report errors during "
+           "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for "
+           "details about the RDB error.");
+    return true;
+  }
   if (client.subscribed() && !client.reply().resp3() && !allowed_while_subscribed(*command)) {
     reject(client, command,
            "ERR Can't execute '" + command->full_name +
                "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+    return true;
+  }
+  if (rdb_.loading() && !(command->spec->flags & kCmdLoading)) {
+    reject(client, command, "LOADING Redis is loading the dataset in memory");
     return true;
   }
   if (clients_paused_for(*command)) {
@@ -672,6 +752,7 @@ void Server::cron() {
   memory_gauge::note_peak(memory_gauge::used());
   if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
   if (pause_until_ms_ != 0 && clock_.now_ms >= pause_until_ms_) unpause_clients();
+  rdb_.cron();
   stats_.ops_per_sec.sample(clock_.now_ms, stats_.commands_processed);
   stats_.input_kbps.sample(clock_.now_ms, stats_.net_input_bytes);
   stats_.output_kbps.sample(clock_.now_ms, stats_.net_output_bytes);

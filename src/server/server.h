@@ -18,6 +18,7 @@
 #include "net/connection.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
+#include "persistence/rdb_persistence.h"
 #include "server/blocking.h"
 #include "server/config.h"
 #include "server/eviction.h"
@@ -36,6 +37,7 @@ class Server final : public KeyChangeListener,
                      public ReplyWriter::ErrorObserver,
                      public PubSub::DeliveryListener,
                      public Tracking::Host,
+                     public RdbPersistence::Host,
                      public EntryDisposer {
  public:
   explicit Server(Config config);
@@ -76,12 +78,21 @@ class Server final : public KeyChangeListener,
   Tracking& tracking() { return tracking_; }
 
   Config& config() { return config_; }
-  const Clock& clock() const { return clock_; }
+  const Clock& clock() const override { return clock_; }
   Database& db(int index) { return *databases_[index]; }
   int database_count() const { return static_cast<int>(databases_.size()); }
   const CommandTable& commands() const { return commands_; }
   ServerStats& stats() { return stats_; }
-  KeyspaceStats& keyspace_stats() { return keyspace_stats_; }
+  KeyspaceStats& keyspace_stats() override { return keyspace_stats_; }
+  // RDB snapshots and loading (persistence/rdb_persistence.h).
+  RdbPersistence& rdb() { return rdb_; }
+  // RdbPersistence::Host.
+  std::vector<Database*> databases() override;
+  const Config& config() const override { return config_; }
+  uint64_t used_memory() const override;
+  std::string replication_id() const override;
+  void wake_loop() override { loop_.wake(); }
+  void fatal(const std::string& message) override;
   LazyFreer& lazy_freer() { return lazy_freer_; }
   // Frees a removed key: on the background thread when `lazy` and the value is big enough
   // for that to pay (UNLINK, lazyfree-lazy-* settings), else at once.
@@ -91,6 +102,7 @@ class Server final : public KeyChangeListener,
   Evictor& evictor() { return evictor_; }
   // maxmemory-policy and the lfu-* directives changed: keys record their use accordingly.
   void refresh_access_policy();
+  const AccessPolicy& access_policy() const override { return access_policy_; }
   EventLoop& loop() { return loop_; }
 
   // Connections, in id order (CLIENT LIST).
@@ -104,9 +116,23 @@ class Server final : public KeyChangeListener,
   void unpause_clients();
   bool clients_paused_for(const Command& command) const;
 
-  // SHUTDOWN: stops the loop after this event-loop turn.
-  // Also called from the SIGTERM/SIGINT handler, hence the lock-free atomic.
+  // What SHUTDOWN and the shutdown-on-sig* settings ask for.
+  struct ShutdownFlags {
+    bool nosave = false;
+    bool save = false;
+    bool now = false;
+    bool force = false;
+  };
+  // Everything before exiting: a running BGSAVE is stopped, the final save is made when
+  // save points are set (or SAVE asks for it, unless NOSAVE). False, with the reason
+  // logged, when saving failed and FORCE was not given: the server keeps running.
+  bool prepare_for_shutdown(ShutdownFlags flags);
+  // Stops the loop after this event-loop turn (prepare_for_shutdown was done).
   void request_shutdown() { shutdown_requested_.store(true, std::memory_order_relaxed); }
+  // From the SIGTERM/SIGINT handler (async-signal-safe): the loop prepares and exits.
+  void signal_shutdown(int signal) { shutdown_signal_.store(signal, std::memory_order_relaxed); }
+  // MISCONF: writes (and PING) are refused after a failed save (stop-writes-on-bgsave-error).
+  bool writes_refused() const { return rdb_.writes_refused(); }
 
   const std::string& run_id() const { return run_id_; }
   int64_t start_time_ms() const { return start_time_ms_; }
@@ -217,6 +243,10 @@ class Server final : public KeyChangeListener,
   int64_t pause_until_ms_ = 0;
   bool pause_writes_only_ = false;
   std::atomic<bool> shutdown_requested_{false};
+  std::atomic<int> shutdown_signal_{0};
+  int exit_code_ = 0;
+  bool announced_ready_ = false;
+  void handle_shutdown_signal(int signal);
   static_assert(std::atomic<bool>::is_always_lock_free);
   std::string run_id_;
   int64_t start_time_ms_ = 0;
@@ -226,6 +256,7 @@ class Server final : public KeyChangeListener,
   bool active_expire_enabled_ = true;
   uint64_t cron_loops_ = 0;
   LazyFreer lazy_freer_;
+  RdbPersistence rdb_{*this};
 };
 
 }  // namespace corvid

@@ -335,18 +335,3 @@ def test_shutdown_variants_that_exit(options):
         c.execute_command("SHUTDOWN", *options)
     assert wait_exit(server) == 0
     stop(server)
-
-
-def test_shutdown_save_fails_without_persistence(fresh_corvid):
-    # Nothing can be saved, so SAVE fails the way a failed save does in Redis, and the
-    # server goes on.
-    c = client_for(fresh_corvid)
-    with pytest.raises(redis.ResponseError, match="^Errors trying to SHUTDOWN. Check logs.$"):
-        c.execute_command("SHUTDOWN", "SAVE")
-    with pytest.raises(redis.ResponseError, match="^Errors trying to SHUTDOWN. Check logs.$"):
-        c.execute_command("SHUTDOWN", "SAVE", "NOW")
-    with pytest.raises(redis.ResponseError, match="^No shutdown in progress.$"):
-        c.execute_command("SHUTDOWN", "ABORT")
-    assert c.ping()
-    assert "Error trying to save the DB" in fresh_corvid.read_log()
-    c.close()

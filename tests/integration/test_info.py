@@ -5,6 +5,7 @@ import re
 import socket
 import time
 
+import pytest
 import redis
 
 DEFAULT_SECTIONS = ["Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU", "Modules",
@@ -176,12 +177,27 @@ def test_instantaneous_ops_per_sec_sees_traffic(r):
     assert seen > 0
 
 
-def test_rdb_changes_since_last_save(r):
+@pytest.mark.parametrize("which", ["corvid_server", "redis_server"])
+def test_rdb_changes_since_last_save(which, request):
+    """Each change counts once; FLUSHALL counts the keys it removed, and with save points
+    it saves the now empty dataset at once, which resets the count (checked on both)."""
+    r = redis.Redis(port=request.getfixturevalue(which).port, decode_responses=True)
+    r.config_set("save", "")
+    r.flushall()
     start = r.info("persistence")["rdb_changes_since_last_save"]
     r.mset({"a": 1, "b": 2, "c": 3})
     assert r.info("persistence")["rdb_changes_since_last_save"] == start + 3
     r.flushall()
     assert r.info("persistence")["rdb_changes_since_last_save"] == start + 6
+    r.config_set("save", "3600 1")
+    try:
+        r.mset({"a": 1, "b": 2})
+        r.flushall()
+        assert r.info("persistence")["rdb_changes_since_last_save"] == 0
+    finally:
+        r.config_set("save", "")
+        r.close()
+    r = redis.Redis(port=request.getfixturevalue(which).port, decode_responses=True)
     persistence = r.info("persistence")
     assert persistence["loading"] == 0
     assert persistence["aof_enabled"] == 0

@@ -23,7 +23,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_for_port(port, proc, timeout=15.0):
+def wait_for_port(port, proc, timeout=60.0):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -42,12 +42,14 @@ def wait_for_port(port, proc, timeout=15.0):
 class ServerProcess:
     """A server listening on 127.0.0.1:<port>, with its log captured to a file."""
 
-    def __init__(self, argv, port, workdir):
+    def __init__(self, argv, port, workdir, wait=True):
         self.port = port
         self.workdir = workdir
         self.log_path = os.path.join(workdir, "server.log")
-        self.log = open(self.log_path, "wb")
+        self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(argv, cwd=workdir, stdout=self.log, stderr=subprocess.STDOUT)
+        if not wait:
+            return
         try:
             wait_for_port(port, self.proc)
         except Exception:
@@ -59,7 +61,7 @@ class ServerProcess:
             return f.read().decode(errors="replace")
 
     def stop(self, timeout=20):
-        """Stops the server; returns its exit code. A sanitizer report makes a test fail."""
+        """Stops the server (SIGTERM); returns its exit code. A sanitizer report makes a test fail."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -70,6 +72,23 @@ class ServerProcess:
         self.log.close()
         return self.proc.returncode
 
+    def kill(self):
+        """SIGKILL: the process gets no chance to save or clean up."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+    def wait_exit(self, timeout=30):
+        """Waits for the server to exit by itself (SHUTDOWN); returns its exit code."""
+        code = self.proc.wait(timeout=timeout)
+        self.log.close()
+        return code
+
+    def path(self, name):
+        return os.path.join(self.workdir, name)
+
     def sanitizer_report(self):
         text = self.read_log()
         for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
@@ -78,19 +97,25 @@ class ServerProcess:
         return None
 
 
-def start_corvid(*extra_args, port=None):
+def start_corvid(*extra_args, port=None, workdir=None, wait=True):
+    """corvid-server in `workdir` (a new temporary directory by default), which is where it
+    keeps dump.rdb. With wait=False the caller waits for it (a server still loading its
+    dump answers LOADING, not PONG)."""
     port = port or free_port()
-    workdir = tempfile.mkdtemp(prefix="corvid-test-")
+    workdir = workdir or tempfile.mkdtemp(prefix="corvid-test-")
     argv = [corvid_binary(), "--port", str(port), "--bind", "127.0.0.1"] + [str(a) for a in extra_args]
-    return ServerProcess(argv, port, workdir)
+    return ServerProcess(argv, port, workdir, wait=wait)
 
 
-def start_redis(*extra_args, port=None):
+def start_redis(*extra_args, port=None, workdir=None, persistent=False, wait=True):
+    """redis-server 7.0.15 in `workdir`. Unless `persistent`, with snapshots and AOF off
+    (the oracle for everything that is not about persistence)."""
     port = port or free_port()
-    workdir = tempfile.mkdtemp(prefix="redis-oracle-")
-    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", workdir] + [str(a) for a in extra_args]
-    return ServerProcess(argv, port, workdir)
+    workdir = workdir or tempfile.mkdtemp(prefix="redis-oracle-")
+    off = [] if persistent else ["--save", "", "--appendonly", "no"]
+    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1"] + off + ["--dir", workdir] + \
+        [str(a) for a in extra_args]
+    return ServerProcess(argv, port, workdir, wait=wait)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,327 @@
+#include "persistence/value_reader.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "core/number_format.h"
+#include "db/list_value.h"
+#include "persistence/rdb_format.h"
+#include "persistence/redis_encodings.h"
+
+namespace corvid {
+
+namespace {
+
+using redis_format::Element;
+
+void require(bool condition, const char* what) { RdbInput::require(condition, what); }
+
+// A score stored as an element of a ziplist or listpack.
+double element_score(const Element& e) {
+  if (e.is_int) return static_cast<double>(e.integer);
+  std::string text(e.bytes);
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  require(!text.empty() && end == text.c_str() + text.size() && !std::isnan(v), "invalid sorted set score");
+  return v;
+}
+
+KeyEntry* finish(std::string_view key, ValueType type, std::unique_ptr<ValueObject> value, size_t size,
+                 int64_t expire_at_ms) {
+  if (size == 0) return nullptr;
+  return KeyEntry::create_object(key, type, std::move(value), expire_at_ms);
+}
+
+// --- lists
+
+class ListBuilder {
+ public:
+  explicit ListBuilder(const ValueLimits& limits) : list_(std::make_unique<ListValue>(Quicklist(limits.list_fill))) {}
+  void push(std::string_view element) { list_->items().push_back(element); }
+  void push(const Element& e) {
+    if (e.is_int) {
+      char digits[kInt64MaxChars + 1];
+      push(std::string_view(digits, format_int64(e.integer, digits)));
+    } else {
+      push(e.bytes);
+    }
+  }
+  KeyEntry* finish(std::string_view key, int64_t expire_at_ms) {
+    const size_t size = list_->size();
+    return corvid::finish(key, ValueType::List, std::move(list_), size, expire_at_ms);
+  }
+
+ private:
+  std::unique_ptr<ListValue> list_;
+};
+
+KeyEntry* read_list(RdbInput& in, uint8_t type, std::string_view key, int64_t expire_at_ms,
+                    const ValueLimits& limits) {
+  ListBuilder list(limits);
+  auto push_element = [&list](const Element& e) { list.push(e); };
+  switch (type) {
+    case rdb::kListLinked: {
+      for (uint64_t n = in.count(); n > 0; --n) list.push(in.string());
+      break;
+    }
+    case rdb::kListZiplist:
+      require(redis_format::read_ziplist(in.string(), push_element), "ziplist integrity check failed");
+      break;
+    case rdb::kListQuicklistZiplist:
+    case rdb::kListQuicklist: {
+      for (uint64_t nodes = in.count(); nodes > 0; --nodes) {
+        uint64_t container = rdb::kQuicklistPacked;
+        if (type == rdb::kListQuicklist) {
+          container = in.length();
+          require(container == rdb::kQuicklistPacked || container == rdb::kQuicklistPlain,
+                  "quicklist integrity check failed");
+        }
+        const std::string node = in.string();
+        if (container == rdb::kQuicklistPlain) {
+          list.push(node);
+          continue;
+        }
+        require(!node.empty(), "empty quicklist node");
+        const bool valid = type == rdb::kListQuicklist ? redis_format::read_listpack(node, push_element)
+                                                        : redis_format::read_ziplist(node, push_element);
+        require(valid, "listpack integrity check failed");
+      }
+      break;
+    }
+    default:
+      throw RdbFormatError("unknown list encoding");
+  }
+  return list.finish(key, expire_at_ms);
+}
+
+// --- sets
+
+class SetBuilder {
+ public:
+  explicit SetBuilder(const ValueLimits& limits, size_t size_hint) : limits_(limits.set), hint_(size_hint) {}
+  void add(std::string_view member) {
+    if (!set_) set_ = SetValue::create_for(member, hint_, limits_);
+    require(set_->add(member, limits_), "duplicate set members detected");
+  }
+  KeyEntry* finish(std::string_view key, int64_t expire_at_ms) {
+    if (!set_) return nullptr;
+    const size_t size = set_->size();
+    return corvid::finish(key, ValueType::Set, std::move(set_), size, expire_at_ms);
+  }
+
+ private:
+  const SetLimits& limits_;
+  size_t hint_;
+  std::unique_ptr<SetValue> set_;
+};
+
+KeyEntry* read_set(RdbInput& in, uint8_t type, std::string_view key, int64_t expire_at_ms,
+                   const ValueLimits& limits) {
+  if (type == rdb::kSet) {
+    const uint64_t n = in.count();
+    SetBuilder set(limits, n);
+    for (uint64_t i = 0; i < n; ++i) set.add(in.string());
+    return set.finish(key, expire_at_ms);
+  }
+  const std::string blob = in.string();
+  if (type == rdb::kSetIntset) {
+    require(redis_format::valid_intset(blob), "intset integrity check failed");
+    const size_t width = static_cast<unsigned char>(blob[0]);
+    const size_t count = (blob.size() - 8) / width;
+    SetBuilder set(limits, count);
+    char digits[kInt64MaxChars + 1];
+    for (size_t i = 0; i < count; ++i) {
+      uint64_t v = 0;
+      for (size_t b = 0; b < width; ++b) v |= uint64_t{static_cast<unsigned char>(blob[8 + i * width + b])} << (8 * b);
+      const unsigned shift = static_cast<unsigned>(64 - 8 * width);
+      const int64_t member = static_cast<int64_t>(v << shift) >> shift;
+      set.add(std::string_view(digits, format_int64(member, digits)));
+    }
+    return set.finish(key, expire_at_ms);
+  }
+  require(type == rdb::kSetListpack, "unknown set encoding");
+  SetBuilder set(limits, 0);
+  require(redis_format::read_listpack(blob, [&set](const Element& e) { set.add(e.text()); }),
+          "set listpack integrity check failed");
+  return set.finish(key, expire_at_ms);
+}
+
+// --- sorted sets
+
+KeyEntry* read_zset(RdbInput& in, uint8_t type, std::string_view key, int64_t expire_at_ms,
+                    const ValueLimits& limits) {
+  auto zset = std::make_unique<ZSetValue>();
+  auto add = [&](std::string_view member, double score) {
+    require(!std::isnan(score), "sorted set score is NaN");
+    require(zset->set(member, score, limits.zset), "duplicate sorted set members detected");
+  };
+  if (type == rdb::kZSetText || type == rdb::kZSet) {
+    for (uint64_t n = in.count(); n > 0; --n) {
+      std::string member = in.string();
+      add(member, type == rdb::kZSet ? in.binary_double() : in.text_double());
+    }
+  } else {
+    require(type == rdb::kZSetZiplist || type == rdb::kZSetListpack, "unknown sorted set encoding");
+    const std::string blob = in.string();
+    std::string member;
+    bool have_member = false;
+    auto visit = [&](const Element& e) {
+      if (!have_member) {
+        member = e.text();
+        have_member = true;
+        return;
+      }
+      add(member, element_score(e));
+      have_member = false;
+    };
+    const bool valid = type == rdb::kZSetListpack ? redis_format::read_listpack(blob, visit)
+                                                  : redis_format::read_ziplist(blob, visit);
+    require(valid && !have_member, "sorted set listpack integrity check failed");
+  }
+  const size_t size = zset->size();
+  return finish(key, ValueType::ZSet, std::move(zset), size, expire_at_ms);
+}
+
+// --- hashes
+
+class HashBuilder {
+ public:
+  explicit HashBuilder(const ValueLimits& limits) : limits_(limits.hash), hash_(std::make_unique<HashValue>()) {}
+  void add(std::string_view field, std::string_view value, int64_t expire_at_ms = HashValue::kNoExpiry) {
+    require(hash_->set(field, value, limits_), "duplicate hash fields detected");
+    if (expire_at_ms != HashValue::kNoExpiry) {
+      require(expire_at_ms >= 0 && expire_at_ms <= HashValue::kMaxExpiryMs, "invalid hash field expiry time");
+      hash_->set_field_expiry(field, expire_at_ms);
+    }
+  }
+  KeyEntry* finish(std::string_view key, int64_t expire_at_ms) {
+    const size_t size = hash_->size();
+    return corvid::finish(key, ValueType::Hash, std::move(hash_), size, expire_at_ms);
+  }
+
+ private:
+  const HashLimits& limits_;
+  std::unique_ptr<HashValue> hash_;
+};
+
+KeyEntry* read_hash(RdbInput& in, uint8_t type, std::string_view key, int64_t expire_at_ms,
+                    const ValueLimits& limits) {
+  HashBuilder hash(limits);
+  switch (type) {
+    case rdb::kHash: {
+      for (uint64_t n = in.count(2); n > 0; --n) {
+        std::string field = in.string();
+        hash.add(field, in.string());
+      }
+      break;
+    }
+    case rdb::kHashMetadata:
+    case rdb::kHashMetadataPreGa: {
+      // 7.4: each field's deadline is relative to the earliest plus one (0: none); the
+      // pre-GA form stored absolute deadlines and no earliest.
+      const int64_t earliest = type == rdb::kHashMetadata ? in.millis() : 0;
+      for (uint64_t n = in.count(3); n > 0; --n) {
+        const uint64_t stored = in.length();
+        int64_t when = HashValue::kNoExpiry;
+        if (type == rdb::kHashMetadataPreGa) {
+          if (stored != 0) when = static_cast<int64_t>(stored);
+        } else if (stored != 0) {
+          require(stored - 1 <= static_cast<uint64_t>(HashValue::kMaxExpiryMs) && earliest >= 0 &&
+                      earliest <= HashValue::kMaxExpiryMs,
+                  "invalid hash field expiry time");
+          when = earliest + static_cast<int64_t>(stored - 1);
+        }
+        std::string field = in.string();
+        hash.add(field, in.string(), when);
+      }
+      break;
+    }
+    case rdb::kHashZipmap:
+    case rdb::kHashZiplist:
+    case rdb::kHashListpack:
+    case rdb::kHashListpackEx:
+    case rdb::kHashListpackExPreGa: {
+      if (type == rdb::kHashListpackEx) (void)in.millis();  // the earliest deadline: recomputed
+      const std::string blob = in.string();
+      const size_t stride = (type == rdb::kHashListpackEx || type == rdb::kHashListpackExPreGa) ? 3 : 2;
+      std::string parts[2];
+      size_t at = 0;
+      auto visit = [&](const Element& e) {
+        if (at < 2) {
+          parts[at++] = e.text();
+          if (stride == 2 && at == 2) {
+            hash.add(parts[0], parts[1]);
+            at = 0;
+          }
+          return;
+        }
+        require(e.is_int && e.integer >= 0, "invalid hash field expiry time");
+        hash.add(parts[0], parts[1], e.integer == 0 ? HashValue::kNoExpiry : e.integer);
+        at = 0;
+      };
+      bool valid;
+      if (type == rdb::kHashZipmap) {
+        valid = redis_format::read_zipmap(blob, visit);
+      } else if (type == rdb::kHashZiplist) {
+        valid = redis_format::read_ziplist(blob, visit);
+      } else {
+        valid = redis_format::read_listpack(blob, visit);
+      }
+      require(valid && at == 0, "hash listpack integrity check failed");
+      break;
+    }
+    default:
+      throw RdbFormatError("unknown hash encoding");
+  }
+  return hash.finish(key, expire_at_ms);
+}
+
+}  // namespace
+
+bool is_rdb_value_type(uint8_t type) { return type <= rdb::kModule || (type >= rdb::kHashZipmap && type <= rdb::kHashListpackEx); }
+
+KeyEntry* read_value(RdbInput& in, uint8_t type, std::string_view key, int64_t expire_at_ms,
+                     const ValueLimits& limits) {
+  switch (type) {
+    case rdb::kString: {
+      std::string value = in.string();
+      return KeyEntry::create_string(key, value, expire_at_ms);
+    }
+    case rdb::kListLinked:
+    case rdb::kListZiplist:
+    case rdb::kListQuicklistZiplist:
+    case rdb::kListQuicklist:
+      return read_list(in, type, key, expire_at_ms, limits);
+    case rdb::kSet:
+    case rdb::kSetIntset:
+    case rdb::kSetListpack:
+      return read_set(in, type, key, expire_at_ms, limits);
+    case rdb::kZSetText:
+    case rdb::kZSet:
+    case rdb::kZSetZiplist:
+    case rdb::kZSetListpack:
+      return read_zset(in, type, key, expire_at_ms, limits);
+    case rdb::kHash:
+    case rdb::kHashZipmap:
+    case rdb::kHashZiplist:
+    case rdb::kHashListpack:
+    case rdb::kHashMetadata:
+    case rdb::kHashMetadataPreGa:
+    case rdb::kHashListpackEx:
+    case rdb::kHashListpackExPreGa:
+      return read_hash(in, type, key, expire_at_ms, limits);
+    case rdb::kStreamListpacks:
+    case rdb::kStreamListpacks2:
+    case rdb::kStreamListpacks3:
+      throw RdbFormatError("stream values are not supported yet");
+    case rdb::kModulePreGa:
+    case rdb::kModule:
+      throw RdbFormatError("module values are not supported");
+    default:
+      throw RdbFormatError("unknown value type");
+  }
+}
+
+}  // namespace corvid

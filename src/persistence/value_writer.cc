@@ -1,0 +1,188 @@
+#include "persistence/value_writer.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "db/hash_value.h"
+#include "db/list_value.h"
+#include "db/set_value.h"
+#include "db/zset_value.h"
+#include "persistence/rdb_format.h"
+#include "persistence/redis_encodings.h"
+
+namespace corvid {
+
+namespace {
+
+// The type byte, then (in a file's key record) the key: the payload follows.
+void begin(RdbOutput& out, uint8_t type, const std::string_view* key) {
+  out.byte(type);
+  if (key != nullptr) out.string(*key);
+}
+
+void write_string_value(RdbOutput& out, const KeyEntry& entry, const std::string_view* key) {
+  begin(out, rdb::kString, key);
+  if (entry.is_int()) {
+    out.integer_string(entry.int_value());
+    return;
+  }
+  char scratch[24];
+  out.string(entry.string_value(scratch));
+}
+
+void write_list(RdbOutput& out, const ListValue& list, const std::string_view* key) {
+  begin(out, rdb::kListQuicklist, key);
+  out.length(list.items().node_count());
+  redis_format::ListpackBuilder builder;
+  list.items().for_each_node([&](const Listpack& node) {
+    Listpack::Scratch scratch;
+    for (Listpack::Pos p = node.begin(); p != node.end(); p = node.next(p)) {
+      if (std::optional<int64_t> v = node.is_int(p) ? node.get_int(p) : std::nullopt) {
+        builder.add_int(*v);
+      } else {
+        builder.add(node.get(p, scratch));
+      }
+    }
+    out.length(rdb::kQuicklistPacked);
+    out.blob(builder.finish());
+  });
+}
+
+void write_set(RdbOutput& out, const SetValue& set, const std::string_view* key) {
+  if (set.encoding() == Encoding::Intset) {
+    begin(out, rdb::kSetIntset, key);
+    std::string block;
+    // An empty intset block is never stored (empty keys do not exist); build the same
+    // layout from the members so that the block is exactly what Redis expects.
+    block.resize(8);
+    size_t width = 2;
+    set.for_each([&](std::string_view m) { width = std::max(width, IntSet::width_for(*parse_int64(m))); });
+    const auto w = static_cast<uint32_t>(width);
+    const auto count = static_cast<uint32_t>(set.size());
+    for (int i = 0; i < 4; ++i) block[i] = static_cast<char>((w >> (8 * i)) & 0xff);
+    for (int i = 0; i < 4; ++i) block[4 + i] = static_cast<char>((count >> (8 * i)) & 0xff);
+    set.for_each([&](std::string_view m) {
+      const auto v = static_cast<uint64_t>(*parse_int64(m));
+      for (size_t i = 0; i < width; ++i) block.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    });
+    out.blob(block);
+    return;
+  }
+  begin(out, rdb::kSet, key);
+  out.length(set.size());
+  set.for_each([&](std::string_view member) { out.string(member); });
+}
+
+void write_zset(RdbOutput& out, const ZSetValue& zset, const std::string_view* key) {
+  if (zset.encoding() == Encoding::Listpack) {
+    begin(out, rdb::kZSetListpack, key);
+    redis_format::ListpackBuilder builder;
+    zset.for_each([&](std::string_view member, double score) {
+      builder.add(member);
+      builder.add(ZSetValue::listpack_score_text(score));
+    });
+    out.blob(builder.finish());
+    return;
+  }
+  begin(out, rdb::kZSet, key);
+  out.length(zset.size());
+  // Highest score first, as Redis writes it: a loader inserting at the head of a
+  // skiplist then never walks.
+  zset.visit_ranks(0, zset.size(), true, [&](std::string_view member, double score) {
+    out.string(member);
+    out.binary_double(score);
+  });
+}
+
+// The earliest field deadline, or kNoExpiry when no field has one.
+int64_t earliest_field_deadline(const HashValue& hash) {
+  int64_t earliest = HashValue::kNoExpiry;
+  if (!hash.has_field_deadlines()) return earliest;
+  hash.for_each_with_expiry([&](std::string_view, std::string_view, int64_t when) {
+    if (when != HashValue::kNoExpiry && (earliest == HashValue::kNoExpiry || when < earliest)) earliest = when;
+  });
+  return earliest;
+}
+
+void write_hash(RdbOutput& out, const HashValue& hash, const std::string_view* key) {
+  const int64_t earliest = earliest_field_deadline(hash);
+  const bool table = hash.encoding() == Encoding::Hashtable;
+  if (earliest == HashValue::kNoExpiry) {
+    if (!table) {
+      begin(out, rdb::kHashListpack, key);
+      redis_format::ListpackBuilder builder;
+      hash.for_each([&](std::string_view field, std::string_view value) {
+        builder.add(field);
+        builder.add(value);
+      });
+      out.blob(builder.finish());
+      return;
+    }
+    begin(out, rdb::kHash, key);
+    out.length(hash.size());
+    hash.for_each([&](std::string_view field, std::string_view value) {
+      out.string(field);
+      out.string(value);
+    });
+    return;
+  }
+  if (!table) {
+    // Field, value, absolute deadline (0: none) triples after the earliest deadline.
+    begin(out, rdb::kHashListpackEx, key);
+    out.millis(earliest);
+    redis_format::ListpackBuilder builder;
+    hash.for_each_with_expiry([&](std::string_view field, std::string_view value, int64_t when) {
+      builder.add(field);
+      builder.add(value);
+      builder.add_int(when == HashValue::kNoExpiry ? 0 : when);
+    });
+    out.blob(builder.finish());
+    return;
+  }
+  // Deadlines relative to the earliest one, plus one (0 means none).
+  begin(out, rdb::kHashMetadata, key);
+  out.millis(earliest);
+  out.length(hash.size());
+  hash.for_each_with_expiry([&](std::string_view field, std::string_view value, int64_t when) {
+    out.length(when == HashValue::kNoExpiry ? 0 : static_cast<uint64_t>(when - earliest) + 1);
+    out.string(field);
+    out.string(value);
+  });
+}
+
+}  // namespace
+
+bool needs_field_expiry_types(const KeyEntry& entry) {
+  if (entry.type() != ValueType::Hash) return false;
+  return earliest_field_deadline(entry.object_as<HashValue>()) != HashValue::kNoExpiry;
+}
+
+int dump_version_for(const KeyEntry& entry) {
+  return needs_field_expiry_types(entry) ? rdb::kVersionWithFieldExpiry : rdb::kVersion;
+}
+
+void write_value(RdbOutput& out, const KeyEntry& entry, const std::string_view* key) {
+  switch (entry.type()) {
+    case ValueType::String:
+      write_string_value(out, entry, key);
+      return;
+    case ValueType::List:
+      write_list(out, entry.object_as<ListValue>(), key);
+      return;
+    case ValueType::Set:
+      write_set(out, entry.object_as<SetValue>(), key);
+      return;
+    case ValueType::ZSet:
+      write_zset(out, entry.object_as<ZSetValue>(), key);
+      return;
+    case ValueType::Hash:
+      write_hash(out, entry.object_as<HashValue>(), key);
+      return;
+    case ValueType::Stream:
+      break;
+  }
+  throw std::logic_error("no RDB encoding for this value type");
+}
+
+}  // namespace corvid
