@@ -15,6 +15,16 @@ def _stop_checked(server):
     assert report is None, "sanitizer report from %s:\n%s" % (server.log_path, report)
 
 
+@pytest.fixture
+def own_servers():
+    """A list for the servers a test starts itself: each is stopped when the test ends, and a
+    sanitizer report in its log fails the test."""
+    started = []
+    yield started
+    for server in started:
+        _stop_checked(server)
+
+
 @pytest.fixture(scope="session")
 def corvid_server():
     server = start_corvid()

@@ -265,16 +265,9 @@ void HashValue::convert_to_table() {
     e = fresh.get();
   }
   auto table = std::make_unique<Table>();
-  const Listpack& lp = listpack();
-  Scratch field_scratch, value_scratch;
-  for (Listpack::Pos p = lp.begin(); p != lp.end();) {
-    const int64_t deadline = listpack_deadline(p);
-    std::string_view field = lp.get(p, field_scratch);
-    p = lp.next(p);
-    std::string_view value = lp.get(p, value_scratch);
-    p = skip_deadline(lp.next(p));
+  for_each_with_expiry([&table](std::string_view field, std::string_view value, int64_t deadline) {
     table->insert(Node::create(field, value, deadline));
-  }
+  });
   if (fresh) {
     install(fresh.release());
   } else {

@@ -95,21 +95,9 @@ class HashValue final : public ValueObject {
   // visit(std::string_view field, std::string_view value), in storage order.
   template <class F>
   void for_each(F&& visit) const {
-    if (const Table* t = table()) {
-      t->for_each([&visit](const Node& n) { visit(n.field(), n.value()); });
-      return;
-    }
-    const Listpack& lp = listpack();
-    Scratch field_scratch, value_scratch;
-    for (Listpack::Pos p = lp.begin(); p != lp.end();) {
-      std::string_view field = lp.get(p, field_scratch);
-      p = lp.next(p);
-      visit(field, lp.get(p, value_scratch));
-      p = skip_deadline(lp.next(p));
-    }
+    for_each_with_expiry([&visit](std::string_view field, std::string_view value, int64_t) { visit(field, value); });
   }
-
-  // visit(field, value, expire_at_ms or kNoExpiry), in storage order (persistence).
+  // visit(field, value, expire_at_ms or kNoExpiry), in storage order.
   template <class F>
   void for_each_with_expiry(F&& visit) const {
     if (const Table* t = table()) {

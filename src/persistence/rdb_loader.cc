@@ -126,8 +126,11 @@ bool RdbLoader::read_one() {
         if (log_) log_("Loading RDB produced by version " + value);
       } else if (name == "ctime") {
         stats_.ctime_s = parse_int64(value).value_or(-1);
-        const int64_t age = options_.now_ms / 1000 - stats_.ctime_s;
-        if (log_ && stats_.ctime_s >= 0) log_("RDB age " + std::to_string(age < 0 ? 0 : age) + " seconds");
+        const int64_t now_s = options_.now_ms / 1000;
+        if (log_ && stats_.ctime_s >= 0) {
+          const int64_t age = now_s > stats_.ctime_s ? now_s - stats_.ctime_s : 0;
+          log_("RDB age " + std::to_string(age) + " seconds");
+        }
       } else if (name == "used-mem") {
         stats_.used_mem = static_cast<uint64_t>(parse_int64(value).value_or(0));
         char line[96];
@@ -156,13 +159,16 @@ bool RdbLoader::read_one() {
   const int freq = pending_freq_;
   pending_expire_ = pending_idle_ = -1;
   pending_freq_ = -1;
-  KeyEntry* entry = read_value(in_, type, key, expire_at < 0 ? KeyEntry::kNoExpiry : expire_at, options_.limits);
+  // As in Redis, only -1 means "no TTL": any other deadline, negative ones included, is a
+  // time (long past).
+  const bool has_expiry = expire_at != KeyEntry::kNoExpiry;
+  KeyEntry* entry = read_value(in_, type, key, has_expiry ? expire_at : KeyEntry::kNoExpiry, options_.limits);
   if (entry == nullptr) {
     ++stats_.empty_keys_skipped;
     if (log_) log_("rdbLoadObject skipping empty key: " + key);
     return true;
   }
-  if (options_.skip_expired && expire_at >= 0 && expire_at < options_.now_ms) {
+  if (options_.skip_expired && has_expiry && expire_at < options_.now_ms) {
     KeyEntry::destroy(entry);
     ++stats_.keys_expired;
     return true;

@@ -249,6 +249,7 @@ bool valid_intset(std::string_view blob) {
   const uint32_t width = load_u32_le(data);
   const uint32_t count = load_u32_le(data + 4);
   if (width != 2 && width != 4 && width != 8) return false;
+  if (count == 0) return false;  // an empty set is never written
   if (uint64_t{count} * width != blob.size() - 8) return false;
   int64_t previous = 0;
   for (uint32_t i = 0; i < count; ++i) {

@@ -549,6 +549,17 @@ void store_save(Config& c, const std::string& canonical) {
   c.save_lines_seen = true;
 }
 
+// One line per save point, as Redis writes them; `save ""` when there are none, so that
+// the defaults do not come back on restart.
+std::vector<RewriteLine> rewrite_save(const Config& c, const Directive& d) {
+  std::vector<RewriteLine> lines;
+  if (c.save_points.empty()) lines.push_back({std::string(d.name) + " \"\"", true});
+  for (const SavePoint& p : c.save_points) {
+    lines.push_back({std::string(d.name) + " " + std::to_string(p.seconds) + " " + std::to_string(p.changes), true});
+  }
+  return lines;
+}
+
 std::string get_output_limits(const Config& c) {
   auto one = [](std::string_view name, const OutputBufferLimit& l) {
     return std::string(name) + " " + std::to_string(l.hard_bytes) + " " + std::to_string(l.soft_bytes) + " " +
@@ -944,6 +955,7 @@ std::vector<Directive> build_table() {
       special("dir", Kind::String, 1, "", parse_dir, &C::dir).with(kProtected | kAlwaysRewrite).accessed(get_dir, nullptr),
       special("save", Kind::Special, -1, "3600 1 300 100 60 10000", parse_save)
           .accessed(get_save, store_save)
+          .rewritten(rewrite_save)
           .with(kAlwaysRewrite),
       text("dbfilename", &C::dbfilename, "dump.rdb").with(kProtected).checked(check_dbfilename),
       boolean("rdbcompression", &C::rdbcompression, "yes"),

@@ -38,6 +38,19 @@ _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "a": "\a"}
 _HEX = "0123456789abcdefABCDEF"
 
 
+def _escape(line, i, quote):
+    """The bytes an escape at line[i] (a backslash) stands for inside `quote`, and how many
+    characters it takes; None when the backslash is an ordinary character there."""
+    n = len(line)
+    if quote == "'":
+        return (b"'", 2) if i + 1 < n and line[i + 1] == "'" else None
+    if i + 3 < n and line[i + 1] == "x" and line[i + 2] in _HEX and line[i + 3] in _HEX:
+        return bytes([int(line[i + 2:i + 4], 16)]), 4
+    if i + 1 < n:
+        return _ESCAPES.get(line[i + 1], line[i + 1]).encode(), 2
+    return None
+
+
 def split_args(line):
     """Splits a line into arguments (bytes) with redis-cli's quoting rules."""
     args = []
@@ -50,48 +63,29 @@ def split_args(line):
         current = bytearray()
         quote = None
         while True:
-            if quote == '"':
-                if i >= n:
-                    raise ScriptSyntaxError("unbalanced double quote")
-                c = line[i]
-                if c == "\\" and i + 3 < n and line[i + 1] == "x" and line[i + 2] in _HEX and line[i + 3] in _HEX:
-                    current.append(int(line[i + 2:i + 4], 16))
-                    i += 4
-                    continue
-                if c == "\\" and i + 1 < n:
-                    current += _ESCAPES.get(line[i + 1], line[i + 1]).encode()
-                    i += 2
-                    continue
-                if c == '"':
-                    if i + 1 < n and not line[i + 1].isspace():
-                        raise ScriptSyntaxError("closing quote must be followed by a space")
-                    i += 1
-                    break
-                current += c.encode()
-                i += 1
-            elif quote == "'":
-                if i >= n:
-                    raise ScriptSyntaxError("unbalanced single quote")
-                c = line[i]
-                if c == "\\" and i + 1 < n and line[i + 1] == "'":
-                    current += b"'"
-                    i += 2
-                    continue
-                if c == "'":
-                    if i + 1 < n and not line[i + 1].isspace():
-                        raise ScriptSyntaxError("closing quote must be followed by a space")
-                    i += 1
-                    break
-                current += c.encode()
-                i += 1
-            else:
+            if quote is None:
                 if i >= n or line[i].isspace():
                     break
-                c = line[i]
-                if c in "\"'":
-                    quote = c
+                if line[i] in "\"'":
+                    quote = line[i]
                 else:
-                    current += c.encode()
+                    current += line[i].encode()
+                i += 1
+                continue
+            if i >= n:
+                raise ScriptSyntaxError("unbalanced %s quote" % ("double" if quote == '"' else "single"))
+            c = line[i]
+            escaped = _escape(line, i, quote) if c == "\\" else None
+            if escaped is not None:
+                current += escaped[0]
+                i += escaped[1]
+            elif c == quote:
+                if i + 1 < n and not line[i + 1].isspace():
+                    raise ScriptSyntaxError("closing quote must be followed by a space")
+                i += 1
+                break
+            else:
+                current += c.encode()
                 i += 1
         args.append(bytes(current))
 

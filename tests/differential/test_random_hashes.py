@@ -18,6 +18,7 @@ import random
 
 import pytest
 
+from differential import draws
 from differential.harness import ServerPair
 from support.resp import comparable, parse_typed
 
@@ -129,37 +130,19 @@ def wrong_draw(node, before, count, withvalues, protocol):
     """Why `node`, a reply to HRANDFIELD on a hash holding `before` (field -> typed value,
     not empty), is not a possible draw, or None. `count` is None or a non-zero int."""
     if count is None:
-        if node[0] != b"$" or node[1] not in before:
-            return "drew %r, not a field" % (node,)
-        return None
+        return draws.single_pick(node, before, "field")
     if withvalues:
         pairs = field_value_pairs(node, nested=protocol == 3)
         if isinstance(pairs, str):
             return pairs
         if node[0] != b"*":
             return "not an array: %r" % (node,)
-        for field, value in pairs:
-            if field[1] not in before:
-                return "drew %r, not a field" % field[1]
-            if value != before[field[1]]:
-                return "drew %r with value %r, its value is %r" % (field[1], value, before[field[1]])
-        picks = [field[1] for field, _ in pairs]
+        picks = draws.paired_picks(pairs, before, "field", "value")
     else:
-        if node[0] != b"*" or not isinstance(node[1], list):
-            return "not an array: %r" % (node,)
-        picks = []
-        for child in node[1]:
-            if child[0] != b"$" or child[1] not in before:
-                return "drew %r, not a field" % (child,)
-            picks.append(child[1])
-    if count > 0:
-        if len(set(picks)) != len(picks):
-            return "a positive count drew a field twice: %r" % sorted(picks)
-        if len(picks) != min(count, len(before)):
-            return "count %d from %d fields drew %d" % (count, len(before), len(picks))
-    elif len(picks) != -count:
-        return "count %d drew %d fields" % (count, len(picks))
-    return None
+        picks = draws.bulk_picks(node, before, "field")
+    if isinstance(picks, str):
+        return picks
+    return draws.count_problem(picks, count, len(before), "field")
 
 
 def run_draw(pair, step, args, protocol):

@@ -25,6 +25,7 @@ import random
 
 import pytest
 
+from differential import draws
 from differential.harness import Mismatch, ServerPair
 from support.resp import canonical_unordered, comparable, parse_typed
 
@@ -128,25 +129,11 @@ def wrong_draw(node, before, count):
     """Why `node`, a reply to SPOP/SRANDMEMBER on a set holding `before` (a set of bytes, not
     empty), is not a possible draw, or None. `count` is None (one member) or a non-zero int."""
     if count is None:
-        if node[0] != b"$":
-            return "one member expected, got %r" % (node,)
-        if node[1] not in before:
-            return "drew %r, not a member" % node[1]
-        return None
-    picks = members_of(node)
+        return draws.single_pick(node, before, "member")
+    picks = draws.bulk_picks(node, before, "member")
     if isinstance(picks, str):
         return picks
-    strangers = [m for m in picks if m not in before]
-    if strangers:
-        return "drew %r, not members" % strangers[:5]
-    if count > 0:
-        if len(set(picks)) != len(picks):
-            return "a positive count drew a member twice: %r" % sorted(picks)
-        if len(picks) != min(count, len(before)):
-            return "count %d from %d members drew %d" % (count, len(before), len(picks))
-    elif len(picks) != -count:
-        return "count %d drew %d members" % (count, len(picks))
-    return None
+    return draws.count_problem(picks, count, len(before), "member")
 
 
 class Checker:

@@ -16,6 +16,7 @@ import random
 
 import pytest
 
+from differential import draws
 from differential.harness import Mismatch, ServerPair
 from support.resp import parse_typed
 
@@ -199,35 +200,17 @@ def wrong_draw(node, before, count, withscores, protocol):
     """Why `node`, a reply to ZRANDMEMBER on a key holding `before` (member -> typed score
     node, not empty), is not a possible draw, or None. `count` is None or a non-zero int."""
     if count is None:
-        if node[0] != b"$" or node[1] not in before:
-            return "drew %r, not a member" % (node,)
-        return None
+        return draws.single_pick(node, before, "member")
     if withscores:
         pairs = score_pairs(node, protocol)
         if isinstance(pairs, str):
             return pairs
-        for member, score in pairs:
-            if member[1] not in before:
-                return "drew %r, not a member" % member[1]
-            if score != before[member[1]]:
-                return "drew %r with score %r, its score is %r" % (member[1], score, before[member[1]])
-        picks = [member[1] for member, _ in pairs]
+        picks = draws.paired_picks(pairs, before, "member", "score")
     else:
-        if node[0] != b"*" or not isinstance(node[1], list):
-            return "not an array: %r" % (node,)
-        picks = []
-        for child in node[1]:
-            if child[0] != b"$" or child[1] not in before:
-                return "drew %r, not a member" % (child,)
-            picks.append(child[1])
-    if count > 0:
-        if len(set(picks)) != len(picks):
-            return "a positive count drew a member twice: %r" % sorted(picks)
-        if len(picks) != min(count, len(before)):
-            return "count %d from %d members drew %d" % (count, len(before), len(picks))
-    elif len(picks) != -count:
-        return "count %d drew %d members" % (count, len(picks))
-    return None
+        picks = draws.bulk_picks(node, before, "member")
+    if isinstance(picks, str):
+        return picks
+    return draws.count_problem(picks, count, len(before), "member")
 
 
 def run_draw(pair, step, args, protocol):

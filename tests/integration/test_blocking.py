@@ -5,11 +5,9 @@ so each one here runs against corvid-server and against redis-server 7.0.15 with
 same expected outcome: the expectations are Redis's behaviour, checked on the oracle.
 """
 
-import socket
 import threading
 import time
 
-import pytest
 import redis
 
 from support.resp import RespConnection, connect

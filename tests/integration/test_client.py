@@ -9,7 +9,7 @@ import time
 import pytest
 import redis
 
-from support.resp import RespConnection, connect
+from support.resp import connect
 
 LIST_FIELDS = ["id", "addr", "laddr", "fd", "name", "age", "idle", "flags", "db", "sub", "psub", "ssub", "multi",
                "qbuf", "qbuf-free", "argv-mem", "multi-mem", "rbs", "rbp", "obl", "oll", "omem", "tot-mem", "events",

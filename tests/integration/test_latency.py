@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from support.resp import Error, Map, connect
+from support.resp import connect
 
 
 @pytest.fixture

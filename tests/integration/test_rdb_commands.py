@@ -67,19 +67,10 @@ def which(request):
     return request.param
 
 
-@pytest.fixture
-def servers():
-    started = []
-    yield started
-    for s in started:
-        s.stop()
-        report = s.sanitizer_report()
-        assert report is None, report
 
-
-def test_save_bgsave_lastsave_and_info(which, servers):
+def test_save_bgsave_lastsave_and_info(which, own_servers):
     s = start(which)
-    servers.append(s)
+    own_servers.append(s)
     c = client_for(s)
     info = c.info("persistence")
     assert info["rdb_bgsave_in_progress"] == 0 and info["rdb_last_bgsave_status"] == "ok"
@@ -108,9 +99,9 @@ def test_save_bgsave_lastsave_and_info(which, servers):
     wait_bgsave_done(c)
 
 
-def test_lastsave_moves_with_saves(servers):
+def test_lastsave_moves_with_saves(own_servers):
     s = start("corvid")
-    servers.append(s)
+    own_servers.append(s)
     c = client_for(s)
     before = call(s, "LASTSAVE")
     wait_until(lambda: int(call(s, "TIME")[0]) > before, "a second passed")
@@ -119,12 +110,12 @@ def test_lastsave_moves_with_saves(servers):
     assert call(s, "LASTSAVE") > before
 
 
-def test_failed_save_refuses_writes(which, servers):
+def test_failed_save_refuses_writes(which, own_servers):
     """A BGSAVE that cannot write its file: status err, MISCONF for writes and PING, reads
     still served; turning stop-writes-on-bgsave-error off lets writes through; a save that
     works again clears it."""
     s = start(which)
-    servers.append(s)
+    own_servers.append(s)
     c = client_for(s)
     c.set("k", "v")
     workdir = data_dir(s)
@@ -157,9 +148,9 @@ def test_failed_save_refuses_writes(which, servers):
     assert "Background saving error" in s.read_log()
 
 
-def test_save_points_trigger_bgsave(which, servers):
+def test_save_points_trigger_bgsave(which, own_servers):
     s = start(which, "--save", "1 2")
-    servers.append(s)
+    own_servers.append(s)
     c = client_for(s)
     c.set("a", 1)
     c.set("b", 2)
@@ -170,9 +161,9 @@ def test_save_points_trigger_bgsave(which, servers):
     assert c.config_get("save") == {"save": "1 2"}
 
 
-def test_config_save_directive(servers):
+def test_config_save_directive(own_servers):
     s = start("corvid")
-    servers.append(s)
+    own_servers.append(s)
     c = client_for(s)
     assert c.config_get("save") == {"save": "3600 1 300 100 60 10000"}
     c.config_set("save", "100 5 10 1")
@@ -205,9 +196,9 @@ def test_shutdown_saves_unless_told_not_to(which):
     assert not os.path.exists(s.path("dump.rdb"))
 
 
-def test_shutdown_that_cannot_save(which, servers):
+def test_shutdown_that_cannot_save(which, own_servers):
     s = start(which)
-    servers.append(s)
+    own_servers.append(s)
     c = client_for(s)
     c.set("k", "v")
     shutil.rmtree(data_dir(s))
@@ -238,9 +229,9 @@ def test_sigterm_follows_shutdown_on_sigterm(which, setting, saves):
         assert "Saving the final RDB snapshot before exiting." in s.read_log()
 
 
-def test_flushall_drops_a_running_bgsave_and_saves_the_empty_dataset(servers):
+def test_flushall_drops_a_running_bgsave_and_saves_the_empty_dataset(own_servers):
     s = start("corvid")
-    servers.append(s)
+    own_servers.append(s)
     c = client_for(s)
     c.execute_command("DEBUG", "POPULATE", 200000)
     assert call(s, "BGSAVE") == b"Background saving started"
@@ -252,9 +243,9 @@ def test_flushall_drops_a_running_bgsave_and_saves_the_empty_dataset(servers):
     assert not [f for f in os.listdir(s.workdir) if f.startswith("temp-")]
 
 
-def test_debug_reload(which, servers):
+def test_debug_reload(which, own_servers):
     s = start(which)
-    servers.append(s)
+    own_servers.append(s)
     c = client_for(s)
     populate(c)
     digest = c.execute_command("DEBUG", "DIGEST")
@@ -273,9 +264,9 @@ def test_debug_reload(which, servers):
 
 
 @pytest.mark.parametrize("compression", ["yes", "no"])
-def test_compression_and_checksum_settings(servers, compression):
+def test_compression_and_checksum_settings(own_servers, compression):
     s = start("corvid", "--rdbcompression", compression, "--rdbchecksum", compression)
-    servers.append(s)
+    own_servers.append(s)
     c = client_for(s)
     c.set("compressible", "abc" * 10000)
     assert c.save()
@@ -287,15 +278,15 @@ def test_compression_and_checksum_settings(servers, compression):
         assert len(data) > 30000 and data[-8:] == b"\x00" * 8
     # Redis reads both.
     theirs = start_redis(*DEBUG, workdir=s.workdir, persistent=True)
-    servers.append(theirs)
+    own_servers.append(theirs)
     assert client_for(theirs).get("compressible") == b"abc" * 10000
     if compression == "no":
         assert "RDB file was saved with checksum disabled: no check performed." in theirs.read_log()
 
 
-def test_dbfilename_and_dir(servers):
+def test_dbfilename_and_dir(own_servers):
     s = start("corvid")
-    servers.append(s)
+    own_servers.append(s)
     c = client_for(s)
     other = s.workdir + "-other"
     os.makedirs(other)
@@ -308,12 +299,12 @@ def test_dbfilename_and_dir(servers):
         c.config_set("dbfilename", "a/b.rdb")
 
 
-def test_bgsave_is_a_point_in_time_snapshot(servers):
+def test_bgsave_is_a_point_in_time_snapshot(own_servers):
     """BGSAVE inside MULTI with DEBUG DIGEST: while the snapshot is written, writes change,
     delete and add keys in several databases; the file holds exactly the dataset of the
     moment BGSAVE was accepted (Redis loads it and computes the same digest)."""
     s = start("corvid")
-    servers.append(s)
+    own_servers.append(s)
     c = client_for(s)
     for db in (0, 3):
         d = client_for(s, db)
@@ -350,11 +341,11 @@ def test_bgsave_is_a_point_in_time_snapshot(servers):
     assert len(progress_seen) > 1 and any(0 < n < 300000 for n in progress_seen), progress_seen
     assert c.execute_command("DEBUG", "DIGEST") != digest  # the writes did land
     theirs = start_redis(*DEBUG, workdir=s.workdir, persistent=True)
-    servers.append(theirs)
+    own_servers.append(theirs)
     assert client_for(theirs).execute_command("DEBUG", "DIGEST") == digest
 
 
-def test_sigkill_during_bgsave_keeps_the_previous_dump(servers):
+def test_sigkill_during_bgsave_keeps_the_previous_dump(own_servers):
     s = start("corvid")
     c = client_for(s)
     c.set("generation", "1")
@@ -372,9 +363,9 @@ def test_sigkill_during_bgsave_keeps_the_previous_dump(servers):
     # Either the new file was complete and renamed in, or the old one is untouched.
     if now != first:
         again = start("corvid", workdir=s.workdir)
-        servers.append(again)
+        own_servers.append(again)
         assert client_for(again).get("generation") == b"2"
     else:
         again = start("corvid", workdir=s.workdir)
-        servers.append(again)
+        own_servers.append(again)
         assert client_for(again).get("generation") == b"1"

@@ -35,37 +35,28 @@ def digest(server):
     return client_for(server).execute_command("DEBUG", "DIGEST")
 
 
-@pytest.fixture
-def stop_all():
-    started = []
-    yield started
-    for s in started:
-        s.stop()
-        report = s.sanitizer_report() if hasattr(s, "sanitizer_report") else None
-        assert report is None, report
 
-
-def test_redis_dump_loads_into_corvid(stop_all):
+def test_redis_dump_loads_into_corvid(own_servers):
     theirs = start_redis(*DEBUG, persistent=True)
-    stop_all.append(theirs)
+    own_servers.append(theirs)
     fill_all_databases(theirs)
     expected, expected_digest = contents(theirs), digest(theirs)
     assert client_for(theirs).save()
     ours = start_corvid(*DEBUG, workdir=theirs.workdir)
-    stop_all.append(ours)
+    own_servers.append(ours)
     assert contents(ours) == expected
     assert digest(ours) == expected_digest
     assert "Loading RDB produced by version 7.0.15" in ours.read_log()
 
 
-def test_corvid_dump_loads_into_redis(stop_all):
+def test_corvid_dump_loads_into_redis(own_servers):
     ours = start_corvid(*DEBUG)
-    stop_all.append(ours)
+    own_servers.append(ours)
     fill_all_databases(ours)
     expected, expected_digest = contents(ours), digest(ours)
     assert client_for(ours).save()
     theirs = start_redis(*DEBUG, workdir=ours.workdir, persistent=True)
-    stop_all.append(theirs)
+    own_servers.append(theirs)
     assert contents(theirs) == expected
     assert digest(theirs) == expected_digest
     # And redis-check-rdb finds nothing wrong with the file.
@@ -73,7 +64,7 @@ def test_corvid_dump_loads_into_redis(stop_all):
     assert "RDB looks OK" in check.stdout, check.stdout + check.stderr
 
 
-def test_dump_survives_a_restart_of_corvid(stop_all):
+def test_dump_survives_a_restart_of_corvid(own_servers):
     ours = start_corvid(*DEBUG)
     fill_all_databases(ours, scale=3)
     expected, expected_digest = contents(ours), digest(ours)
@@ -81,7 +72,7 @@ def test_dump_survives_a_restart_of_corvid(stop_all):
     assert ours.stop() == 0
     assert "Saving the final RDB snapshot before exiting." in ours.read_log()
     again = start_corvid(*DEBUG, workdir=ours.workdir)
-    stop_all.append(again)
+    own_servers.append(again)
     assert contents(again) == expected
     assert digest(again) == expected_digest
     info = client_for(again).info("persistence")
@@ -89,10 +80,10 @@ def test_dump_survives_a_restart_of_corvid(stop_all):
 
 
 @pytest.mark.parametrize("policy,hint", [("allkeys-lru", "idle"), ("allkeys-lfu", "freq")])
-def test_access_hints_travel_both_ways(stop_all, policy, hint):
+def test_access_hints_travel_both_ways(own_servers, policy, hint):
     """Under an LRU policy a dump carries each key's idle time, under LFU its frequency."""
     theirs = start_redis(*DEBUG, "--maxmemory-policy", policy, persistent=True)
-    stop_all.append(theirs)
+    own_servers.append(theirs)
     r = client_for(theirs)
     r.set("k", "v")
     if hint == "idle":
@@ -101,7 +92,7 @@ def test_access_hints_travel_both_ways(stop_all, policy, hint):
         r.restore("old", 0, r.dump("k"), frequency=77)
     assert r.save()
     ours = start_corvid(*DEBUG, "--maxmemory-policy", policy, workdir=theirs.workdir)
-    stop_all.append(ours)
+    own_servers.append(ours)
     c = client_for(ours)
     if hint == "idle":
         assert c.object("idletime", "old") >= 5000
@@ -116,7 +107,7 @@ def test_access_hints_travel_both_ways(stop_all, policy, hint):
         assert r.object("freq", "old") == 77
 
 
-def test_expired_and_empty_keys_are_skipped(stop_all):
+def test_expired_and_empty_keys_are_skipped(own_servers):
     ours = start_corvid(*DEBUG)
     c = client_for(ours)
     c.set("gone", "v", px=100)
@@ -126,7 +117,7 @@ def test_expired_and_empty_keys_are_skipped(stop_all):
     ours.kill()
     time.sleep(0.2)  # let "gone"'s deadline pass while nobody runs
     again = start_corvid(*DEBUG, workdir=ours.workdir)
-    stop_all.append(again)
+    own_servers.append(again)
     c = client_for(again)
     assert c.keys() == [b"kept"]
     info = c.info("persistence")
@@ -134,9 +125,9 @@ def test_expired_and_empty_keys_are_skipped(stop_all):
     assert "Done loading RDB, keys loaded: 1, keys expired: 1." in again.read_log()
 
 
-def test_hash_field_deadlines_need_version_12(stop_all):
+def test_hash_field_deadlines_need_version_12(own_servers):
     ours = start_corvid(*DEBUG)
-    stop_all.append(ours)
+    own_servers.append(ours)
     c = client_for(ours)
     c.hset("plain", "f", "v")
     assert c.save()
@@ -181,7 +172,7 @@ def test_broken_dumps_stop_the_start(name, mutate, message):
         assert message in server.read_log(), (start.__name__, server.read_log())
 
 
-def test_loading_answers_loading(stop_all):
+def test_loading_answers_loading(own_servers):
     """While a dump loads, commands get -LOADING and INFO shows the loading fields."""
     ours = start_corvid(*DEBUG)
     c = client_for(ours)
@@ -189,7 +180,7 @@ def test_loading_answers_loading(stop_all):
     assert c.save()
     ours.kill()
     again = start_corvid(*DEBUG, workdir=ours.workdir, wait=False)
-    stop_all.append(again)
+    own_servers.append(again)
     seen_loading = None
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -15,7 +15,6 @@ import difflib
 import re
 import time
 
-import pytest
 import redis
 
 from support.resp import Push, RespConnection, connect

@@ -7,7 +7,6 @@ inventory test, which checks Corvid alone for exact accounting under contention.
 
 import threading
 
-import pytest
 import redis
 
 from support.resp import RespConnection, connect

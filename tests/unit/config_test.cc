@@ -103,8 +103,8 @@ std::string set_failed(const std::string& name, const std::string& reason) {
 // CONFIG GET
 
 TEST_F(ConfigTest, DefaultsMatchRedis) {
-  // `CONFIG GET *` of redis-server 7.0.15 started with --save "" (dir left out: it is
-  // the working directory), plus the directives Corvid takes from later Redis versions.
+  // `CONFIG GET *` of redis-server 7.0.15 with its defaults (dir left out: it is the
+  // working directory), plus the directives Corvid takes from later Redis versions.
   const Pairs expected = {
       {"acl-pubsub-default", "resetchannels"},
       {"aclfile", ""},
@@ -242,7 +242,7 @@ TEST_F(ConfigTest, DefaultsMatchRedis) {
       {"replicaof", ""},
       {"requirepass", ""},
       {"sanitize-dump-payload", "no"},
-      {"save", ""},
+      {"save", "3600 1 300 100 60 10000"},
       {"server_cpulist", ""},
       {"set-max-intset-entries", "512"},
       {"set-max-listpack-entries", "128"},  // Redis 7.2
@@ -315,7 +315,7 @@ TEST_F(ConfigTest, DefaultConfigWithoutLoadingStillAnswers) {
   Config fresh;
   auto found = config_get(fresh, {"save", "hash-max-listpack-entries", "client-output-buffer-limit", "bind"});
   ASSERT_EQ(found.size(), 4u);
-  EXPECT_EQ(found[0], (std::pair<std::string, std::string>{"save", ""}));
+  EXPECT_EQ(found[0], (std::pair<std::string, std::string>{"save", "3600 1 300 100 60 10000"}));
   EXPECT_EQ(found[1].second, "512");
   EXPECT_EQ(found[2].second, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
   EXPECT_EQ(found[3].second, "* -::*");
@@ -661,9 +661,6 @@ TEST_F(ConfigTest, FeaturesNotBuiltAcceptOnlyTheirOffValue) {
   EXPECT_EQ(set({{"appendonly", "no"}}), std::nullopt);
   EXPECT_EQ(set({{"appendonly", "yes"}}),
             set_failed("appendonly", "appendonly yes: AOF persistence is not supported yet"));
-  EXPECT_EQ(set({{"save", "3600 1 300 100"}}),
-            set_failed("save", "save 3600 1 300 100: RDB snapshots are not supported yet"));
-  EXPECT_EQ(set({{"save", ""}}), std::nullopt);
   EXPECT_EQ(set({{"tls-port", "6380"}}), set_failed("tls-port", "tls-port 6380: TLS is not supported yet"));
   EXPECT_EQ(set({{"activerehashing", "no"}}),
             set_failed("activerehashing", "activerehashing no: turning active rehashing off is not supported yet"));
@@ -737,7 +734,6 @@ TEST_F(ConfigTest, FileErrorsUseRedisFatalFormat) {
        fatal(1, "enable-debug-command foo", "argument(s) must be one of the following: no, yes, local")},
       // Corvid's own refusals of features that are not built yet.
       {"appendonly yes\n", fatal(1, "appendonly yes", "appendonly yes: AOF persistence is not supported yet")},
-      {"save 3600 1\nsave 300 100\n", fatal(1, "save 3600 1", "save 3600 1: RDB snapshots are not supported yet")},
       {"slaveof 127.0.0.1 6379\n",
        fatal(1, "slaveof 127.0.0.1 6379", "slaveof 127.0.0.1 6379: replication is not supported yet")},
       {"cluster-enabled yes\n", fatal(1, "cluster-enabled yes", "cluster-enabled yes: cluster mode is not supported yet")},
@@ -790,6 +786,27 @@ TEST_F(ConfigTest, ParsesQuotingCommentsAndListsLikeRedisConf) {
   EXPECT_EQ(config_.hz, 1);
   EXPECT_EQ(get("repl-backlog-size"), "1");  // the 16kb floor applies only to CONFIG SET
   EXPECT_EQ(config_.config_file, path("redis.conf"));
+}
+
+TEST_F(ConfigTest, SaveLinesInAFileReplaceTheDefaultsThenAddUp) {
+  // Oracle: redis-server 7.0.15 with these files, CONFIG GET save.
+  ASSERT_EQ(load_file("port 7000\n"), std::nullopt);
+  EXPECT_EQ(get("save"), "3600 1 300 100 60 10000");
+  ASSERT_EQ(load_file("save 100 1\nsave 200 2\n"), std::nullopt);
+  EXPECT_EQ(get("save"), "100 1 200 2");
+  EXPECT_EQ(config_.save_points, (std::vector<SavePoint>{{100, 1}, {200, 2}}));
+  ASSERT_EQ(load_file("save 100 1\nsave \"\"\nsave 5 5\n"), std::nullopt);
+  EXPECT_EQ(get("save"), "5 5");
+  ASSERT_EQ(load_file("save 100 1 200 2\nsave \"\"\n"), std::nullopt);
+  EXPECT_TRUE(config_.save_points.empty());
+  // CONFIG SET replaces the whole list; a rewrite writes one line per point, or save "".
+  ASSERT_EQ(set({{"save", "10 1 20 2"}}), std::nullopt);
+  EXPECT_EQ(get("save"), "10 1 20 2");
+  ASSERT_EQ(config_rewrite(config_), std::nullopt);
+  EXPECT_NE(read_text(path("redis.conf")).find("save 10 1\nsave 20 2\n"), std::string::npos);
+  ASSERT_EQ(set({{"save", ""}}), std::nullopt);
+  ASSERT_EQ(config_rewrite(config_), std::nullopt);
+  EXPECT_NE(read_text(path("redis.conf")).find("save \"\"\n"), std::string::npos);
 }
 
 TEST_F(ConfigTest, EmptyListsInFiles) {
@@ -1022,7 +1039,7 @@ TEST_F(ConfigTest, RewriteFormatsSpecialDirectives) {
             "requirepass \"foo\"\n"
             "latency-tracking-info-percentiles 50\n"
             "dir \"" + dir_ + "\"\n"
-            "save \"\"\n");
+            "save 3600 1\nsave 300 100\nsave 60 10000\n");
 }
 
 TEST_F(ConfigTest, RewriteRecreatesAMissingFileAndKeepsPermissions) {
@@ -1034,7 +1051,7 @@ TEST_F(ConfigTest, RewriteRecreatesAMissingFileAndKeepsPermissions) {
             "port 7000\n"
             "latency-tracking-info-percentiles 50 99 99.9\n"
             "dir \"" + dir_ + "\"\n"
-            "save \"\"\n");
+            "save 3600 1\nsave 300 100\nsave 60 10000\n");
   ASSERT_EQ(chmod(path("redis.conf").c_str(), 0600), 0);
   ASSERT_EQ(config_rewrite(config_), std::nullopt);
   struct stat st {};
