@@ -41,13 +41,14 @@ def free_port():
 
 
 class Server:
-    def __init__(self, name, argv, port):
+    def __init__(self, name, argv, port, directory=None, start_timeout=10):
         self.name = name
         self.port = port
-        self.dir = tempfile.mkdtemp(prefix="bench-%s-" % name)
+        self.argv = argv
+        self.dir = directory or tempfile.mkdtemp(prefix="bench-%s-" % name)
         self.proc = subprocess.Popen(["taskset", "-c", "0"] + argv, cwd=self.dir, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-        deadline = time.time() + 10
+        deadline = time.time() + start_timeout
         while time.time() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
@@ -409,6 +410,121 @@ def expiry_latency(servers, keys):
     return rows
 
 
+def info_field(server, section, field):
+    text = server.call("INFO", section).decode()
+    return re.search(r"^%s:(\S+)" % field, text, re.M).group(1)
+
+
+def fork_child_private_bytes(pid):
+    """Private dirty bytes of `pid`'s children: what a fork's copy-on-write costs."""
+    total = 0
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            children = [int(c) for c in f.read().split()]
+    except OSError:
+        return 0
+    for child in children:
+        try:
+            with open("/proc/%d/smaps_rollup" % child) as f:
+                for line in f:
+                    if line.startswith("Private_Dirty:"):
+                        total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+class MemorySampler(threading.Thread):
+    """The server's extra memory over a baseline, sampled every 10 ms: its own resident set
+    growth plus what forked children hold privately (Redis's copy-on-write)."""
+
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.server = server
+        self.baseline = server.rss_bytes()
+        self.peak = 0
+        self.stop = False
+
+    def run(self):
+        while not self.stop:
+            extra = self.server.rss_bytes() - self.baseline + fork_child_private_bytes(self.server.proc.pid)
+            self.peak = max(self.peak, extra)
+            time.sleep(0.01)
+
+
+def mixed_dataset(server, keys):
+    """`keys` keys: 60% strings of 100 bytes named as redis-benchmark names them (so its SET
+    load overwrites them in place), and 10% each hashes, lists, sets and sorted sets of ten
+    elements."""
+    strings = keys * 6 // 10
+    each = (keys - strings) // 4
+    value = b"v" * 100
+    commands = [["SET", b"key:%012d" % i, value] for i in range(strings)]
+    load_pipelined(server, commands)
+    for kind in ("hash", "list", "set", "zset"):
+        commands = []
+        for i in range(each):
+            name = b"%s:%d" % (kind.encode(), i)
+            if kind == "hash":
+                commands.append(["HSET", name] + [x for j in range(10) for x in (b"field%d" % j, b"value%d" % j)])
+            elif kind == "list":
+                commands.append(["RPUSH", name] + [b"element%d" % j for j in range(10)])
+            elif kind == "set":
+                commands.append(["SADD", name] + [b"member%d" % j for j in range(10)])
+            else:
+                commands.append(["ZADD", name] + [x for j in range(10) for x in (str(j), b"member%d" % j)])
+        load_pipelined(server, commands)
+    return strings
+
+
+def snapshot_figures(servers, keys):
+    """BGSAVE of `keys` mixed keys under a steady SET load: extra memory, the worst PING,
+    how long it takes; then SAVE without load, and start-up from the file."""
+    rows = {}
+    for s in servers:
+        strings = mixed_dataset(s, keys)
+        dataset = int(info_field(s, "memory", "used_memory"))
+        writer = subprocess.Popen(["taskset", "-c", "1", "redis-benchmark", "-p", str(s.port), "-t", "set", "-n",
+                                   "100000000", "-r", str(strings), "-d", "100", "-c", "2", "-q"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)
+        sampler = MemorySampler(s)
+        probe = LatencyProbe(s.port)
+        sampler.start()
+        probe.start()
+        time.sleep(0.5)
+        started = time.perf_counter()
+        s.call("BGSAVE")
+        while info_field(s, "persistence", "rdb_bgsave_in_progress") == "1":
+            time.sleep(0.02)
+        bgsave_s = time.perf_counter() - started
+        time.sleep(0.2)
+        probe.stop = sampler.stop = True
+        probe.join()
+        sampler.join()
+        writer.terminate()
+        writer.wait()
+        started = time.perf_counter()
+        s.call("SAVE")
+        save_s = time.perf_counter() - started
+        size = os.path.getsize(os.path.join(s.dir, "dump.rdb"))
+        rows[s.name] = dict(dataset=dataset, extra=sampler.peak, ping=probe.worst_ms, bgsave=bgsave_s, save=save_s,
+                            file=size)
+        print("  %s: dataset %.0f MB, file %.0f MB; BGSAVE under load %.2f s, extra memory %.1f MB (%.1f%%), "
+              "worst PING %.2f ms; SAVE %.2f s" % (s.name, dataset / 2**20, size / 2**20, bgsave_s,
+                                                   sampler.peak / 2**20, 100.0 * sampler.peak / dataset,
+                                                   probe.worst_ms, save_s), flush=True)
+    for i, s in enumerate(servers):
+        s.stop()
+        started = time.perf_counter()
+        servers[i] = Server(s.name, s.argv, s.port, directory=s.dir, start_timeout=600)
+        rows[s.name]["startup"] = time.perf_counter() - started
+        strings = keys * 6 // 10
+        assert int(servers[i].call("DBSIZE")[1:].strip()) == strings + 4 * ((keys - strings) // 4)
+        print("  %s: start-up with the file %.2f s" % (s.name, rows[s.name]["startup"]), flush=True)
+    return rows
+
+
 def glob_patterns(servers):
     """KEYS with patterns that make a backtracking matcher exponential, on one 20000-byte
     key: the speed check the unit tests do not make (they check only the answers)."""
@@ -437,7 +553,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
     ap.add_argument("--sections",
                     default="throughput,memory,collections,collection-memory,pubsub,transactions,eviction,growth,"
-                            "expiry,glob")
+                            "expiry,glob,snapshot")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -481,13 +597,19 @@ def main():
         print("pathological glob patterns (one 20000-byte key):")
         with server_pair(args.server) as servers:
             glob_patterns(servers)
+    if "snapshot" in sections:
+        keys = 100000 if args.quick else 1000000
+        print("snapshots (%d mixed keys; BGSAVE under a SET load from 2 clients):" % keys)
+        with server_pair(args.server) as servers:
+            snapshot_figures(servers, keys)
 
 
 @contextlib.contextmanager
 def server_pair(corvid_path):
     cport, rport = free_port(), free_port()
     servers = [
-        Server("corvid", [os.path.abspath(corvid_path), "--port", str(cport), "--bind", "127.0.0.1"], cport),
+        Server("corvid", [os.path.abspath(corvid_path), "--port", str(cport), "--bind", "127.0.0.1", "--save", ""],
+               cport),
         Server("redis", ["redis-server", "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
                          "--appendonly", "no"], rport),
     ]

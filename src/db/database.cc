@@ -411,10 +411,9 @@ void Database::mark_everything_captured() {
 }
 
 bool Database::load(KeyEntry* entry) {
-  if (keys_.find(entry->key()) != nullptr) return false;
   born(entry);
   entry->set_access_clock(clock_.seconds());
-  keys_.insert(entry);
+  if (keys_.insert(entry) != nullptr) return false;  // the key exists: not taken
   if (entry->has_expiry()) track_volatile(entry);
   track_if_field_deadlines(entry);
   return true;

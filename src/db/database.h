@@ -171,6 +171,10 @@ class Database {
   // Loading (RDB, DEBUG RELOAD): adds an entry without events or counting a change. False
   // (and the entry is not taken) when the key exists.
   bool load(KeyEntry* entry);
+  // Before loading about `keys` keys into an empty database: size its table once.
+  void reserve(size_t keys) {
+    if (keys_.size() == 0) keys_.reserve(keys);
+  }
 
   // Table shape for DEBUG HTSTATS-like reporting.
   size_t bucket_count() const { return keys_.bucket_count(); }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstring>
@@ -114,10 +115,13 @@ bool RdbLoader::read_one() {
       db_ = databases_[index];
       return true;
     }
-    case rdb::kOpResizeDb:
+    case rdb::kOpResizeDb: {
+      const uint64_t keys = in_.length();
       (void)in_.length();
-      (void)in_.length();
+      // A hint, and untrusted: a key takes at least three bytes of what is left.
+      if (db_ != nullptr) db_->reserve(static_cast<size_t>(std::min<uint64_t>(keys, in_.remaining() / 3)));
       return true;
+    }
     case rdb::kOpAux: {
       const std::string name = in_.string();
       const std::string value = in_.string();
