@@ -54,6 +54,7 @@ std::span<const CommandSpec> hyperloglog_commands();
 std::span<const CommandSpec> key_commands();
 std::span<const CommandSpec> dump_restore_commands();
 std::span<const CommandSpec> persistence_commands();
+std::span<const CommandSpec> replication_commands();
 std::span<const CommandSpec> expire_commands();
 std::span<const CommandSpec> hash_commands();
 std::span<const CommandSpec> list_commands();

@@ -235,4 +235,10 @@ void CommandContext::help(std::span<const std::string_view> lines) {
   reply.simple("    Prints this help.");
 }
 
+void CommandContext::propagate_as(std::vector<std::string> argv) { server.propagation().replace(std::move(argv)); }
+
+void CommandContext::propagate_nothing() { server.propagation().suppress(); }
+
+void CommandContext::propagate_always(uint8_t targets) { server.propagation().force(targets); }
+
 }  // namespace corvid

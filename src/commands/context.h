@@ -179,6 +179,14 @@ struct CommandContext {
   void block(std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms,
              NoWaitReply no_wait = NoWaitReply::NullArray);
 
+  // The propagation stream (AOF, replicas; replication/propagation.h). By default a command that
+  // changed something replays as itself. propagate_as: the deterministic form that replays
+  // it instead (called once per command to replay, in order); propagate_nothing: none;
+  // propagate_always: itself even if nothing changed (FLUSHALL, PUBLISH to replicas).
+  void propagate_as(std::vector<std::string> argv);
+  void propagate_nothing();
+  void propagate_always(uint8_t targets);
+
   // "ERR wrong number of arguments for 'xxx' command", for arity that depends on options.
   void wrong_arity();
   // "ERR unknown subcommand 'x'. Try XXX HELP."

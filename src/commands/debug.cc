@@ -217,6 +217,8 @@ void debug_help(CommandContext& ctx) {
 }
 
 void debug(CommandContext& ctx) {
+  // Nothing DEBUG does is replayed (Redis propagates none of it either).
+  ctx.propagate_nothing();
   struct Subcommand {
     std::string_view name;
     size_t min_args;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "commands/context.h"
 #include "core/number_format.h"
@@ -144,7 +145,10 @@ void restore(CommandContext& ctx) {
   if (expire_at != KeyEntry::kNoExpiry && expire_at <= ctx.clock.now_ms) {
     // Already expired: nothing is added, but a replaced key is gone.
     KeyEntry::destroy(entry);
-    if (deleted) ctx.db.key_changed(key, kEventGeneric, "del");
+    if (deleted) {
+      ctx.db.key_changed(key, kEventGeneric, "del");
+      ctx.propagate_as({"DEL", std::string(key)});
+    }
     ctx.reply.ok();
     return;
   }
@@ -158,6 +162,13 @@ void restore(CommandContext& ctx) {
     entry->set_access_clock(static_cast<uint32_t>(options->idle_seconds >= now ? 0 : now - options->idle_seconds));
   }
   ctx.db.key_changed(key, kEventGeneric, "restore");
+  if (expire_at != KeyEntry::kNoExpiry && !options->absolute_ttl) {
+    // Replayed with the deadline it got: the TTL argument made absolute, ABSTTL added.
+    std::vector<std::string> argv(ctx.args.begin(), ctx.args.end());
+    argv[2] = std::to_string(expire_at);
+    argv.emplace_back("ABSTTL");
+    ctx.propagate_as(std::move(argv));
+  }
   ctx.reply.ok();
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "commands/context.h"
 #include "server/server.h"
@@ -85,12 +86,20 @@ void set_expiry(CommandContext& ctx, int64_t base_ms, bool in_seconds) {
     return;
   }
   if (deadline <= ctx.clock.now_ms) {
-    // A deadline already passed deletes the key now, and says so as a deletion.
+    // A deadline already passed deletes the key now, and says so as a deletion (and
+    // replays as one).
     ctx.db.remove(key);
     ctx.db.key_changed(key, kEventGeneric, "del");
+    ctx.propagate_as({ctx.server.config().lazyfree_lazy_expire ? "UNLINK" : "DEL", std::string(key)});
   } else {
     ctx.db.set_expiry(entry, deadline);
     ctx.db.key_changed(key, kEventGeneric, "expire");
+    // Replayed as an absolute deadline, the options kept (PEXPIREAT already is one).
+    if (ctx.command.full_name != "pexpireat") {
+      std::vector<std::string> argv = {"PEXPIREAT", std::string(key), std::to_string(deadline)};
+      for (size_t i = 3; i < ctx.argc(); ++i) argv.emplace_back(ctx.arg(i));
+      ctx.propagate_as(std::move(argv));
+    }
   }
   ctx.reply.integer(1);
 }

@@ -246,6 +246,7 @@ void hincrbyfloat(CommandContext& ctx) {
   std::string text = format_long_double_human(result);
   entry->object_as<HashValue>().set(ctx.arg(2), text, limits(ctx), true);
   ctx.db.key_changed(ctx.arg(1), kEventHash, "hincrbyfloat");
+  ctx.propagate_as({"HSET", std::string(ctx.arg(1)), std::string(ctx.arg(2)), text});
   ctx.reply.bulk(text);
 }
 
@@ -476,6 +477,39 @@ const DeadlineForm* deadline_form(std::string_view option) {
 }
 
 // So that the cron reclaims the fields even if nobody reads the hash again.
+// What a command that sets field deadlines replays as, deterministically: HDEL of the
+// fields it deleted (their deadline was already past), HPEXPIREAT of those it gave a
+// deadline (conditions already applied), HPERSIST of those it made persistent.
+class FieldDeadlineReplay {
+ public:
+  void note(std::string_view field, int64_t outcome) {
+    if (outcome == kFieldDeleted) deleted_.emplace_back(field);
+    if (outcome == kDeadlineSet) changed_.emplace_back(field);
+  }
+  void deleted(std::string_view field) { deleted_.emplace_back(field); }
+  void changed(std::string_view field) { changed_.emplace_back(field); }
+  // `when` is the deadline given, or nullopt for HPERSIST.
+  void emit(CommandContext& ctx, std::string_view key, std::optional<int64_t> when) {
+    if (!deleted_.empty()) {
+      std::vector<std::string> argv = {"HDEL", std::string(key)};
+      argv.insert(argv.end(), deleted_.begin(), deleted_.end());
+      ctx.propagate_as(std::move(argv));
+    }
+    if (!changed_.empty()) {
+      std::vector<std::string> argv = {when ? "HPEXPIREAT" : "HPERSIST", std::string(key)};
+      if (when) argv.push_back(std::to_string(*when));
+      argv.emplace_back("FIELDS");
+      argv.push_back(std::to_string(changed_.size()));
+      argv.insert(argv.end(), changed_.begin(), changed_.end());
+      ctx.propagate_as(std::move(argv));
+    }
+  }
+
+ private:
+  std::vector<std::string> deleted_;
+  std::vector<std::string> changed_;
+};
+
 void track_deadlines(CommandContext& ctx, std::string_view key, const HashValue& hash) {
   if (hash.size() > 0 && hash.has_field_deadlines()) ctx.db.track_field_expiry(key);
 }
@@ -509,12 +543,15 @@ void expire_fields(CommandContext& ctx, int64_t unit_ms, bool relative) {
   }
   auto& hash = entry->object_as<HashValue>();
   size_t updated = 0, deleted = 0;
+  FieldDeadlineReplay replay;
   for (size_t i = *first; i < ctx.argc(); ++i) {
     const int64_t outcome = apply_deadline(hash, ctx.arg(i), *when, condition, ctx.clock.now_ms);
     updated += outcome == kDeadlineSet;
     deleted += outcome == kFieldDeleted;
+    replay.note(ctx.arg(i), outcome);
     ctx.reply.integer(outcome);
   }
+  replay.emit(ctx, key, *when);
   if (updated + deleted > 0) ctx.db.key_changed(key, kEventHash, deleted > 0 ? "hdel" : "hexpire");
   track_deadlines(ctx, key, hash);
   remove_if_empty(ctx, key, hash);
@@ -598,11 +635,16 @@ void hgetdel(CommandContext& ctx) {
   }
   auto& hash = entry->object_as<HashValue>();
   size_t deleted = 0;
+  FieldDeadlineReplay replay;
   for (size_t i = *first; i < ctx.argc(); ++i) {
     reply_field(ctx, &hash, ctx.arg(i));
-    deleted += hash.erase(ctx.arg(i));
+    if (hash.erase(ctx.arg(i))) {
+      ++deleted;
+      replay.deleted(ctx.arg(i));
+    }
   }
   if (deleted == 0) return;
+  replay.emit(ctx, key, std::nullopt);
   ctx.db.key_changed(key, kEventHash, "hdel");
   remove_if_empty(ctx, key, hash);
 }
@@ -634,6 +676,7 @@ void hgetex(CommandContext& ctx) {
   }
   auto& hash = entry->object_as<HashValue>();
   size_t updated = 0, deleted = 0;
+  FieldDeadlineReplay replay;
   for (size_t i = *first; i < ctx.argc(); ++i) {
     std::string_view field = ctx.arg(i);
     reply_field(ctx, &hash, field);
@@ -641,14 +684,17 @@ void hgetex(CommandContext& ctx) {
       const int64_t outcome = apply_deadline(hash, field, *when, DeadlineCondition::Always, ctx.clock.now_ms);
       updated += outcome == kDeadlineSet;
       deleted += outcome == kFieldDeleted;
+      replay.note(field, outcome);
     } else if (persist) {
       auto current = hash.field_expiry(field);
       if (current && *current != HashValue::kNoExpiry) {
         hash.set_field_expiry(field, HashValue::kNoExpiry);
         ++updated;
+        replay.changed(field);
       }
     }
   }
+  replay.emit(ctx, key, when);
   if (updated > 0) {
     ctx.db.key_changed(key, kEventHash, persist ? "hpersist" : "hexpire");
   } else if (deleted > 0) {
@@ -745,6 +791,17 @@ void hsetex(CommandContext& ctx) {
   }
   ctx.db.key_changed(key, kEventHash, "hset");
   if (updated + deleted > 0) ctx.db.key_changed(key, kEventHash, deleted > 0 ? "hdel" : "hexpire");
+  if (when) {
+    // Replayed with the absolute deadline: HSETEX key [FNX|FXX] PXAT <ms> FIELDS ...
+    std::vector<std::string> argv = {"HSETEX", std::string(key)};
+    if (presence != Presence::Any) argv.emplace_back(presence == Presence::NoneExist ? "FNX" : "FXX");
+    argv.emplace_back("PXAT");
+    argv.push_back(std::to_string(*when));
+    argv.emplace_back("FIELDS");
+    argv.push_back(std::to_string((ctx.argc() - first) / 2));
+    for (size_t i = first; i < ctx.argc(); ++i) argv.emplace_back(ctx.arg(i));
+    ctx.propagate_as(std::move(argv));
+  }
   track_deadlines(ctx, key, hash);
   remove_if_empty(ctx, key, hash);
   ctx.reply.integer(1);

@@ -316,8 +316,11 @@ void ltrim(CommandContext& ctx) {
   } else {
     list.clear();
   }
-  // Redis reports the trim even when it removed nothing.
+  // Redis reports the trim even when it removed nothing, but counts (and replays) only
+  // the elements it removed.
+  const uint64_t removed = static_cast<uint64_t>(length) - list.size();
   ctx.db.key_changed(key, kEventList, "ltrim");
+  ctx.server.keyspace_stats().dirty += removed - 1;
   remove_if_empty(ctx, key, *entry);
   ctx.reply.ok();
 }
@@ -392,6 +395,8 @@ void lpos(CommandContext& ctx) {
   }
 }
 
+const char* end_name(ListEnd end) { return end == ListEnd::Left ? "LEFT" : "RIGHT"; }
+
 // LMOVE/RPOPLPUSH, and with a timeout argument BLMOVE/BRPOPLPUSH, which wait for the
 // source to have an element.
 void move_command(CommandContext& ctx, ListEnd from, ListEnd to, std::optional<size_t> timeout_index) {
@@ -412,6 +417,14 @@ void move_command(CommandContext& ctx, ListEnd from, ListEnd to, std::optional<s
       ctx.reply.null();
     }
     return;
+  }
+  // The blocking forms replay as their plain forms (BLMOVE -> LMOVE, BRPOPLPUSH -> RPOPLPUSH).
+  if (timeout_index) {
+    if (ctx.command.full_name == "brpoplpush") {
+      ctx.propagate_as({"RPOPLPUSH", std::string(source), std::string(ctx.arg(2))});
+    } else {
+      ctx.propagate_as({"LMOVE", std::string(source), std::string(ctx.arg(2)), end_name(from), end_name(to)});
+    }
   }
   list_move_reply(ctx, source, *entry, ctx.arg(2), from, to);
 }
@@ -466,6 +479,9 @@ void multi_pop(CommandContext& ctx, bool blocking) {
     }
     return;
   }
+  // Replayed as LPOP/RPOP of the one list, with the count actually popped.
+  const uint64_t popped = std::min<uint64_t>(request->count, entry->object_as<ListValue>().size());
+  ctx.propagate_as({end == ListEnd::Left ? "LPOP" : "RPOP", std::string(key), std::to_string(popped)});
   list_pop_reply_with_key(ctx, key, *entry, end, request->count);
 }
 
@@ -484,6 +500,7 @@ void blocking_pop(CommandContext& ctx, ListEnd end) {
     ctx.block(keys, ValueType::List, *deadline);
     return;
   }
+  ctx.propagate_as({end == ListEnd::Left ? "LPOP" : "RPOP", std::string(key)});
   ctx.reply.array(2);
   ctx.reply.bulk(key);
   list_pop_reply(ctx, key, *entry, end, 1);

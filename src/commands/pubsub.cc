@@ -68,11 +68,14 @@ void punsubscribe(CommandContext& ctx) { unsubscribe_from(ctx, Kind::Pattern, "p
 void ssubscribe(CommandContext& ctx) { subscribe_to(ctx, Kind::ShardChannel, "ssubscribe"); }
 void sunsubscribe(CommandContext& ctx) { unsubscribe_from(ctx, Kind::ShardChannel, "sunsubscribe"); }
 
+// Messages reach replicas' subscribers too (not the AOF), as in Redis outside cluster mode.
 void publish(CommandContext& ctx) {
+  ctx.propagate_always(kToReplicas);
   ctx.reply.integer(static_cast<int64_t>(ctx.server.pubsub().publish(ctx.arg(1), ctx.arg(2))));
 }
 
 void spublish(CommandContext& ctx) {
+  ctx.propagate_always(kToReplicas);
   ctx.reply.integer(static_cast<int64_t>(ctx.server.pubsub().publish_shard(ctx.arg(1), ctx.arg(2))));
 }
 

@@ -75,6 +75,7 @@ void flushdb(CommandContext& ctx) {
   if (!async) return;
   Database* db = &ctx.db;
   ctx.server.keyspace_stats().dirty += flush_databases(ctx.server, std::span(&db, 1), *async);
+  ctx.propagate_always(kToAll);  // replayed even when there was nothing to flush
   ctx.reply.ok();
 }
 
@@ -90,6 +91,7 @@ void flushall(CommandContext& ctx) {
   KeyspaceStats& stats = ctx.server.keyspace_stats();
   stats.dirty += flush_databases(ctx.server, all, *async);
   if (!ctx.server.config().save_points.empty()) rdb.save();
+  ctx.propagate_always(kToAll);
   ctx.reply.ok();
 }
 

@@ -193,15 +193,22 @@ void spop_with_count(CommandContext& ctx) {
     set->for_each([&ctx](std::string_view member) { ctx.reply.bulk(member); });
     ctx.db.remove(key);
     ctx.db.key_changed(key, kEventGeneric, "del");
+    ctx.propagate_as({"DEL", std::string(key)});
     return;
   }
   ctx.reply.set(count);
   SetValue::Scratch scratch;
+  // Replayed as one SREM per popped member, as Redis 7.0 replays it.
+  auto replay = [&ctx, &key](std::string_view member) {
+    ctx.propagate_as({"SREM", std::string(key), std::string(member)});
+  };
   const uint64_t remaining = size - count;
   if (remaining * kSpopRebuildRatio > count) {
     for (uint64_t i = 0; i < count; ++i) {
       const SetValue::Ref ref = set->random_ref(rng());
-      ctx.reply.bulk(set->member(ref, scratch));
+      const std::string_view member = set->member(ref, scratch);
+      ctx.reply.bulk(member);
+      replay(member);
       set->erase(ref);
     }
     return;
@@ -215,7 +222,11 @@ void spop_with_count(CommandContext& ctx) {
   SetValue kept(set->encoding() == Encoding::Intset ? Encoding::Intset : Encoding::Listpack);
   const SetLimits lim = limits(ctx);
   for (size_t i = 0; i < remaining; ++i) kept.add(set->member(refs[i], scratch), lim);
-  for (size_t i = remaining; i < refs.size(); ++i) ctx.reply.bulk(set->member(refs[i], scratch));
+  for (size_t i = remaining; i < refs.size(); ++i) {
+    const std::string_view member = set->member(refs[i], scratch);
+    ctx.reply.bulk(member);
+    replay(member);
+  }
   *set = std::move(kept);
 }
 
@@ -238,7 +249,9 @@ void spop(CommandContext& ctx) {
   }
   SetValue::Scratch scratch;
   const SetValue::Ref ref = set->random_ref(rng());
-  ctx.reply.bulk(set->member(ref, scratch));
+  const std::string_view member = set->member(ref, scratch);
+  ctx.reply.bulk(member);
+  ctx.propagate_as({"SREM", std::string(key), std::string(member)});
   set->erase(ref);
   ctx.db.key_changed(key, kEventSet, "spop");
   remove_if_empty(ctx, key, *set);

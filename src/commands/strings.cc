@@ -102,6 +102,20 @@ bool parse_string_options(CommandContext& ctx, size_t first, bool for_set, Strin
 
 // ---- SET family ---------------------------------------------------------------------
 
+// How Redis 7.0 replays SET: a relative or second-based expiry becomes SET key value PXAT
+// <ms> (the other options go); without an expiry, GET is dropped; otherwise as sent.
+void propagate_set(CommandContext& ctx, const StringOptions& opts, int64_t deadline) {
+  if (opts.expire != ExpireKind::None && opts.expire != ExpireKind::PxAt) {
+    ctx.propagate_as({"SET", std::string(ctx.arg(1)), std::string(ctx.arg(2)), "PXAT", std::to_string(deadline)});
+  } else if (opts.get && opts.expire == ExpireKind::None) {
+    std::vector<std::string> argv;
+    for (size_t i = 0; i < ctx.argc(); ++i) {
+      if (i < 3 || !equals_ignore_case(ctx.arg(i), "GET")) argv.emplace_back(ctx.arg(i));
+    }
+    ctx.propagate_as(std::move(argv));
+  }
+}
+
 void set_command(CommandContext& ctx) {
   StringOptions opts;
   if (ctx.argc() > 3 && !parse_string_options(ctx, 3, true, opts)) return;
@@ -134,6 +148,7 @@ void set_command(CommandContext& ctx) {
   ctx.db.key_changed(key, kEventString, "set");
   // Redis reports the TTL as a change of its own (KEEPTTL keeps one: no event).
   if (opts.expire != ExpireKind::None) ctx.db.key_changed(key, kEventGeneric, "expire");
+  propagate_set(ctx, opts, deadline);
   if (!opts.get) ctx.reply.ok();
 }
 
@@ -155,6 +170,7 @@ void set_with_ttl(CommandContext& ctx, ExpireKind kind) {
   store_string(ctx.db, ctx.db.lookup_write(key), key, ctx.arg(3), *deadline);
   ctx.db.key_changed(key, kEventString, "set");
   ctx.db.key_changed(key, kEventGeneric, "expire");
+  ctx.propagate_as({"SET", std::string(key), std::string(ctx.arg(3)), "PXAT", std::to_string(*deadline)});
   ctx.reply.ok();
 }
 
@@ -175,6 +191,7 @@ void getset(CommandContext& ctx) {
   existing = ctx.db.lookup_write(key);
   store_string(ctx.db, existing, key, ctx.arg(2), KeyEntry::kNoExpiry);
   ctx.db.key_changed(key, kEventString, "set");
+  ctx.propagate_as({"SET", std::string(key), std::string(ctx.arg(2))});  // as Redis replays GETSET
 }
 
 void mset(CommandContext& ctx) {
@@ -242,16 +259,20 @@ void getex(CommandContext& ctx) {
   char scratch[24];
   ctx.reply.bulk(entry->string_value(scratch));
   bool absolute = opts.expire == ExpireKind::ExAt || opts.expire == ExpireKind::PxAt;
+  // GETEX never replays as itself: DEL/UNLINK, PEXPIREAT or PERSIST, as in Redis.
   if (absolute && deadline <= ctx.clock.now_ms) {
     // A deadline already past deletes the key now rather than leaving it to expire.
     ctx.db.remove(key);
     ctx.db.key_changed(key, kEventGeneric, "del");
+    ctx.propagate_as({ctx.server.config().lazyfree_lazy_expire ? "UNLINK" : "DEL", std::string(key)});
   } else if (opts.expire != ExpireKind::None) {
     ctx.db.set_expiry(entry, deadline);
     ctx.db.key_changed(key, kEventGeneric, "expire");
+    ctx.propagate_as({"PEXPIREAT", std::string(key), std::to_string(deadline)});
   } else if (opts.persist && entry->has_expiry()) {
     ctx.db.clear_expiry(entry);
     ctx.db.key_changed(key, kEventGeneric, "persist");
+    ctx.propagate_as({"PERSIST", std::string(key)});
   }
 }
 
@@ -267,6 +288,7 @@ void getdel(CommandContext& ctx) {
   ctx.reply.bulk(entry->string_value(scratch));
   ctx.db.remove(key);
   ctx.db.key_changed(key, kEventGeneric, "del");
+  ctx.propagate_as({"DEL", std::string(key)});
 }
 
 void mget(CommandContext& ctx) {
@@ -473,6 +495,8 @@ void incrbyfloat(CommandContext& ctx) {
     ctx.db.insert(replacement);
   }
   ctx.db.key_changed(key, kEventString, "incrbyfloat");
+  // Replayed as the value it produced: float rounding must not differ on replay.
+  ctx.propagate_as({"SET", std::string(key), text, "KEEPTTL"});
   ctx.reply.bulk(text);
 }
 

@@ -42,6 +42,8 @@ void exec(CommandContext& ctx) {
   }
   ctx.reply.array(queued.size());
   ctx.server.run_transaction(ctx.client, queued);
+  // The queued commands propagated themselves (wrapped in MULTI/EXEC when several did).
+  ctx.propagate_nothing();
 }
 
 void discard(CommandContext& ctx) {

@@ -555,6 +555,10 @@ void pop_and_reply(CommandContext& ctx, KeyEntry& entry, bool max, uint64_t coun
   const size_t first = max ? zset.size() - n : 0;
   const size_t last = max ? zset.size() : n;
   const bool nested = shape == PopShape::Keyed || (shape == PopShape::Flat && ctx.reply.resp3());
+  // The multi-key and blocking forms replay as ZPOPMIN/ZPOPMAX of the one key.
+  const char* plain = max ? "ZPOPMAX" : "ZPOPMIN";
+  if (shape == PopShape::Keyed) ctx.propagate_as({plain, key, std::to_string(n)});
+  if (shape == PopShape::KeyedSingle) ctx.propagate_as({plain, key});
   if (shape == PopShape::KeyedSingle) {
     ctx.reply.array(3);
     ctx.reply.bulk(key);

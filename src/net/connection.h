@@ -75,6 +75,8 @@ class Connection final : public IoHandler {
   bool no_evict = false;
   // MONITOR: receives a line for every command run (server/monitor.h).
   bool monitor = false;
+  // SYNC: a replica, fed the propagation stream (replication/replicas.h).
+  bool replica = false;
   int64_t soft_limit_since_ms = 0;
   bool write_queued = false;  // in the server's list of clients to write before sleeping  // when output first went over the soft limit
   // Pub/Sub subscription counts (server/pubsub.h keeps the names), for CLIENT LIST. A

@@ -162,7 +162,9 @@ void RdbPersistence::finish_bgsave() {
     log_warning("Background saving error");
     last_bgsave_ok_ = false;
   }
+  const bool ok = writer.state() == SnapshotFileWriter::State::Succeeded;
   snapshot_.reset();
+  host_.bgsave_finished(ok);
 }
 
 bool RdbPersistence::writes_refused() const {

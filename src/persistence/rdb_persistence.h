@@ -37,6 +37,8 @@ class RdbPersistence {
     virtual void wake_loop() = 0;
     // The dump cannot be loaded: log `message` and exit with status 1, saving nothing.
     virtual void fatal(const std::string& message) = 0;
+    // A BGSAVE ended (replicas waiting for its file hear of it).
+    virtual void bgsave_finished(bool ok) = 0;
 
    protected:
     ~Host() = default;

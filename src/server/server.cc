@@ -126,6 +126,21 @@ uint64_t Server::used_memory() const { return memory_gauge::used(); }
 
 std::string Server::replication_id() const { return master_replid(); }
 
+bool Server::start_bgsave_for_replication() {
+  if (rdb_.bgsave_in_progress()) return false;
+  rdb_.bgsave();
+  return rdb_.bgsave_in_progress();
+}
+
+void Server::start_sync(Connection& client) {
+  if (replicas_.is_replica(client)) return;
+  // A replica's own commands get no replies: what it receives is the stream.
+  client.reply_mode = Connection::ReplyMode::Off;
+  client.replica = true;
+  if (replicas_.count() == 0) propagator_.add_sink(&replicas_);
+  replicas_.sync(client);
+}
+
 void Server::fatal(const std::string& message) {
   size_t start = 0;
   while (start <= message.size()) {
@@ -205,6 +220,10 @@ void Server::close_client(Connection& client) {
   if (client.closed()) return;
   // A blocked client that goes away leaves nothing behind in the queues.
   blocking_.release(client);
+  if (client.replica) {
+    replicas_.forget(client);
+    if (replicas_.count() == 0) propagator_.remove_sink(&replicas_);
+  }
   transactions_.forget(client);
   // Unsubscribed at once (a later PUBLISH does not count it, as in Redis), unless a
   // publish is walking the lists: then when it is freed.
@@ -281,6 +300,12 @@ void Server::before_sleep() {
 }
 
 void Server::on_key_change(const KeyChange& change) {
+  // Keys that went without a command deleting them replay as deletions.
+  if (change.event_class == kEventExpired) {
+    propagator_.key_deleted(change.db, change.key, config_.lazyfree_lazy_expire);
+  } else if (change.event_class == kEventEvicted) {
+    propagator_.key_deleted(change.db, change.key, config_.lazyfree_lazy_eviction);
+  }
   // The fan-out: blocked clients, WATCH, client-side caching, notifications.
   blocking_.key_changed(change.db, change.key);
   transactions_.key_changed(change.db, change.key);
@@ -353,7 +378,9 @@ void Server::rerun_blocked_command(Connection& client) {
   int saved_db = client.db_index;
   client.db_index = blocked.db;
   rerunning_blocked_ = true;
+  propagator_.begin_unit();
   run_command(client, *blocked.command, args);
+  propagator_.end_unit();
   rerunning_blocked_ = false;
   client.db_index = saved_db;
   if (command_parked_) return;
@@ -488,7 +515,11 @@ bool Server::execute(Connection& client, std::span<const std::string_view> args)
   client.begin_command_output();
   bool skip_this = client.reply_mode == ReplyMode::SkipNext;
   tracking_.begin_command(&client);
-  if (!dispatch(client, args)) {
+  // The command (or a whole EXEC) is one unit of the propagation stream.
+  propagator_.begin_unit();
+  const bool ran = dispatch(client, args);
+  propagator_.end_unit();
+  if (!ran) {
     tracking_.begin_command(nullptr);
     return false;
   }
@@ -654,7 +685,10 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
 
   CommandContext context{*this, client, *databases_[client.db_index], args, client.reply(), command, clock_};
   command_parked_ = false;
+  const uint64_t changes_before = keyspace_stats_.dirty;
   command.spec->handler(context);
+  // What the command changed goes to the AOF and replicas (a parked command changed nothing).
+  propagator_.command_done(context.db.index(), args, !command_parked_ && keyspace_stats_.dirty != changes_before);
   if (!monitors_.empty()) feed_monitors(client, command, args);
   // Client-side caching: the keys a tracking client read may now be in its cache.
   if ((command.spec->flags & kCmdReadOnly) && tracking_.remembers_reads(client)) remember_keys_read(client, command, args);
@@ -700,7 +734,9 @@ void Server::remember_keys_read(Connection& client, const Command& command, std:
 // Checked when a command adds output, as Redis does: a client that sits over the soft
 // limit without sending anything more is not closed by the clock alone.
 void Server::enforce_output_limits(Connection& client) {
-  const OutputBufferLimit& limit = client.subscribed() ? config_.output_limit_pubsub : config_.output_limit_normal;
+  const OutputBufferLimit& limit = client.replica      ? config_.output_limit_replica
+                                    : client.subscribed() ? config_.output_limit_pubsub
+                                                          : config_.output_limit_normal;
   size_t pending = client.pending_output_bytes();
   bool over_hard = limit.hard_bytes != 0 && pending >= limit.hard_bytes;
   bool over_soft = false;
@@ -722,8 +758,8 @@ void Server::close_idle_clients() {
   if (config_.timeout <= 0) return;
   int64_t limit_ms = config_.timeout * 1000;
   for (auto& [id, client] : clients_) {
-    // A blocked client waits by its own timeout, as in Redis.
-    if (client->closed() || client->blocked()) continue;
+    // A blocked client waits by its own timeout, as in Redis; replicas are never idle.
+    if (client->closed() || client->blocked() || client->replica) continue;
     if (clock_.now_ms - client->last_interaction_ms > limit_ms) close_client(*client);
   }
 }
@@ -753,6 +789,7 @@ void Server::cron() {
   if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
   if (pause_until_ms_ != 0 && clock_.now_ms >= pause_until_ms_) unpause_clients();
   rdb_.cron();
+  if (replicas_.count() != 0 && cron_loops_ % static_cast<uint64_t>(hz_) == 0) replicas_.keepalive();
   stats_.ops_per_sec.sample(clock_.now_ms, stats_.commands_processed);
   stats_.input_kbps.sample(clock_.now_ms, stats_.net_input_bytes);
   stats_.output_kbps.sample(clock_.now_ms, stats_.net_output_bytes);

@@ -19,12 +19,14 @@
 #include "net/event_loop.h"
 #include "net/listener.h"
 #include "persistence/rdb_persistence.h"
+#include "replication/replicas.h"
 #include "server/blocking.h"
 #include "server/config.h"
 #include "server/eviction.h"
 #include "server/lazy_free.h"
 #include "server/latency_monitor.h"
 #include "server/monitor.h"
+#include "replication/propagation.h"
 #include "server/pubsub.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
@@ -38,6 +40,7 @@ class Server final : public KeyChangeListener,
                      public PubSub::DeliveryListener,
                      public Tracking::Host,
                      public RdbPersistence::Host,
+                     public Replicas::Host,
                      public EntryDisposer {
  public:
   explicit Server(Config config);
@@ -54,11 +57,11 @@ class Server final : public KeyChangeListener,
   // wait (CLIENT PAUSE); the connection then offers it again on resume.
   bool execute(Connection& client, std::span<const std::string_view> args);
   // Called when a connection has output to send: written before the loop sleeps.
-  void queue_write(Connection& client);
+  void queue_write(Connection& client) override;
   // Accepted sockets from the listeners.
   void accept_client(int fd, std::string peer, std::string local, bool unix_socket);
   // Frees a connection outside of its own handlers.
-  void close_client(Connection& client);
+  void close_client(Connection& client) override;
 
   // KeyChangeListener: the fan-out point of the key-change hook.
   void on_key_change(const KeyChange& change) override;
@@ -86,6 +89,8 @@ class Server final : public KeyChangeListener,
   KeyspaceStats& keyspace_stats() override { return keyspace_stats_; }
   // RDB snapshots and loading (persistence/rdb_persistence.h).
   RdbPersistence& rdb() { return rdb_; }
+  // The stream of changes for the AOF and replicas (replication/propagation.h).
+  Propagator& propagation() { return propagator_; }
   // RdbPersistence::Host.
   std::vector<Database*> databases() override;
   const Config& config() const override { return config_; }
@@ -93,6 +98,12 @@ class Server final : public KeyChangeListener,
   std::string replication_id() const override;
   void wake_loop() override { loop_.wake(); }
   void fatal(const std::string& message) override;
+  void bgsave_finished(bool ok) override { replicas_.bgsave_done(ok); }
+  // Replicas::Host.
+  bool start_bgsave_for_replication() override;
+  std::string dump_path() const override { return config_.dbfilename; }
+  // SYNC: the client becomes a replica (replication/replicas.h).
+  void start_sync(Connection& client);
   LazyFreer& lazy_freer() { return lazy_freer_; }
   // Frees a removed key: on the background thread when `lazy` and the value is big enough
   // for that to pay (UNLINK, lazyfree-lazy-* settings), else at once.
@@ -256,6 +267,8 @@ class Server final : public KeyChangeListener,
   bool active_expire_enabled_ = true;
   uint64_t cron_loops_ = 0;
   LazyFreer lazy_freer_;
+  Propagator propagator_;
+  Replicas replicas_{*this};
   RdbPersistence rdb_{*this};
 };
 

@@ -1,0 +1,108 @@
+#include "replication/replicas.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "server/log.h"
+
+namespace corvid {
+
+bool Replicas::is_replica(const Connection& client) const {
+  return std::any_of(replicas_.begin(), replicas_.end(), [&](const Replica& r) { return r.client == &client; });
+}
+
+void Replicas::sync(Connection& client) {
+  if (is_replica(client)) return;
+  log_notice("Replica " + client.peer_address() + " asks for synchronization");
+  log_notice("Full resync requested by replica " + client.peer_address());
+  replicas_.push_back(Replica{&client, State::WaitBgsaveStart, -1, {}});
+  start_bgsave_if_needed();
+}
+
+void Replicas::start_bgsave_if_needed() {
+  const bool waiting = std::any_of(replicas_.begin(), replicas_.end(),
+                                   [](const Replica& r) { return r.state == State::WaitBgsaveStart; });
+  if (!waiting || !host_.start_bgsave_for_replication()) return;
+  log_notice("Starting BGSAVE for SYNC with target: disk");
+  // From this moment the stream belongs after the snapshot: collect it.
+  for (Replica& r : replicas_) {
+    if (r.state == State::WaitBgsaveStart) r.state = State::WaitBgsaveEnd;
+  }
+}
+
+void Replicas::bgsave_done(bool ok) {
+  for (size_t i = 0; i < replicas_.size();) {
+    Replica& r = replicas_[i];
+    if (r.state != State::WaitBgsaveEnd) {
+      ++i;
+      continue;
+    }
+    if (!ok) {
+      log_warning("SYNC failed. BGSAVE child returned an error");
+      Connection* client = r.client;
+      replicas_.erase(replicas_.begin() + static_cast<std::ptrdiff_t>(i));
+      host_.close_client(*client);
+      continue;
+    }
+    send_dump(r);
+    ++i;
+  }
+  start_bgsave_if_needed();
+}
+
+void Replicas::send_dump(Replica& replica) {
+  std::string bytes;
+  const int fd = ::open(host_.dump_path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    char buf[1 << 16];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) bytes.append(buf, static_cast<size_t>(n));
+    ::close(fd);
+  }
+  ReplyWriter& out = replica.client->reply();
+  out.raw("$" + std::to_string(bytes.size()) + "\r\n");
+  out.raw(bytes);
+  out.raw(replica.pending);
+  replica.pending.clear();
+  replica.pending.shrink_to_fit();
+  replica.state = State::Online;
+  host_.queue_write(*replica.client);
+  log_notice("Synchronization with replica " + replica.client->peer_address() + " succeeded");
+}
+
+void Replicas::keepalive() {
+  for (Replica& r : replicas_) {
+    if (r.state == State::Online) continue;
+    r.client->reply().raw("\n");
+    host_.queue_write(*r.client);
+  }
+}
+
+void Replicas::forget(Connection& client) {
+  std::erase_if(replicas_, [&](const Replica& r) { return r.client == &client; });
+}
+
+void Replicas::propagate(int db, std::string_view resp, uint8_t targets) {
+  if ((targets & kToReplicas) == 0) return;
+  for (Replica& r : replicas_) {
+    if (r.state == State::WaitBgsaveStart) continue;
+    std::string select;
+    if (r.selected_db != db) {
+      const std::string index = std::to_string(db);
+      select = "*2\r\n$6\r\nSELECT\r\n$" + std::to_string(index.size()) + "\r\n" + index + "\r\n";
+      r.selected_db = db;
+    }
+    if (r.state == State::WaitBgsaveEnd) {
+      r.pending.append(select).append(resp);
+      continue;
+    }
+    ReplyWriter& out = r.client->reply();
+    if (!select.empty()) out.raw(select);
+    out.raw(resp);
+    host_.queue_write(*r.client);
+  }
+}
+
+}  // namespace corvid

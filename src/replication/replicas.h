@@ -1,0 +1,68 @@
+#pragma once
+// Replicas attached with SYNC: each gets a snapshot of the dataset, then the propagation
+// stream from the snapshot's moment on. This is what Redis's disk-based full sync does
+// (repl-diskless-sync no), and what test tools use to watch propagation; PSYNC, partial
+// resynchronisation and the replica side are later work.
+//
+// A SYNC waits for a BGSAVE of its own (one running for someone else started before the
+// replica's stream could be kept): the stream is collected from the moment that BGSAVE
+// began, the dump is sent as "$<size>\r\n<bytes>" once written, then what was collected,
+// then every operation as it happens. Until then the replica gets a newline a second,
+// as Redis sends it, so that it does not time out.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/connection.h"
+#include "replication/propagation.h"
+
+namespace corvid {
+
+class Replicas final : public PropagationSink {
+ public:
+  class Host {
+   public:
+    // Starts a BGSAVE for replication; false if one is running already.
+    virtual bool start_bgsave_for_replication() = 0;
+    // The dump file a finished BGSAVE wrote.
+    virtual std::string dump_path() const = 0;
+    virtual void queue_write(Connection& client) = 0;
+    virtual void close_client(Connection& client) = 0;
+
+   protected:
+    ~Host() = default;
+  };
+
+  explicit Replicas(Host& host) : host_(host) {}
+
+  // SYNC from `client`: it becomes a replica waiting for its snapshot.
+  void sync(Connection& client);
+  // A BGSAVE ended: replicas waiting for it get the file (or are dropped if it failed);
+  // replicas waiting for the next one get it started.
+  void bgsave_done(bool ok);
+  // Newlines to replicas still waiting (the cron, once a second).
+  void keepalive();
+  void forget(Connection& client);
+  size_t count() const { return replicas_.size(); }
+  bool is_replica(const Connection& client) const;
+
+  void propagate(int db, std::string_view resp, uint8_t targets) override;
+
+ private:
+  enum class State { WaitBgsaveStart, WaitBgsaveEnd, Online };
+  struct Replica {
+    Connection* client;
+    State state;
+    int selected_db = -1;
+    std::string pending;  // the stream since the snapshot began, until the dump is sent
+  };
+  void start_bgsave_if_needed();
+  void send_dump(Replica& replica);
+
+  Host& host_;
+  std::vector<Replica> replicas_;
+};
+
+}  // namespace corvid
