@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "db/database.h"
+#include "db/standalone_keyspace.h"
 #include "db/digest.h"
 #include "db/hash_value.h"
 #include "db/list_value.h"
@@ -35,30 +36,13 @@ using corvid::fuzzing::exercise_value;
 
 constexpr int64_t kNowMs = 1'700'000'000'000;
 
-struct NullListener : KeyChangeListener {
-  void on_key_change(const KeyChange&) override {}
-};
-
-struct Keyspace {
-  Clock clock;
-  KeyspaceStats stats;
-  NullListener listener;
-  std::vector<std::unique_ptr<Database>> dbs;
-
-  Keyspace() {
-    clock.now_ms = kNowMs;
-    clock.now_us = kNowMs * 1000;
-    for (int i = 0; i < 16; ++i) dbs.push_back(std::make_unique<Database>(i, clock, stats, listener));
-  }
-  std::vector<Database*> pointers() {
-    std::vector<Database*> out;
-    for (auto& db : dbs) out.push_back(db.get());
-    return out;
-  }
+// Databases at a fixed instant, so that a run is reproducible.
+struct Keyspace : StandaloneKeyspace {
+  Keyspace() : StandaloneKeyspace(kNowMs) {}
 };
 
 void exercise_all(Keyspace& keyspace) {
-  for (auto& db : keyspace.dbs) {
+  for (Database* db : keyspace.databases()) {
     size_t n = 0;
     db->for_each([&](KeyEntry& entry) {
       exercise_value(entry);
@@ -67,7 +51,7 @@ void exercise_all(Keyspace& keyspace) {
     });
     check(n == db->size());
   }
-  (void)dataset_digest(keyspace.pointers());
+  (void)dataset_digest(keyspace.databases());
 }
 
 // The whole keyspace as an RDB stream (version 12, so that field deadlines may appear).
@@ -76,7 +60,7 @@ std::string save(Keyspace& keyspace) {
   RdbHeader header;
   header.version = 12;
   write_rdb_header(out, header);
-  for (auto& db : keyspace.dbs) {
+  for (Database* db : keyspace.databases()) {
     if (db->size() == 0) continue;
     write_select_db(out, db->index());
     write_resize_db(out, db->size(), db->volatile_count());
@@ -93,7 +77,7 @@ bool load(Keyspace& keyspace, std::string_view bytes) {
   MemoryInput in(bytes);
   RdbLoadOptions options;
   options.now_ms = kNowMs;
-  RdbLoader loader(in, keyspace.pointers(), options, nullptr);
+  RdbLoader loader(in, keyspace.databases(), options, nullptr);
   try {
     loader.begin();
     return loader.step(-1);
@@ -110,13 +94,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   exercise_all(keyspace);
   if (!complete) return 0;
 
-  const Sha1 digest = dataset_digest(keyspace.pointers());
+  const Sha1 digest = dataset_digest(keyspace.databases());
   const std::string saved = save(keyspace);
   Keyspace reloaded;
   MemoryInput in(saved);
   RdbLoadOptions options;
   options.now_ms = kNowMs;
-  RdbLoader loader(in, reloaded.pointers(), options, nullptr);
+  RdbLoader loader(in, reloaded.databases(), options, nullptr);
   try {
     loader.begin();
     check(loader.step(-1));
@@ -125,6 +109,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   check(in.remaining() == 0);
   exercise_all(reloaded);
-  check(dataset_digest(reloaded.pointers()) == digest);
+  check(dataset_digest(reloaded.databases()) == digest);
   return 0;
 }

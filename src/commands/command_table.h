@@ -72,5 +72,6 @@ std::span<const CommandSpec> client_commands();
 std::span<const CommandSpec> introspection_commands();
 std::span<const CommandSpec> latency_commands();
 std::span<const CommandSpec> memory_commands();
+std::span<const CommandSpec> module_commands();
 
 }  // namespace corvid

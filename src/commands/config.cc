@@ -59,6 +59,16 @@ std::optional<std::string> apply_config(Server& server, std::string_view name) {
     configure_log(config.logfile, config.loglevel);
   } else if (name == "dir") {
     if (chdir(config.dir.c_str()) != 0) return std::string(std::strerror(errno));
+  } else if (name == "appendonly") {
+    // As in Redis: on starts a rewrite that makes the base from the dataset as it is.
+    Aof& aof = server.aof();
+    if (config.appendonly) {
+      std::string error;
+      if (!aof.turn_on(&error)) return error.empty() ? std::string("Unable to turn on AOF. Check server logs.") : error;
+    } else {
+      aof.turn_off();
+    }
+    server.sync_aof_sink();
   }
   return std::nullopt;
 }

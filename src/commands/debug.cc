@@ -181,6 +181,18 @@ void debug_reload(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+// DEBUG LOADAOF: the AOF written out and fsynced, the dataset emptied and loaded from it.
+void debug_loadaof(CommandContext& ctx) {
+  if (auto error = ctx.server.aof().reload()) {
+    // Redis exits here: the dataset is gone and the AOF cannot bring it back.
+    ctx.server.fatal(*error);
+    return;
+  }
+  ctx.server.keyspace_stats().dirty = 0;
+  log_warning("Append Only File loaded by DEBUG LOADAOF");
+  ctx.reply.ok();
+}
+
 void debug_help(CommandContext& ctx) {
   // Only what this server implements.
   static constexpr std::string_view kLines[] = {
@@ -191,6 +203,8 @@ void debug_help(CommandContext& ctx) {
       "ERROR <string>",
       "    Return a Redis protocol error with <string> as message. Useful for clients",
       "    unit tests to simulate Redis errors.",
+      "LOADAOF",
+      "    Flush the AOF buffers on disk and reload the AOF in memory.",
       "LOG <message>",
       "    Write <message> to the server log.",
       "HTSTATS-KEY <key>",
@@ -231,6 +245,7 @@ void debug(CommandContext& ctx) {
       {"set-active-expire", 3, 3, debug_set_active_expire},
       {"digest", 2, 2, debug_digest},     {"digest-value", 2, SIZE_MAX, debug_digest_value},
       {"object", 3, 3, debug_object},     {"reload", 2, SIZE_MAX, debug_reload},
+      {"loadaof", 2, 2, debug_loadaof},
   };
   for (const Subcommand& sub : kSubcommands) {
     if (equals_ignore_case(ctx.arg(1), sub.name) && ctx.argc() >= sub.min_args && ctx.argc() <= sub.max_args) {

@@ -13,6 +13,12 @@ struct Clock {
 
   uint32_t seconds() const { return static_cast<uint32_t>(now_ms / 1000); }
   void refresh();
+  // A clock read now, for code outside a command (persistence progress and durations).
+  static Clock current() {
+    Clock clock;
+    clock.refresh();
+    return clock;
+  }
 };
 
 }  // namespace corvid

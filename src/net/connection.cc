@@ -52,16 +52,19 @@ Connection::Connection(Server& server, int fd, uint64_t id, std::string peer_add
   last_interaction_ms = now_ms;
   // Read from the configuration per connection, so CONFIG SET tcp-keepalive applies to
   // the next client accepted.
+  if (fd_ < 0) return;  // an internal client (AOF replay): no socket
   if (!unix_socket_ && server.config().tcp_keepalive > 0) enable_keepalive(fd_, server.config().tcp_keepalive);
   update_interest();
 }
 
 Connection::~Connection() {
+  if (fd_ < 0) return;
   server_.loop().unwatch(fd_);
   close(fd_);
 }
 
 void Connection::update_interest() {
+  if (fd_ < 0) return;
   bool readable = !held_by_pause_ && !throttled_ && !closed_;
   bool writable = watching_write_ && !closed_;
   server_.loop().watch(fd_, readable, writable, this);
@@ -163,6 +166,11 @@ void Connection::resume_after_pause() {
 }
 
 bool Connection::flush() {
+  if (fd_ < 0) {  // an internal client's replies go nowhere
+    out_.clear();
+    out_sent_ = 0;
+    return true;
+  }
   while (out_sent_ < out_.size()) {
     ssize_t n = send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
     if (n < 0) {

@@ -27,6 +27,8 @@ class Connection final : public IoHandler {
   void on_readable() override;
   void on_writable() override;
 
+  // A connection created with fd -1 is an internal client (the AOF's replay client): it has
+  // no socket, and its replies are dropped.
   // Writes as much pending output as the socket takes. Returns false if the connection broke.
   bool flush();
   bool has_pending_output() const { return out_sent_ < out_.size(); }
@@ -104,6 +106,7 @@ class Connection final : public IoHandler {
   // Output written by a command may be dropped (CLIENT REPLY OFF/SKIP).
   void discard_output_from(size_t size);
   size_t output_size() const { return out_.size(); }
+  std::string_view output() const { return out_; }
 
  private:
   void process_input();

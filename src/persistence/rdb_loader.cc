@@ -32,6 +32,15 @@ std::unique_ptr<FileInput> FileInput::open(const std::string& path) {
 
 FileInput::~FileInput() { ::close(fd_); }
 
+bool file_starts_with_rdb_magic(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char magic[5] = {};
+  const bool rdb = ::read(fd, magic, 5) == 5 && std::memcmp(magic, "REDIS", 5) == 0;
+  ::close(fd);
+  return rdb;
+}
+
 void FileInput::read(void* out, size_t n) {
   require(n <= remaining(), kShortRead);
   auto* dest = static_cast<char*>(out);
@@ -143,6 +152,7 @@ bool RdbLoader::read_one() {
         if (log_) log_(line);
       } else if (name == "aof-base") {
         stats_.aof_base = value == "1";
+        if (stats_.aof_base && log_) log_("RDB is base AOF");
       }
       // Others (redis-bits, repl-*, aof-preamble, lua scripts of old versions) are not needed.
       return true;
@@ -194,6 +204,9 @@ bool RdbLoader::read_one() {
 
 void RdbLoader::finish() {
   if (stats_.version < 5) return;  // no trailer before version 5
+  // Only a FileInput keeps a running CRC-64. Inputs from memory are DUMP payloads (checked
+  // by RESTORE against their own trailer before loading) and fuzz inputs; for them the
+  // trailer is read but not verified, and stats().checksum_checked stays false.
   auto* file = dynamic_cast<FileInput*>(&in_);
   const uint64_t computed = file != nullptr ? file->crc() : 0;
   if (file != nullptr) file->set_checksumming(false);

@@ -18,6 +18,10 @@
 
 namespace corvid {
 
+// Whether the file at `path` starts with the RDB signature "REDIS" (a dump, an AOF base in
+// RDB form, or an old-style AOF with an RDB preamble). False if it cannot be read.
+bool file_starts_with_rdb_magic(const std::string& path);
+
 // A file read through a buffer; every byte read is added to the running CRC-64.
 class FileInput final : public RdbInput {
  public:

@@ -50,8 +50,7 @@ struct RdbPersistence::Loading {
 
 RdbPersistence::RdbPersistence(Host& host) : host_(host) {
   // Redis counts the start-up as the last save.
-  Clock now;
-  now.refresh();
+  const Clock now = Clock::current();
   lastsave_s_ = now.now_ms / 1000;
 }
 
@@ -97,6 +96,8 @@ std::unique_ptr<Snapshot> RdbPersistence::make_snapshot(std::string* error) {
 
 RdbPersistence::BgsaveResult RdbPersistence::bgsave() {
   if (snapshot_ != nullptr) return BgsaveResult::AlreadyRunning;
+  if (host_.snapshot_running()) return BgsaveResult::OtherSnapshotRunning;
+  bgsave_scheduled_ = false;
   ++saves_;
   last_bgsave_try_s_ = host_.clock().now_ms / 1000;
   dirty_at_start_ = host_.keyspace_stats().dirty;
@@ -114,6 +115,7 @@ RdbPersistence::BgsaveResult RdbPersistence::bgsave() {
 }
 
 bool RdbPersistence::save() {
+  if (host_.snapshot_running()) host_.finish_other_snapshot();
   ++saves_;
   const int64_t started_ms = host_.clock().now_ms;
   std::string error;
@@ -132,23 +134,16 @@ bool RdbPersistence::save() {
 }
 
 void RdbPersistence::note_save_success(int64_t) {
-  Clock now;
-  now.refresh();
+  const Clock now = Clock::current();
   lastsave_s_ = now.now_ms / 1000;
   last_bgsave_ok_ = true;
 }
 
-void RdbPersistence::abort_bgsave(const char* why) {
-  if (snapshot_ == nullptr) return;
-  if (why != nullptr) log_warning(why);
-  snapshot_->abort();
-  snapshot_.reset();
-}
+void RdbPersistence::abort_bgsave(const char* why) { Snapshot::abandon(snapshot_, why); }
 
 void RdbPersistence::finish_bgsave() {
   SnapshotFileWriter& writer = snapshot_->writer();
-  Clock now;
-  now.refresh();
+  const Clock now = Clock::current();
   last_bgsave_duration_s_ = (now.now_ms - bgsave_started_ms_) / 1000;
   last_buffer_peak_ = snapshot_->peak_buffered_bytes();
   if (writer.state() == SnapshotFileWriter::State::Succeeded) {
@@ -191,8 +186,12 @@ void RdbPersistence::cron() {
     if (snapshot_->walk_done() && snapshot_->writer().state() != SnapshotFileWriter::State::Writing) finish_bgsave();
     return;
   }
-  if (loader_ != nullptr) return;
+  if (loader_ != nullptr || host_.snapshot_running()) return;
   const int64_t now_s = host_.clock().now_ms / 1000;
+  if (bgsave_scheduled_ && (now_s - last_bgsave_try_s_ > kBgsaveRetryDelaySeconds || last_bgsave_ok_)) {
+    bgsave();
+    return;
+  }
   const uint64_t dirty = host_.keyspace_stats().dirty;
   for (const SavePoint& point : host_.config().save_points) {
     if (dirty >= static_cast<uint64_t>(point.changes) && now_s - lastsave_s_ > point.seconds &&
@@ -296,13 +295,12 @@ void RdbPersistence::load_slice() {
   loader_.reset();
 }
 
-void RdbPersistence::info(std::string& out) const {
-  Clock now;
-  now.refresh();
+void RdbPersistence::info(std::string& out, bool loading) const {
+  const Clock now = Clock::current();
   const bool saving = snapshot_ != nullptr;
   char buf[256];
   out += "# Persistence\r\n";
-  std::snprintf(buf, sizeof buf, "loading:%d\r\nasync_loading:0\r\n", loader_ != nullptr ? 1 : 0);
+  std::snprintf(buf, sizeof buf, "loading:%d\r\nasync_loading:0\r\n", loading ? 1 : 0);
   out += buf;
   // Corvid's snapshot has no copy-on-write: its extra memory is the serialized bytes
   // waiting for the writer, reported where Redis reports the fork's copy-on-write.
@@ -334,8 +332,7 @@ void RdbPersistence::info(std::string& out) const {
 
 void RdbPersistence::loading_info(std::string& out) const {
   if (loader_ == nullptr) return;
-  Clock now;
-  now.refresh();
+  const Clock now = Clock::current();
   const uint64_t total = loader_->input->size();
   const uint64_t loaded = loader_->loader->bytes_read();
   const int64_t elapsed = now.now_ms / 1000 - loader_->started_s;

@@ -16,6 +16,7 @@
 #include "db/clock.h"
 #include "db/database.h"
 #include "db/key_access.h"
+#include "persistence/host.h"
 #include "persistence/rdb_loader.h"
 #include "persistence/snapshot.h"
 #include "server/config.h"
@@ -24,25 +25,7 @@ namespace corvid {
 
 class RdbPersistence {
  public:
-  class Host {
-   public:
-    virtual std::vector<Database*> databases() = 0;
-    virtual const Config& config() const = 0;
-    virtual const Clock& clock() const = 0;
-    virtual const AccessPolicy& access_policy() const = 0;
-    virtual KeyspaceStats& keyspace_stats() = 0;
-    virtual uint64_t used_memory() const = 0;
-    virtual std::string replication_id() const = 0;
-    // Safe from any thread: the writer calls it when it made progress or finished.
-    virtual void wake_loop() = 0;
-    // The dump cannot be loaded: log `message` and exit with status 1, saving nothing.
-    virtual void fatal(const std::string& message) = 0;
-    // A BGSAVE ended (replicas waiting for its file hear of it).
-    virtual void bgsave_finished(bool ok) = 0;
-
-   protected:
-    ~Host() = default;
-  };
+  using Host = PersistenceHost;
 
   explicit RdbPersistence(Host& host);
   ~RdbPersistence();
@@ -50,7 +33,9 @@ class RdbPersistence {
   RdbPersistence& operator=(const RdbPersistence&) = delete;
 
   // --- saving
-  enum class BgsaveResult { Started, AlreadyRunning };
+  enum class BgsaveResult { Started, AlreadyRunning, OtherSnapshotRunning };
+  // BGSAVE SCHEDULE while an AOF rewrite runs: BGSAVE as soon as it ends.
+  void schedule_bgsave() { bgsave_scheduled_ = true; }
   // BGSAVE: starts a snapshot of the dataset as it is now. A file that cannot be created
   // fails the save (logged, status err) but, as in Redis, the reply was already "started".
   BgsaveResult bgsave();
@@ -85,7 +70,7 @@ class RdbPersistence {
 
   // INFO persistence: the RDB fields, and the loading_* fields that end the section
   // while loading.
-  void info(std::string& out) const;
+  void info(std::string& out, bool loading) const;
   void loading_info(std::string& out) const;
 
  private:
@@ -110,6 +95,7 @@ class RdbPersistence {
   int64_t last_bgsave_duration_s_ = -1;
   uint64_t saves_ = 0;
   size_t last_buffer_peak_ = 0;
+  bool bgsave_scheduled_ = false;
   std::unique_ptr<Loading> loader_;
   uint64_t last_load_loaded_ = 0;
   uint64_t last_load_expired_ = 0;

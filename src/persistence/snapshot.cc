@@ -1,6 +1,8 @@
 #include "persistence/snapshot.h"
 
+#include "server/log.h"
 #include "core/monotonic.h"
+#include "persistence/aof_rewrite_format.h"
 
 namespace corvid {
 
@@ -21,7 +23,7 @@ void Snapshot::start() {
     keys_total_ += db->size();
     db->begin_snapshot(this);
   }
-  write_rdb_header(out_, options_.header);
+  if (options_.format == SnapshotOptions::Format::Rdb) write_rdb_header(out_, options_.header);
 }
 
 void Snapshot::detach() {
@@ -45,15 +47,30 @@ void Snapshot::abort() {
   writer_->abort();
 }
 
+void Snapshot::abandon(std::unique_ptr<Snapshot>& snapshot, const char* why) {
+  if (snapshot == nullptr) return;
+  if (why != nullptr) log_warning(why);
+  snapshot->abort();
+  snapshot.reset();
+}
+
 void Snapshot::select(int db) {
   if (stream_db_ == db) return;
-  write_select_db(out_, db);
+  if (options_.format == SnapshotOptions::Format::Rdb) {
+    write_select_db(out_, db);
+  } else {
+    write_select_command(out_, db);
+  }
   stream_db_ = db;
 }
 
 void Snapshot::write_record(int db, const KeyEntry& entry) {
   select(db);
-  write_key_record(out_, entry, options_.hint, options_.policy, options_.now_s);
+  if (options_.format == SnapshotOptions::Format::Rdb) {
+    write_key_record(out_, entry, options_.hint, options_.policy, options_.now_s);
+  } else {
+    write_key_as_commands(out_, entry);
+  }
   ++keys_serialized_;
   if (out_.size() >= kChunkBytes) flush_chunk();
 }
@@ -90,7 +107,9 @@ bool Snapshot::step(int64_t budget_us) {
       }
       stream_db_ = -1;  // always restate the database where its walk begins
       select(index);
-      write_resize_db(out_, sizes_[walk_db_], volatile_sizes_[walk_db_]);
+      if (options_.format == SnapshotOptions::Format::Rdb) {
+        write_resize_db(out_, sizes_[walk_db_], volatile_sizes_[walk_db_]);
+      }
     }
     cursor_ = db.scan(cursor_, [&](KeyEntry& entry) {
       if (db.claim_for_snapshot(entry)) write_record(index, entry);
@@ -103,7 +122,7 @@ bool Snapshot::step(int64_t budget_us) {
     if (!to_the_end && (++steps & 15) == 0 && monotonic_us() >= deadline) return false;
   }
   detach();
-  write_eof(out_);
+  if (options_.format == SnapshotOptions::Format::Rdb) write_eof(out_);
   flush_chunk();
   writer_->finish();
   walk_done_ = true;

@@ -32,6 +32,9 @@
 namespace corvid {
 
 struct SnapshotOptions {
+  // Rdb: an RDB stream (dump.rdb, an AOF's RDB preamble, a replica's sync). Commands: each
+  // key as the commands that recreate it (an AOF base with aof-use-rdb-preamble no).
+  enum class Format : uint8_t { Rdb, Commands } format = Format::Rdb;
   RdbHeader header;
   AccessHint hint = AccessHint::None;
   AccessPolicy policy;
@@ -59,6 +62,8 @@ class Snapshot final : public SnapshotCapture {
   bool walk_done() const { return walk_done_; }
   // Stops: the databases stop reporting, the temporary file is deleted.
   void abort();
+  // Aborts and releases `snapshot` if there is one, logging `why` (if given) as a warning.
+  static void abandon(std::unique_ptr<Snapshot>& snapshot, const char* why);
 
   void capture(int db, const KeyEntry& entry) override;
 

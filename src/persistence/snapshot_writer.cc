@@ -172,9 +172,11 @@ bool SnapshotFileWriter::write_all(const char* data, size_t length) {
 }
 
 bool SnapshotFileWriter::complete() {
-  char trailer[8] = {};
-  if (options_.checksum) std::memcpy(trailer, &crc_, 8);  // little-endian hosts
-  if (!write_all(trailer, 8)) return false;
+  if (options_.trailer) {
+    char trailer[8] = {};
+    if (options_.checksum) std::memcpy(trailer, &crc_, 8);  // little-endian hosts
+    if (!write_all(trailer, 8)) return false;
+  }
   if (::fsync(fd_) != 0) {
     fail(std::strerror(errno));
     return false;

@@ -58,6 +58,7 @@ struct SnapshotFileOptions {
   std::string temp_path;  // written first, renamed over `path`
   bool compress = true;   // rdbcompression
   bool checksum = true;   // rdbchecksum: without it the trailer is eight zero bytes
+  bool trailer = true;    // an RDB ends with its checksum; a file of commands has none
   bool incremental_fsync = true;  // rdb-save-incremental-fsync: fsync every 4 MB
 };
 

@@ -29,7 +29,7 @@ std::string Propagator::encode(std::span<const std::string_view> argv) {
 }
 
 void Propagator::add(int db, std::span<const std::string_view> argv, uint8_t targets) {
-  if (sinks_.empty()) return;
+  if (sinks_.empty() || paused_ > 0) return;
   pending_.push_back(Op{db, encode(argv), targets});
   if (depth_ == 0) flush();
 }
@@ -48,7 +48,7 @@ void Propagator::clear_command_state() {
 }
 
 void Propagator::command_done(int db, std::span<const std::string_view> args, bool changed) {
-  if (sinks_.empty() || suppressed_) {
+  if (sinks_.empty() || suppressed_ || paused_ > 0) {
     clear_command_state();
     return;
   }

@@ -46,6 +46,9 @@ class Propagator {
   void remove_sink(PropagationSink* sink);
   // Nothing listens: callers may skip collecting altogether.
   bool idle() const { return sinks_.empty(); }
+  // While paused nothing is collected (replaying an AOF must not write it again).
+  void pause() { ++paused_; }
+  void resume() { --paused_; }
 
   // Execution units nest (a command inside EXEC): only the outermost one flushes.
   void begin_unit() { ++depth_; }
@@ -81,6 +84,7 @@ class Propagator {
   std::vector<PropagationSink*> sinks_;
   std::vector<Op> pending_;
   int depth_ = 0;
+  int paused_ = 0;
   std::vector<std::vector<std::string>> replacements_;
   bool suppressed_ = false;
   uint8_t forced_ = 0;

@@ -33,6 +33,7 @@ void Replicas::start_bgsave_if_needed() {
 }
 
 void Replicas::bgsave_done(bool ok) {
+  bool sent = false;
   for (size_t i = 0; i < replicas_.size();) {
     Replica& r = replicas_[i];
     if (r.state != State::WaitBgsaveEnd) {
@@ -47,8 +48,10 @@ void Replicas::bgsave_done(bool ok) {
       continue;
     }
     send_dump(r);
+    sent = true;
     ++i;
   }
+  if (sent) host_.dump_sent();
   start_bgsave_if_needed();
 }
 

@@ -28,6 +28,8 @@ class Replicas final : public PropagationSink {
     virtual bool start_bgsave_for_replication() = 0;
     // The dump file a finished BGSAVE wrote.
     virtual std::string dump_path() const = 0;
+    // Every replica waiting for that dump has it (rdb-del-sync-files may remove it now).
+    virtual void dump_sent() = 0;
     virtual void queue_write(Connection& client) = 0;
     virtual void close_client(Connection& client) = 0;
 

@@ -312,7 +312,7 @@ enum Flag : uint32_t {
 
 // Where a value lives. monostate: Config::fixed_values, for features not built yet.
 using Field = std::variant<std::monostate, bool Config::*, int Config::*, int64_t Config::*, uint32_t Config::*,
-                           uint64_t Config::*, std::string Config::*, DebugCommandAccess Config::*>;
+                           uint64_t Config::*, std::string Config::*, ProtectedAccess Config::*>;
 
 // A parse gives the value in canonical form (exactly what CONFIG GET shows) or a reason.
 struct Outcome {
@@ -907,9 +907,7 @@ std::vector<Directive> build_table() {
       integer("acllog-max-len", kFixed, 0, kLlongMax, "128"),
       choice("enable-protected-configs", &C::enable_protected_configs, kNoYesLocal, "no").with(kImmutable),
       choice("enable-debug-command", &C::enable_debug_command, kNoYesLocal, "no").with(kImmutable),
-      choice("enable-module-command", kFixed, kNoYesLocal, "no")
-          .with(kImmutable)
-          .off_only("no", "modules are not supported yet"),
+      choice("enable-module-command", &C::enable_module_command, kNoYesLocal, "no").with(kImmutable),
       choice("sanitize-dump-payload", kFixed, "no,yes,clients", "no"),
       // --- Process, logging, diagnostics
       boolean("daemonize", &C::daemonize, "no").with(kImmutable),
@@ -948,7 +946,7 @@ std::vector<Directive> build_table() {
       special("shutdown-on-sigint", Kind::Special, -1, "default", parse_shutdown_flags, &C::shutdown_on_sigint),
       special("shutdown-on-sigterm", Kind::Special, -1, "default", parse_shutdown_flags, &C::shutdown_on_sigterm),
       integer("shutdown-timeout", kFixed, 0, kIntMax, "10"),
-      choice("propagation-error-behavior", kFixed, "ignore,panic,panic-on-replicas", "ignore"),
+      choice("propagation-error-behavior", &C::propagation_error_behavior, "ignore,panic,panic-on-replicas", "ignore"),
       integer("io-threads", kFixed, 1, 128, "1").with(kImmutable).off_only("1", "I/O threads are not supported yet"),
       boolean("io-threads-do-reads", kFixed, "no").with(kImmutable),
       // --- Persistence
@@ -963,18 +961,18 @@ std::vector<Directive> build_table() {
       boolean("rdb-del-sync-files", &C::rdb_del_sync_files, "no"),
       boolean("rdb-save-incremental-fsync", &C::rdb_save_incremental_fsync, "yes"),
       boolean("stop-writes-on-bgsave-error", &C::stop_writes_on_bgsave_error, "yes"),
-      boolean("appendonly", kFixed, "no").off_only("no", "AOF persistence is not supported yet"),
-      text("appendfilename", kFixed, "appendonly.aof").with(kImmutable).checked(check_appendfilename),
-      text("appenddirname", kFixed, "appendonlydir").with(kImmutable).checked(check_appenddirname),
-      choice("appendfsync", kFixed, "everysec,always,no", "everysec"),
-      boolean("no-appendfsync-on-rewrite", kFixed, "no"),
-      integer("auto-aof-rewrite-percentage", kFixed, 0, kIntMax, "100"),
-      memory("auto-aof-rewrite-min-size", kFixed, 0, kLlongMax, "67108864"),
-      boolean("aof-load-truncated", kFixed, "yes"),
-      boolean("aof-use-rdb-preamble", kFixed, "yes"),
-      boolean("aof-rewrite-incremental-fsync", kFixed, "yes"),
-      boolean("aof-timestamp-enabled", kFixed, "no"),
-      boolean("aof-disable-auto-gc", kFixed, "no"),
+      boolean("appendonly", &C::appendonly, "no"),
+      text("appendfilename", &C::appendfilename, "appendonly.aof").with(kImmutable).checked(check_appendfilename),
+      text("appenddirname", &C::appenddirname, "appendonlydir").with(kImmutable).checked(check_appenddirname),
+      choice("appendfsync", &C::appendfsync, "everysec,always,no", "everysec"),
+      boolean("no-appendfsync-on-rewrite", &C::no_appendfsync_on_rewrite, "no"),
+      integer("auto-aof-rewrite-percentage", &C::auto_aof_rewrite_percentage, 0, kIntMax, "100"),
+      memory("auto-aof-rewrite-min-size", &C::auto_aof_rewrite_min_size, 0, kLlongMax, "67108864"),
+      boolean("aof-load-truncated", &C::aof_load_truncated, "yes"),
+      boolean("aof-use-rdb-preamble", &C::aof_use_rdb_preamble, "yes"),
+      boolean("aof-rewrite-incremental-fsync", &C::aof_rewrite_incremental_fsync, "yes"),
+      boolean("aof-timestamp-enabled", &C::aof_timestamp_enabled, "no"),
+      boolean("aof-disable-auto-gc", &C::aof_disable_auto_gc, "no"),
       // --- Replication (not built: replicaof stays unset, the tuning is stored)
       special("replicaof", Kind::Special, 2, "", parse_replicaof)
           .rewritten(rewrite_replicaof)
@@ -1088,11 +1086,11 @@ void set_fixed(Config& c, std::string_view name, const std::string& value) {
   c.fixed_values.emplace_back(std::string(name), value);
 }
 
-std::string_view access_name(DebugCommandAccess a) {
+std::string_view access_name(ProtectedAccess a) {
   switch (a) {
-    case DebugCommandAccess::Yes: return "yes";
-    case DebugCommandAccess::Local: return "local";
-    case DebugCommandAccess::No: break;
+    case ProtectedAccess::Yes: return "yes";
+    case ProtectedAccess::Local: return "local";
+    case ProtectedAccess::No: break;
   }
   return "no";
 }
@@ -1119,7 +1117,7 @@ std::string current_value(const Config& c, const Directive& d) {
                         [&](uint32_t Config::*m) { return octal ? format_octal(c.*m) : std::to_string(c.*m); },
                         [&](uint64_t Config::*m) { return std::to_string(c.*m); },
                         [&](std::string Config::*m) { return c.*m; },
-                        [&](DebugCommandAccess Config::*m) { return std::string(access_name(c.*m)); },
+                        [&](ProtectedAccess Config::*m) { return std::string(access_name(c.*m)); },
                     },
                     d.field);
 }
@@ -1140,9 +1138,9 @@ void store_value(Config& c, const Directive& d, const std::string& v) {
                  },
                  [&](uint64_t Config::*m) { c.*m = to_u64(v); },
                  [&](std::string Config::*m) { c.*m = v; },
-                 [&](DebugCommandAccess Config::*m) {
-                   c.*m = v == "yes" ? DebugCommandAccess::Yes
-                                     : (v == "local" ? DebugCommandAccess::Local : DebugCommandAccess::No);
+                 [&](ProtectedAccess Config::*m) {
+                   c.*m = v == "yes" ? ProtectedAccess::Yes
+                                     : (v == "local" ? ProtectedAccess::Local : ProtectedAccess::No);
                  },
              },
              d.field);
@@ -1527,8 +1525,8 @@ std::optional<std::string> config_set(Config& config,
     if (d == nullptr) return "ERR Unknown option or number of arguments for CONFIG SET - '" + std::string(name) + "'";
     if (d->flags & kImmutable) return failed(name, "can't set immutable config");
     if (d->flags & kProtected) {
-      bool allowed = config.enable_protected_configs == DebugCommandAccess::Yes ||
-                     (config.enable_protected_configs == DebugCommandAccess::Local && local_client);
+      bool allowed = config.enable_protected_configs == ProtectedAccess::Yes ||
+                     (config.enable_protected_configs == ProtectedAccess::Local && local_client);
       if (!allowed) return failed(name, "can't set protected config");
     }
     for (size_t j = 0; j < i; ++j) {

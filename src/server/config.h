@@ -20,7 +20,9 @@ struct OutputBufferLimit {
   int64_t soft_seconds = 0;
 };
 
-enum class DebugCommandAccess { No, Yes, Local };
+// enable-debug-command, enable-module-command, enable-protected-configs: who may run
+// DEBUG or MODULE's loading subcommands, or change protected directives.
+enum class ProtectedAccess { No, Yes, Local };
 
 // One `save <seconds> <changes>` point: snapshot when at least `changes` writes happened
 // and `seconds` passed since the last successful save.
@@ -59,10 +61,11 @@ struct Config {
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;
   // Operations
-  DebugCommandAccess enable_debug_command = DebugCommandAccess::No;
+  ProtectedAccess enable_debug_command = ProtectedAccess::No;
+  ProtectedAccess enable_module_command = ProtectedAccess::No;
   // Whether CONFIG SET may change protected directives (dir, dbfilename): "local" means
   // only from a loopback or unix-socket client (see config_set's local_client).
-  DebugCommandAccess enable_protected_configs = DebugCommandAccess::No;
+  ProtectedAccess enable_protected_configs = ProtectedAccess::No;
   std::string requirepass;
   std::string dir;  // the working directory (absolute); load_config fills it in
   // What SIGINT / SIGTERM do: "default" or words among save, nosave, now, force.
@@ -76,6 +79,22 @@ struct Config {
   bool rdb_del_sync_files = false;
   bool rdb_save_incremental_fsync = true;
   bool stop_writes_on_bgsave_error = true;
+  // Append-only file
+  bool appendonly = false;
+  std::string appendfilename = "appendonly.aof";
+  std::string appenddirname = "appendonlydir";
+  std::string appendfsync = "everysec";  // always | everysec | no
+  bool no_appendfsync_on_rewrite = false;
+  int64_t auto_aof_rewrite_percentage = 100;
+  uint64_t auto_aof_rewrite_min_size = 64ull * 1024 * 1024;
+  bool aof_load_truncated = true;
+  bool aof_use_rdb_preamble = true;
+  bool aof_rewrite_incremental_fsync = true;
+  bool aof_timestamp_enabled = false;
+  bool aof_disable_auto_gc = false;
+  // What an AOF command (or, later, a primary's) that fails does: ignore, panic,
+  // panic-on-replicas.
+  std::string propagation_error_behavior = "ignore";
   // Set once a `save` line was read: later lines of the config file add save points
   // instead of replacing the defaults.
   bool save_lines_seen = false;

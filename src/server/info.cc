@@ -234,14 +234,10 @@ void memory_section(Server& server, std::string& out) {
 }
 
 void persistence_section(Server& server, std::string& out) {
-  server.rdb().info(out);
-  // No AOF yet: Redis's figures with appendonly off.
-  out +=
-      "aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\n"
-      "aof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\n"
-      "aof_rewrites_consecutive_failures:0\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\n"
-      "module_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n";
+  server.rdb().info(out, server.loading());
+  server.aof().info(out);
   server.rdb().loading_info(out);
+  server.aof().loading_info(out);
 }
 
 // A meter that sampled across a counter reset could report nonsense; never print it.

@@ -15,6 +15,7 @@
 #include "core/number_format.h"
 #include "server/log.h"
 #include "server/info.h"
+#include "server/log.h"
 #include "server/memory_gauge.h"
 
 namespace corvid {
@@ -98,12 +99,21 @@ std::optional<std::string> Server::start() {
     attach_listener(std::move(listener));
   }
   if (listeners_.empty()) return std::string("Configured to not listen anywhere, exiting.");
-  if (auto error = rdb_.start_loading()) return error;
+  // With appendonly yes the AOF is the dataset (dump.rdb is not read), as in Redis.
+  if (config_.appendonly) {
+    if (auto error = aof_.start_loading()) return error;
+    if (!aof_.loading()) {
+      if (auto error = aof_.open_on_start()) return error;
+    }
+  } else if (auto error = rdb_.start_loading()) {
+    return error;
+  }
+  sync_aof_sink();
   cron_timer_ = loop_.every(1000 / hz_, [this] { cron(); });
   loop_.before_sleep([this] { before_sleep(); });
   loop_.sleep_limit([this] {
     if (evictor_.running()) return 0;  // eviction goes on in the next turn
-    if (rdb_.busy()) return 0;          // so do a snapshot's walk and loading
+    if (rdb_.busy() || aof_.busy()) return 0;  // so do a snapshot's walk and loading
     int64_t deadline = blocking_.next_deadline_ms();
     if (deadline == 0) return -1;
     return static_cast<int>(std::clamp<int64_t>(deadline - clock_.now_ms, 0, 1000));
@@ -126,10 +136,59 @@ uint64_t Server::used_memory() const { return memory_gauge::used(); }
 
 std::string Server::replication_id() const { return master_replid(); }
 
+std::optional<std::string> Server::writes_refused() const {
+  if (rdb_.writes_refused()) {
+    return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
+           "Commands that may modify the data set are disabled, because this instance is configured to report errors "
+           "during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs "
+           "for details about the RDB error.";
+  }
+  if (auto error = aof_.write_error()) return "MISCONF Errors writing to the AOF file: " + *error;
+  return std::nullopt;
+}
+
+void Server::sync_aof_sink() {
+  if (aof_.on()) {
+    propagator_.add_sink(&aof_);
+  } else {
+    propagator_.remove_sink(&aof_);
+  }
+}
+
+std::optional<std::string> Server::replay(std::span<const std::string_view> argv) {
+  const Command* command = commands_.find(argv[0]);
+  if (command != nullptr && !command->subcommands.empty() && argv.size() >= 2) {
+    command = command->find_subcommand(argv[1]);
+  }
+  if (command == nullptr || command->spec->handler == nullptr) return std::string("unknown command");
+  if (!replay_client_) {
+    replay_client_ = std::make_unique<Connection>(*this, -1, 0, "", "", false, clock_.now_ms);
+  }
+  Connection& client = *replay_client_;
+  clock_.refresh();
+  // What is replayed is already in the AOF: nothing goes to the stream again.
+  propagator_.pause();
+  run_command(client, *command, argv);
+  propagator_.resume();
+  std::optional<std::string> error;
+  const std::string_view out = client.output();
+  if (!out.empty() && out[0] == '-') error = std::string(out.substr(1, out.find('\r') - 1));
+  client.discard_output_from(0);
+  client.flush();
+  return error;
+}
+
 bool Server::start_bgsave_for_replication() {
   if (rdb_.bgsave_in_progress()) return false;
   rdb_.bgsave();
   return rdb_.bgsave_in_progress();
+}
+
+void Server::dump_sent() {
+  // As Redis: a persistence-less instance keeps no file it wrote only to feed replicas.
+  if (!config_.rdb_del_sync_files || !config_.save_points.empty() || config_.appendonly) return;
+  log_notice("Removing the RDB file used to feed replicas in a persistence-less instance");
+  ::unlink(config_.dbfilename.c_str());
 }
 
 void Server::start_sync(Connection& client) {
@@ -156,6 +215,8 @@ void Server::fatal(const std::string& message) {
 bool Server::prepare_for_shutdown(ShutdownFlags flags) {
   log_warning("User requested shutdown...");
   if (rdb_.bgsave_in_progress()) rdb_.abort_bgsave("There is a child saving an .rdb. Killing it!");
+  if (aof_.rewrite_in_progress()) aof_.abort_rewrite("There is a child rewriting the AOF. Killing it!");
+  aof_.flush_and_sync();
   if ((!config_.save_points.empty() && !flags.nosave) || flags.save) {
     log_notice("Saving the final RDB snapshot before exiting.");
     if (!rdb_.save()) {
@@ -288,8 +349,13 @@ void Server::before_sleep() {
   // Broadcast-mode invalidations collect the whole turn's changes, and go out with it.
   tracking_.broadcast();
   rdb_.before_sleep();
-  // Announced once the dump (if any) is loaded, as Redis does.
-  if (!announced_ready_ && !rdb_.loading() && exit_code_ == 0) {
+  // Before any reply goes out: what clients are told is written is in the AOF (and, with
+  // appendfsync always, on disk).
+  const bool aof_was_loading = aof_.loading();
+  aof_.before_sleep();
+  if (aof_was_loading && !aof_.loading()) sync_aof_sink();
+  // Announced once the dump or the AOF (if any) is loaded, as Redis does.
+  if (!announced_ready_ && !loading() && exit_code_ == 0) {
     announced_ready_ = true;
     log_notice("Ready to accept connections");
   }
@@ -571,13 +637,19 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     reject(client, command, "ERR wrong number of arguments for '" + command->full_name + "' command");
     return true;
   }
-  // Protected commands (DEBUG) are refused before authentication, as in Redis.
-  if ((command->spec->flags & kCmdProtected) && !protected_command_allowed(client)) {
-    reject(client, command,
-        "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
-        "local connection, otherwise you need to set this option in the configuration file, and then restart the "
-        "server.");
-    return true;
+  // Protected commands (DEBUG, MODULE LOAD/LOADEX/UNLOAD) are refused before
+  // authentication, as in Redis.
+  if (command->spec->flags & kCmdProtected) {
+    const bool is_module = (command->parent ? command->parent : command)->full_name == "module";
+    const ProtectedAccess access = is_module ? config_.enable_module_command : config_.enable_debug_command;
+    if (!protected_command_allowed(client, access)) {
+      reject(client, command,
+          std::string("ERR ") + (is_module ? "MODULE" : "DEBUG") + " command not allowed. If the " +
+              (is_module ? "enable-module-command" : "enable-debug-command") +
+              " option is set to \"local\", you can run it from a local connection, otherwise you need to set this "
+              "option in the configuration file, and then restart the server.");
+      return true;
+    }
   }
   if (client.needs_auth() && !(command->spec->flags & kCmdNoAuth)) {
     reject(client, command, "NOAUTH Authentication required.");
@@ -595,15 +667,13 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
   }
   // The tracking table is brought back under its bound before each command, as in Redis.
   if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
-  // A failed save stops writes (and PING, as in Redis) until a save succeeds.
-  if (rdb_.writes_refused() && ((command->spec->flags & kCmdWrite) || command->full_name == "ping" ||
-                                (command->full_name == "exec" && transactions_.queued_with_flag(client, kCmdWrite)))) {
-    reject(client, command,
-           "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands "
-           "that may modify the data set are disabled, because this instance is configured to report errors during "
-           "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for "
-           "details about the RDB error.");
-    return true;
+  // A failed save, or an AOF that cannot be written, stops writes (and PING, as in Redis).
+  if ((command->spec->flags & kCmdWrite) || command->full_name == "ping" ||
+      (command->full_name == "exec" && transactions_.queued_with_flag(client, kCmdWrite))) {
+    if (auto refusal = writes_refused()) {
+      reject(client, command, *refusal);
+      return true;
+    }
   }
   if (client.subscribed() && !client.reply().resp3() && !allowed_while_subscribed(*command)) {
     reject(client, command,
@@ -611,7 +681,7 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
                "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
     return true;
   }
-  if (rdb_.loading() && !(command->spec->flags & kCmdLoading)) {
+  if (loading() && !(command->spec->flags & kCmdLoading)) {
     reject(client, command, "LOADING Redis is loading the dataset in memory");
     return true;
   }
@@ -711,8 +781,7 @@ void Server::feed_monitors(const Connection& client, const Command& command,
                            std::span<const std::string_view> args) {
   if (rerunning_blocked_ || (command.spec->flags & (kCmdSkipMonitor | kCmdAdmin))) return;
   std::string origin = client.is_unix_socket() ? "unix:" + config_.unixsocket : client.peer_address();
-  Clock now;  // the time of this line, not the command's cached "now"
-  now.refresh();
+  const Clock now = Clock::current();  // the time of this line, not the command's cached "now"
   monitors_.feed(now.now_us, client.db_index, origin, command.full_name, args);
 }
 
@@ -789,19 +858,20 @@ void Server::cron() {
   if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
   if (pause_until_ms_ != 0 && clock_.now_ms >= pause_until_ms_) unpause_clients();
   rdb_.cron();
+  aof_.cron();
   if (replicas_.count() != 0 && cron_loops_ % static_cast<uint64_t>(hz_) == 0) replicas_.keepalive();
   stats_.ops_per_sec.sample(clock_.now_ms, stats_.commands_processed);
   stats_.input_kbps.sample(clock_.now_ms, stats_.net_input_bytes);
   stats_.output_kbps.sample(clock_.now_ms, stats_.net_output_bytes);
 }
 
-bool Server::protected_command_allowed(const Connection& client) const {
-  switch (config_.enable_debug_command) {
-    case DebugCommandAccess::Yes:
+bool Server::protected_command_allowed(const Connection& client, ProtectedAccess access) {
+  switch (access) {
+    case ProtectedAccess::Yes:
       return true;
-    case DebugCommandAccess::Local:
+    case ProtectedAccess::Local:
       return client.is_local();
-    case DebugCommandAccess::No:
+    case ProtectedAccess::No:
       break;
   }
   return false;

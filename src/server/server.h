@@ -18,6 +18,7 @@
 #include "net/connection.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
+#include "persistence/aof.h"
 #include "persistence/rdb_persistence.h"
 #include "replication/replicas.h"
 #include "server/blocking.h"
@@ -39,7 +40,7 @@ class Server final : public KeyChangeListener,
                      public ReplyWriter::ErrorObserver,
                      public PubSub::DeliveryListener,
                      public Tracking::Host,
-                     public RdbPersistence::Host,
+                     public PersistenceHost,
                      public Replicas::Host,
                      public EntryDisposer {
  public:
@@ -99,9 +100,19 @@ class Server final : public KeyChangeListener,
   void wake_loop() override { loop_.wake(); }
   void fatal(const std::string& message) override;
   void bgsave_finished(bool ok) override { replicas_.bgsave_done(ok); }
+  bool snapshot_running() const override { return rdb_.bgsave_in_progress() || aof_.rewrite_in_progress(); }
+  std::optional<std::string> replay(std::span<const std::string_view> argv) override;
+  void finish_other_snapshot() override { aof_.finish_rewrite_now(); }
+  // The append-only file (persistence/aof.h).
+  Aof& aof() { return aof_; }
+  // The AOF hears the propagation stream exactly while it is on.
+  void sync_aof_sink();
+  // Loading the dump or the AOF: commands without the loading flag get -LOADING.
+  bool loading() const { return rdb_.loading() || aof_.loading(); }
   // Replicas::Host.
   bool start_bgsave_for_replication() override;
   std::string dump_path() const override { return config_.dbfilename; }
+  void dump_sent() override;
   // SYNC: the client becomes a replica (replication/replicas.h).
   void start_sync(Connection& client);
   LazyFreer& lazy_freer() { return lazy_freer_; }
@@ -142,8 +153,9 @@ class Server final : public KeyChangeListener,
   void request_shutdown() { shutdown_requested_.store(true, std::memory_order_relaxed); }
   // From the SIGTERM/SIGINT handler (async-signal-safe): the loop prepares and exits.
   void signal_shutdown(int signal) { shutdown_signal_.store(signal, std::memory_order_relaxed); }
-  // MISCONF: writes (and PING) are refused after a failed save (stop-writes-on-bgsave-error).
-  bool writes_refused() const { return rdb_.writes_refused(); }
+  // MISCONF: writes (and PING) are refused after a failed save (stop-writes-on-bgsave-error)
+  // or while the AOF cannot be written; the error text, or nullopt.
+  std::optional<std::string> writes_refused() const;
 
   const std::string& run_id() const { return run_id_; }
   int64_t start_time_ms() const { return start_time_ms_; }
@@ -152,8 +164,9 @@ class Server final : public KeyChangeListener,
   // Re-binds TCP listeners after CONFIG SET port/bind.
   std::optional<std::string> rebind();
   int effective_hz() const { return hz_; }
-  // enable-debug-command: whether this client may run protected commands (DEBUG).
-  bool protected_command_allowed(const Connection& client) const;
+  // enable-debug-command / enable-module-command: whether `access` lets this client run a
+  // protected command.
+  static bool protected_command_allowed(const Connection& client, ProtectedAccess access);
   // CONFIG SET hz: the cron runs at the new rate from its next tick.
   void set_hz(int hz);
   // DEBUG SET-ACTIVE-EXPIRE: tests turn the active cycle off to observe lazy expiry.
@@ -270,6 +283,9 @@ class Server final : public KeyChangeListener,
   Propagator propagator_;
   Replicas replicas_{*this};
   RdbPersistence rdb_{*this};
+  Aof aof_{*this};
+  // Runs the commands of an AOF being loaded (no socket, replies dropped).
+  std::unique_ptr<Connection> replay_client_;
 };
 
 }  // namespace corvid

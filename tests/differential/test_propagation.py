@@ -173,3 +173,22 @@ def test_expiry_in_the_background_replays_as_del(pair):
     ours, theirs = (watched(s, run) for s in pair)
     assert [argv for argv in ours if argv[0] not in (b"SET", b"SELECT")] == [[b"DEL", b"short"]]
     assert [argv[0] for argv in ours] == [argv[0] for argv in theirs]
+
+
+@pytest.mark.parametrize("delete", ["yes", "no"])
+def test_rdb_del_sync_files(delete):
+    """rdb-del-sync-files: a persistence-less server removes the dump it wrote only to feed
+    a replica (yes) or keeps it (no), as Redis does with disk-based full syncs."""
+    with server_pair("--save", "", "--repl-diskless-sync", "no", "--rdb-del-sync-files", delete) as (corvid, redis_):
+        watchers = [Watcher(corvid.port), Watcher(redis_.port)]
+        exists = []
+        for server in (corvid, redis_):
+            deadline = time.time() + 10
+            while os.path.exists(server.path("dump.rdb")) == (delete == "yes") and time.time() < deadline:
+                time.sleep(0.05)
+            exists.append(os.path.exists(server.path("dump.rdb")))
+        for w in watchers:
+            w.sock.close()
+        assert exists == [delete == "no"] * 2
+        if delete == "yes":
+            assert "Removing the RDB file used to feed replicas in a persistence-less instance" in corvid.read_log()

@@ -14,15 +14,7 @@ import redis
 
 from support.resp import Push, RespConnection
 from support.servers import server_pair
-
-
-def wait_until(predicate, what, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.01)
-    raise AssertionError("timed out waiting for " + what)
+from support.waiting import wait_until
 
 
 def stats(port):

@@ -8,7 +8,6 @@ generous deadline that only fails when the condition never holds."""
 import os
 import shutil
 import signal
-import time
 
 import pytest
 import redis
@@ -16,6 +15,7 @@ import redis
 from support.datasets import client_for, populate
 from support.resp import RespConnection
 from support.servers import start_corvid, start_redis
+from support.waiting import wait_until
 
 DEBUG = ("--enable-debug-command", "yes", "--enable-protected-configs", "yes")
 MISCONF = ("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
@@ -48,16 +48,6 @@ def data_dir(server):
     return path
 
 
-def wait_until(condition, what, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("never happened: " + what)
-
-
 def wait_bgsave_done(c):
     wait_until(lambda: c.info("persistence")["rdb_bgsave_in_progress"] == 0, "BGSAVE finished")
 
@@ -65,7 +55,6 @@ def wait_bgsave_done(c):
 @pytest.fixture(params=["corvid", "redis"])
 def which(request):
     return request.param
-
 
 
 def test_save_bgsave_lastsave_and_info(which, own_servers):

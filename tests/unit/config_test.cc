@@ -635,11 +635,11 @@ TEST_F(ConfigTest, ApplyIsCalledOnlyForChangedValuesUnderTheirCanonicalName) {
 TEST_F(ConfigTest, ProtectedDirectivesFollowEnableProtectedConfigs) {
   ASSERT_EQ(load({}), std::nullopt);
   std::filesystem::create_directory(path("sub"));
-  config_.enable_protected_configs = DebugCommandAccess::Local;
+  config_.enable_protected_configs = ProtectedAccess::Local;
   EXPECT_EQ(set({{"dir", "sub"}}, nullptr, /*local=*/false), set_failed("dir", "can't set protected config"));
   EXPECT_EQ(set({{"dir", "sub"}}, nullptr, /*local=*/true), std::nullopt);
   EXPECT_EQ(config_.dir, dir_ + "/sub");
-  config_.enable_protected_configs = DebugCommandAccess::Yes;
+  config_.enable_protected_configs = ProtectedAccess::Yes;
   EXPECT_EQ(set({{"dir", "/nonexistent"}}), set_failed("dir", "No such file or directory"));
   EXPECT_EQ(set({{"dir", ""}}), set_failed("dir", "No such file or directory"));
   write_text(path("file"), "x");
@@ -658,9 +658,6 @@ TEST_F(ConfigTest, EveryEvictionPolicyIsAccepted) {
 
 TEST_F(ConfigTest, FeaturesNotBuiltAcceptOnlyTheirOffValue) {
   // Corvid's own refusals: the directive and value are named, then why.
-  EXPECT_EQ(set({{"appendonly", "no"}}), std::nullopt);
-  EXPECT_EQ(set({{"appendonly", "yes"}}),
-            set_failed("appendonly", "appendonly yes: AOF persistence is not supported yet"));
   EXPECT_EQ(set({{"tls-port", "6380"}}), set_failed("tls-port", "tls-port 6380: TLS is not supported yet"));
   EXPECT_EQ(set({{"activerehashing", "no"}}),
             set_failed("activerehashing", "activerehashing no: turning active rehashing off is not supported yet"));
@@ -733,7 +730,6 @@ TEST_F(ConfigTest, FileErrorsUseRedisFatalFormat) {
       {"enable-debug-command foo\n",
        fatal(1, "enable-debug-command foo", "argument(s) must be one of the following: no, yes, local")},
       // Corvid's own refusals of features that are not built yet.
-      {"appendonly yes\n", fatal(1, "appendonly yes", "appendonly yes: AOF persistence is not supported yet")},
       {"slaveof 127.0.0.1 6379\n",
        fatal(1, "slaveof 127.0.0.1 6379", "slaveof 127.0.0.1 6379: replication is not supported yet")},
       {"cluster-enabled yes\n", fatal(1, "cluster-enabled yes", "cluster-enabled yes: cluster mode is not supported yet")},
@@ -782,7 +778,7 @@ TEST_F(ConfigTest, ParsesQuotingCommentsAndListsLikeRedisConf) {
   EXPECT_EQ(get("unixsocketperm"), "700");
   EXPECT_EQ(get("replicaof"), "");
   EXPECT_EQ(get("replica-lazy-flush"), "yes");
-  EXPECT_EQ(config_.enable_debug_command, DebugCommandAccess::Local);
+  EXPECT_EQ(config_.enable_debug_command, ProtectedAccess::Local);
   EXPECT_EQ(config_.hz, 1);
   EXPECT_EQ(get("repl-backlog-size"), "1");  // the 16kb floor applies only to CONFIG SET
   EXPECT_EQ(config_.config_file, path("redis.conf"));

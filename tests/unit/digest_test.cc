@@ -17,6 +17,7 @@
 #include "db/hash_value.h"
 #include "db/list_value.h"
 #include "db/set_value.h"
+#include "db/standalone_keyspace.h"
 #include "db/zset_value.h"
 #include "test_support.h"
 
@@ -24,7 +25,6 @@ namespace corvid {
 namespace {
 
 using testing_support::EntryPtr;
-using testing_support::NullListener;
 
 constexpr int64_t kFarFuture = 4'102'444'800'000;  // 2100-01-01
 
@@ -65,21 +65,11 @@ std::string hex_of(KeyEntry* raw) {
 
 class DigestTest : public ::testing::Test {
  protected:
-  DigestTest() {
-    clock.now_ms = 1'700'000'000'000;
-    for (int i = 0; i < 16; ++i) dbs.push_back(std::make_unique<Database>(i, clock, stats, listener));
-  }
-  std::vector<Database*> all() {
-    std::vector<Database*> out;
-    for (auto& db : dbs) out.push_back(db.get());
-    return out;
-  }
+  std::vector<Database*> all() { return dbs; }
   std::string dataset() { return digest_hex(dataset_digest(all())); }
 
-  Clock clock;
-  KeyspaceStats stats;
-  NullListener listener;
-  std::vector<std::unique_ptr<Database>> dbs;
+  StandaloneKeyspace keyspace{1'700'000'000'000};
+  std::vector<Database*> dbs = keyspace.databases();
 };
 
 const std::string kZeros(40, '0');

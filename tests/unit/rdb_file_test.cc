@@ -22,6 +22,7 @@
 #include "db/hash_value.h"
 #include "db/list_value.h"
 #include "db/set_value.h"
+#include "db/standalone_keyspace.h"
 #include "db/value_limits.h"
 #include "db/zset_value.h"
 #include "persistence/crc64.h"
@@ -39,7 +40,6 @@ namespace {
 
 using testing_support::from_hex;
 using testing_support::EntryPtr;
-using testing_support::NullListener;
 
 std::string u64_le(uint64_t v) {
   std::string s;
@@ -133,17 +133,7 @@ std::string describe(const KeyEntry& e) {
 
 class RdbFileTest : public ::testing::Test {
  protected:
-  RdbFileTest() {
-    clock.now_ms = kNowMs;
-    clock.now_us = kNowMs * 1000;
-    for (int i = 0; i < 16; ++i) dbs.push_back(std::make_unique<Database>(i, clock, stats, listener));
-  }
-
-  std::vector<Database*> db_pointers() {
-    std::vector<Database*> out;
-    for (auto& db : dbs) out.push_back(db.get());
-    return out;
-  }
+  std::vector<Database*> db_pointers() { return dbs; }
 
   RdbLoadOptions default_options() const {
     RdbLoadOptions options;
@@ -201,10 +191,8 @@ class RdbFileTest : public ::testing::Test {
     return e == nullptr ? "(absent)" : describe(*e);
   }
 
-  Clock clock;
-  KeyspaceStats stats;
-  NullListener listener;
-  std::vector<std::unique_ptr<Database>> dbs;
+  StandaloneKeyspace keyspace{kNowMs};
+  std::vector<Database*> dbs = keyspace.databases();
   std::vector<std::string> log;
 };
 

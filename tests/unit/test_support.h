@@ -1,12 +1,11 @@
 #pragma once
-// Small helpers shared by the unit tests: hex for byte fixtures, an owning pointer for
-// key entries, and a key-change listener that ignores everything.
+// Small helpers shared by the unit tests: hex for byte fixtures and an owning pointer for
+// key entries. (Databases to load into: db/standalone_keyspace.h.)
 
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "db/key_change.h"
 #include "db/key_entry.h"
 
 namespace corvid::testing_support {
@@ -36,9 +35,5 @@ struct EntryDeleter {
   }
 };
 using EntryPtr = std::unique_ptr<KeyEntry, EntryDeleter>;
-
-struct NullListener : KeyChangeListener {
-  void on_key_change(const KeyChange&) override {}
-};
 
 }  // namespace corvid::testing_support

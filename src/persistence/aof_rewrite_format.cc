@@ -1,0 +1,108 @@
+#include "persistence/aof_rewrite_format.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/number_format.h"
+#include "db/hash_value.h"
+#include "db/list_value.h"
+#include "db/set_value.h"
+#include "db/zset_value.h"
+
+namespace corvid {
+
+namespace {
+
+constexpr size_t kItemsPerCommand = 64;  // Redis's AOF_REWRITE_ITEMS_PER_CMD
+
+void bulk(RdbOutput& out, std::string_view s) {
+  out.raw("$" + std::to_string(s.size()) + "\r\n");
+  out.raw(s);
+  out.raw("\r\n");
+}
+
+void command(RdbOutput& out, std::initializer_list<std::string_view> argv) {
+  out.raw("*" + std::to_string(argv.size()) + "\r\n");
+  for (std::string_view a : argv) bulk(out, a);
+}
+
+// A command with a fixed head and up to kItemsPerCommand groups of `arity` arguments.
+class Batched {
+ public:
+  Batched(RdbOutput& out, std::string_view name, std::string_view key, size_t arity, size_t total)
+      : out_(out), name_(name), key_(key), arity_(arity), left_(total) {}
+  void add(std::initializer_list<std::string_view> group) {
+    if (in_batch_ == 0) {
+      const size_t n = std::min(left_, kItemsPerCommand);
+      out_.raw("*" + std::to_string(2 + n * arity_) + "\r\n");
+      bulk(out_, name_);
+      bulk(out_, key_);
+    }
+    for (std::string_view a : group) bulk(out_, a);
+    --left_;
+    if (++in_batch_ == kItemsPerCommand) in_batch_ = 0;
+  }
+
+ private:
+  RdbOutput& out_;
+  std::string_view name_, key_;
+  size_t arity_, left_, in_batch_ = 0;
+};
+
+std::string score_text(double score) {
+  char buf[64];
+  const int n = std::snprintf(buf, sizeof buf, "%.17g", score);
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+}  // namespace
+
+void write_select_command(RdbOutput& out, int db) { command(out, {"SELECT", std::to_string(db)}); }
+
+void write_key_as_commands(RdbOutput& out, const KeyEntry& entry) {
+  const std::string_view key = entry.key();
+  switch (entry.type()) {
+    case ValueType::String: {
+      char scratch[24];
+      command(out, {"SET", key, entry.string_value(scratch)});
+      break;
+    }
+    case ValueType::List: {
+      const ListValue& list = entry.object_as<ListValue>();
+      Batched b(out, "RPUSH", key, 1, list.size());
+      list.items().for_each([&](std::string_view e) { b.add({e}); });
+      break;
+    }
+    case ValueType::Set: {
+      const SetValue& set = entry.object_as<SetValue>();
+      Batched b(out, "SADD", key, 1, set.size());
+      set.for_each([&](std::string_view m) { b.add({m}); });
+      break;
+    }
+    case ValueType::ZSet: {
+      const ZSetValue& zset = entry.object_as<ZSetValue>();
+      Batched b(out, "ZADD", key, 2, zset.size());
+      zset.for_each([&](std::string_view m, double score) { b.add({score_text(score), m}); });
+      break;
+    }
+    case ValueType::Hash: {
+      const HashValue& hash = entry.object_as<HashValue>();
+      Batched b(out, "HMSET", key, 2, hash.size());
+      std::vector<std::pair<std::string, int64_t>> deadlines;
+      hash.for_each_with_expiry([&](std::string_view f, std::string_view v, int64_t when) {
+        b.add({f, v});
+        if (when != HashValue::kNoExpiry) deadlines.emplace_back(f, when);
+      });
+      for (const auto& [field, when] : deadlines) {
+        command(out, {"HPEXPIREAT", key, std::to_string(when), "FIELDS", "1", field});
+      }
+      break;
+    }
+    case ValueType::Stream:
+      break;
+  }
+  if (entry.has_expiry()) command(out, {"PEXPIREAT", key, std::to_string(entry.expire_at_ms())});
+}
+
+}  // namespace corvid

@@ -1,0 +1,14 @@
+#pragma once
+// A key written as the commands that recreate it, for an AOF base without an RDB preamble
+// (aof-use-rdb-preamble no): SET, RPUSH, SADD, ZADD, HMSET in batches of 64 elements as
+// Redis writes them, then PEXPIREAT for a TTL and HPEXPIREAT for hash field deadlines.
+
+#include "db/key_entry.h"
+#include "persistence/rdb_output.h"
+
+namespace corvid {
+
+void write_key_as_commands(RdbOutput& out, const KeyEntry& entry);
+void write_select_command(RdbOutput& out, int db);
+
+}  // namespace corvid
