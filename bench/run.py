@@ -410,6 +410,26 @@ def expiry_latency(servers, keys):
     return rows
 
 
+# What scripts are used for most: a fixed-window rate limiter (INCR, PEXPIRE on the first
+# hit) and a read through a script. Both are run by SHA, as clients do.
+RATE_LIMITER = ("local c = redis.call('incr', KEYS[1]) "
+                "if c == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end "
+                "if c > tonumber(ARGV[2]) then return 0 end return 1")
+SCRIPTED_GET = "return redis.call('get', KEYS[1])"
+
+
+def scripting_throughput(servers, rounds, requests):
+    shas = set()
+    for s in servers:
+        shas.add((s.call("SCRIPT", "LOAD", RATE_LIMITER).decode(), s.call("SCRIPT", "LOAD", SCRIPTED_GET).decode()))
+    assert len(shas) == 1
+    limiter, getter = shas.pop()
+    return throughput(servers, rounds, requests, tests=[
+        ("EVALSHA limiter", "EVALSHA %s 1 rate:__rand_int__ 60000 100" % limiter),
+        ("EVALSHA get", "EVALSHA %s 1 key:__rand_int__" % getter),
+    ])
+
+
 def info_field(server, section, field):
     text = server.call("INFO", section).decode()
     return re.search(r"^%s:(\S+)" % field, text, re.M).group(1)
@@ -553,7 +573,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
     ap.add_argument("--sections",
                     default="throughput,memory,collections,collection-memory,pubsub,transactions,eviction,growth,"
-                            "expiry,glob,snapshot")
+                            "expiry,glob,snapshot,scripting")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -565,6 +585,10 @@ def main():
         print("throughput (best of %d alternating rounds, 50 clients):" % rounds)
         with server_pair(args.server) as servers:
             throughput(servers, rounds, requests)
+    if "scripting" in sections:
+        print("== scripting (EVALSHA by redis-benchmark, 50 clients)")
+        with server_pair(args.server) as servers:
+            scripting_throughput(servers, rounds, requests)
     if "memory" in sections:
         with server_pair(args.server) as servers:
             memory_per_key(servers, 100000 if args.quick else 1000000)

@@ -5,7 +5,8 @@ set -euo pipefail
 
 # "build" is enough to build and run the server; "test" adds the oracle
 # (Debian's redis-server 7.0.15), the test frameworks and the tools the tests drive.
-build_packages=(build-essential g++ cmake ninja-build pkg-config libjemalloc-dev libxxhash-dev liblzf-dev libssl-dev)
+build_packages=(build-essential g++ cmake ninja-build pkg-config libjemalloc-dev libxxhash-dev liblzf-dev libssl-dev
+  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev)
 test_packages=(
   libgtest-dev libgmock-dev clang libclang-rt-14-dev
   redis-server redis-tools python3 python3-redis python3-pytest

@@ -60,6 +60,7 @@ std::span<const CommandSpec> hash_commands();
 std::span<const CommandSpec> list_commands();
 std::span<const CommandSpec> set_commands();
 std::span<const CommandSpec> sorted_set_commands();
+std::span<const CommandSpec> sorted_set_algebra_commands();
 std::span<const CommandSpec> sort_commands();
 std::span<const CommandSpec> pubsub_commands();
 std::span<const CommandSpec> transaction_commands();
@@ -73,5 +74,6 @@ std::span<const CommandSpec> introspection_commands();
 std::span<const CommandSpec> latency_commands();
 std::span<const CommandSpec> memory_commands();
 std::span<const CommandSpec> module_commands();
+std::span<const CommandSpec> scripting_commands();
 
 }  // namespace corvid

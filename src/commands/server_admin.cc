@@ -128,9 +128,12 @@ void swapdb(CommandContext& ctx) {
 }
 
 void time_command(CommandContext& ctx) {
+  // The wall clock now, not the command's cached time: a script calling TIME twice sees
+  // time pass (keys still expire by the script's start time).
+  const Clock now = Clock::current();
   ctx.reply.array(2);
-  ctx.reply.bulk(std::to_string(ctx.clock.now_us / 1000000));
-  ctx.reply.bulk(std::to_string(ctx.clock.now_us % 1000000));
+  ctx.reply.bulk(std::to_string(now.now_us / 1000000));
+  ctx.reply.bulk(std::to_string(now.now_us % 1000000));
 }
 
 void shutdown(CommandContext& ctx) {
@@ -164,6 +167,12 @@ void shutdown(CommandContext& ctx) {
     // Shutting down never waits (there are no replicas to wait for), so nothing can be
     // in progress.
     ctx.reply.error("ERR No shutdown in progress.");
+    return;
+  }
+  // Under a busy script only SHUTDOWN NOSAVE may end the server: saving would write the
+  // script's half-done changes.
+  if (!nosave && ctx.server.scripting().busy()) {
+    ctx.reply.error(kBusyScriptError);
     return;
   }
   Server::ShutdownFlags flags{.nosave = nosave, .save = save, .now = now, .force = force};

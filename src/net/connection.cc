@@ -65,13 +65,13 @@ Connection::~Connection() {
 
 void Connection::update_interest() {
   if (fd_ < 0) return;
-  bool readable = !held_by_pause_ && !throttled_ && !closed_;
+  bool readable = !held_by_pause_ && !throttled_ && !reading_suspended_ && !closed_;
   bool writable = watching_write_ && !closed_;
   server_.loop().watch(fd_, readable, writable, this);
 }
 
 void Connection::on_readable() {
-  if (closed_ || held_by_pause_ || throttled_) return;
+  if (closed_ || held_by_pause_ || throttled_ || reading_suspended_) return;
   if (close_after_reply_) {
     // After QUIT or a protocol error nothing more is executed, but the last replies may
     // take a while to leave. Input is read and dropped meanwhile: buffering it would let

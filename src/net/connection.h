@@ -35,6 +35,13 @@ class Connection final : public IoHandler {
   size_t pending_output_bytes() const { return out_.size() - out_sent_; }
   // Re-runs the request that CLIENT PAUSE held back, and reading.
   void resume_after_pause();
+  // While this client's script runs past busy-reply-threshold the server answers other
+  // clients between slices of it; this client's own next requests must wait (they would
+  // run inside its EVAL), so it is not read meanwhile.
+  void suspend_reading(bool suspended) {
+    reading_suspended_ = suspended;
+    update_interest();
+  }
   // A blocking command parked this client: its next requests wait in the query buffer
   // (still read, so a disconnect is noticed) until it is served or times out.
   bool blocked() const { return blocked_; }
@@ -133,6 +140,7 @@ class Connection final : public IoHandler {
   bool held_by_pause_ = false;  // a request waits for CLIENT UNPAUSE
   bool blocked_ = false;        // parked by a blocking command
   bool throttled_ = false;      // too much unsent output: stop reading until it drains
+  bool reading_suspended_ = false;  // its script is busy: its next requests wait
   bool watching_write_ = false;
 };
 

@@ -95,38 +95,40 @@ void EventLoop::run_due_timers(int64_t now_ms) {
 
 void EventLoop::run() {
   running_ = true;
-  constexpr int kMaxEvents = 512;
-  epoll_event events[kMaxEvents];
   while (running_) {
     if (before_sleep_) before_sleep_();
     if (!running_) break;
-    int n = epoll_wait(epoll_fd_, events, kMaxEvents, next_timeout_ms(monotonic_ms()));
-    if (n < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "epoll_wait");
-    for (int i = 0; i < n; ++i) {
-      int fd = events[i].data.fd;
-      if (fd == wake_fd_) {
-        uint64_t count;
-        while (read(wake_fd_, &count, sizeof count) > 0) {
-        }
-        if (on_wake_) on_wake_();
-        continue;
+    poll_io(next_timeout_ms(monotonic_ms()));
+    run_due_timers(monotonic_ms());
+  }
+}
+
+void EventLoop::poll_io(int timeout_ms) {
+  constexpr int kMaxEvents = 512;
+  epoll_event events[kMaxEvents];
+  int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms);
+  if (n < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "epoll_wait");
+  for (int i = 0; i < n; ++i) {
+    int fd = events[i].data.fd;
+    if (fd == wake_fd_) {
+      uint64_t count;
+      while (read(wake_fd_, &count, sizeof count) > 0) {
       }
-      // A handler may close other descriptors; look each one up again before use.
-      uint32_t ready = events[i].events;
-      if (ready & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
-        if (static_cast<size_t>(fd) < watches_.size() && watches_[fd].handler &&
-            (watches_[fd].events & EPOLLIN)) {
-          watches_[fd].handler->on_readable();
-        }
-      }
-      if (ready & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
-        if (static_cast<size_t>(fd) < watches_.size() && watches_[fd].handler &&
-            (watches_[fd].events & EPOLLOUT)) {
-          watches_[fd].handler->on_writable();
-        }
+      if (on_wake_) on_wake_();
+      continue;
+    }
+    // A handler may close other descriptors; look each one up again before use.
+    uint32_t ready = events[i].events;
+    if (ready & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+      if (static_cast<size_t>(fd) < watches_.size() && watches_[fd].handler && (watches_[fd].events & EPOLLIN)) {
+        watches_[fd].handler->on_readable();
       }
     }
-    run_due_timers(monotonic_ms());
+    if (ready & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
+      if (static_cast<size_t>(fd) < watches_.size() && watches_[fd].handler && (watches_[fd].events & EPOLLOUT)) {
+        watches_[fd].handler->on_writable();
+      }
+    }
   }
 }
 

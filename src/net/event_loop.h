@@ -40,6 +40,9 @@ class EventLoop {
   void sleep_limit(std::function<int()> limit) { sleep_limit_ = std::move(limit); }
 
   void run();
+  // One wait of at most `timeout_ms` for socket events and their handlers, without timers
+  // or the before-sleep hook: what a long script uses to answer other clients meanwhile.
+  void poll_io(int timeout_ms);
   void stop() { running_ = false; }
   // Safe from any thread: interrupts a wait so that the loop notices new work.
   void wake();

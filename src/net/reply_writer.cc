@@ -20,6 +20,10 @@ void ReplyWriter::simple(std::string_view status) {
 
 void ReplyWriter::error(std::string_view message) {
   if (observer_ != nullptr) observer_->on_error_reply(message);
+  error_already_counted(message);
+}
+
+void ReplyWriter::error_already_counted(std::string_view message) {
   out_->push_back('-');
   // A CR or LF inside an error would break the framing; Redis replaces them with spaces.
   size_t start = out_->size();

@@ -30,6 +30,9 @@ class ReplyWriter {
   void ok() { out_->append("+OK\r\n"); }
   // `message` is the full error text, including its code word ("ERR ...", "WRONGTYPE ...").
   void error(std::string_view message);
+  // An error some earlier reply already counted (a script returning the error a command
+  // gave it): errorstats see it once, as in Redis.
+  void error_already_counted(std::string_view message);
   void integer(int64_t value);
   void bulk(std::string_view value);
   void null();        // a missing value: $-1 in RESP2

@@ -29,14 +29,19 @@ std::string Propagator::encode(std::span<const std::string_view> argv) {
 }
 
 void Propagator::add(int db, std::span<const std::string_view> argv, uint8_t targets) {
-  if (sinks_.empty() || paused_ > 0) return;
+  add_unmasked(db, argv, targets & target_mask_);
+}
+
+void Propagator::add_unmasked(int db, std::span<const std::string_view> argv, uint8_t targets) {
+  if (sinks_.empty() || paused_ > 0 || targets == 0) return;
   pending_.push_back(Op{db, encode(argv), targets});
   if (depth_ == 0) flush();
 }
 
 void Propagator::key_deleted(int db, std::string_view key, bool lazy) {
+  // A key that is gone is gone everywhere, whatever a script asked of its own writes.
   const std::string_view argv[] = {lazy ? "UNLINK" : "DEL", key};
-  add(db, argv);
+  add_unmasked(db, argv, kToAll);
 }
 
 void Propagator::replace(std::vector<std::string> argv) { replacements_.push_back(std::move(argv)); }
@@ -57,7 +62,12 @@ void Propagator::command_done(int db, std::span<const std::string_view> args, bo
     if (depth_ == 0) flush();
     return;
   }
-  const uint8_t targets = forced_ != 0 ? forced_ : static_cast<uint8_t>(kToAll);
+  const uint8_t targets = (forced_ != 0 ? forced_ : static_cast<uint8_t>(kToAll)) & target_mask_;
+  if (targets == 0) {
+    clear_command_state();
+    if (depth_ == 0) flush();
+    return;
+  }
   if (!replacements_.empty()) {
     // The handler said exactly what replays it.
     for (const std::vector<std::string>& op : replacements_) {

@@ -69,6 +69,12 @@ class Propagator {
   void key_deleted(int db, std::string_view key, bool lazy);
   // One operation into the current unit (or out at once outside any unit).
   void add(int db, std::span<const std::string_view> argv, uint8_t targets = kToAll);
+  // redis.set_repl: operations added from now on go only to `targets` (kToAll again when
+  // the script ends).
+  void set_target_mask(uint8_t targets) { target_mask_ = targets; }
+  // The server is going down in the middle of the current unit (SHUTDOWN NOSAVE under a
+  // busy script): none of it goes out, as none of it would in Redis.
+  void discard_pending() { pending_.clear(); }
 
   static std::string encode(std::span<const std::string_view> argv);
 
@@ -80,6 +86,7 @@ class Propagator {
   };
   void flush();
   void clear_command_state();
+  void add_unmasked(int db, std::span<const std::string_view> argv, uint8_t targets);
 
   std::vector<PropagationSink*> sinks_;
   std::vector<Op> pending_;
@@ -88,6 +95,7 @@ class Propagator {
   std::vector<std::vector<std::string>> replacements_;
   bool suppressed_ = false;
   uint8_t forced_ = 0;
+  uint8_t target_mask_ = kToAll;
 };
 
 }  // namespace corvid

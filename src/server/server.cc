@@ -525,6 +525,13 @@ std::string unknown_command_error(std::span<const std::string_view> args) {
   return message;
 }
 
+bool allowed_while_busy(const CommandTable& table, std::span<const std::string_view> args) {
+  const Command* command = table.find(args[0]);
+  if (command == nullptr) return false;
+  if (!command->subcommands.empty() && args.size() >= 2) command = command->find_subcommand(args[1]);
+  return command != nullptr && (command->spec->flags & kCmdAllowBusy);
+}
+
 // Inside MULTI these run at once; everything else is queued for EXEC.
 bool runs_inside_multi(const Command& command) {
   const std::string& name = command.full_name;
@@ -583,7 +590,9 @@ bool Server::execute(Connection& client, std::span<const std::string_view> args)
   tracking_.begin_command(&client);
   // The command (or a whole EXEC) is one unit of the propagation stream.
   propagator_.begin_unit();
-  const bool ran = dispatch(client, args);
+  // A script running past busy-reply-threshold: only what may interrupt it runs.
+  const bool ran = scripting_.busy() && !allowed_while_busy(commands_, args) ? refuse_while_busy(client, args)
+                                                                             : dispatch(client, args);
   propagator_.end_unit();
   if (!ran) {
     tracking_.begin_command(nullptr);
@@ -602,9 +611,16 @@ bool Server::execute(Connection& client, std::span<const std::string_view> args)
   // across CLIENT subcommands (Redis 7.0 clears it after any other command).
   bool client_family = dispatched_ != nullptr && (dispatched_->parent != nullptr ? dispatched_->parent : dispatched_)->full_name == "client";
   if (!client_family && !transactions_.in_multi(client)) tracking_.clear_caching(client);
-  serve_ready_keys();
+  // Clients served between slices of a busy script must not run blocked commands inside it.
+  if (!scripting_.running()) serve_ready_keys();
   tracking_.begin_command(nullptr);
   enforce_output_limits(client);
+  return true;
+}
+
+bool Server::refuse_while_busy(Connection& client, std::span<const std::string_view> args) {
+  dispatched_ = commands_.find(args[0]);
+  reject(client, dispatched_, kBusyScriptError);
   return true;
 }
 
@@ -661,7 +677,8 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     return true;
   }
   // maxmemory: evict first; if memory stays over the limit, refuse what could grow it.
-  if (config_.maxmemory != 0 && evictor_.perform() == Evictor::Result::Failed && refused_when_out_of_memory(client, *command)) {
+  out_of_memory_before_command_ = config_.maxmemory != 0 && evictor_.perform() == Evictor::Result::Failed;
+  if (out_of_memory_before_command_ && refused_when_out_of_memory(client, *command)) {
     reject(client, command, "OOM command not allowed when used memory > 'maxmemory'.");
     return true;
   }
@@ -749,6 +766,37 @@ void Server::run_transaction(Connection& client, std::span<const QueuedCommand> 
   exec_client_ = nullptr;
 }
 
+std::unique_ptr<Connection> Server::new_script_client() {
+  // SLOWLOG names it "?:0", as Redis names its script client.
+  auto client = std::make_unique<Connection>(*this, -1, 0, "?:0", "", false, clock_.now_ms);
+  script_client_ = client.get();
+  return client;
+}
+
+int64_t Server::busy_reply_threshold_ms() const { return config_fixed_int(config_, "busy-reply-threshold"); }
+
+void Server::serve_clients_while_busy() {
+  // The script's command state (its clock, above all: keys must not expire under it) is
+  // set aside while other clients' requests are answered, and put back after.
+  const Clock script_clock = clock_;
+  Tracking::CommandState tracking = tracking_.suspend_command();
+  const Command* dispatched = dispatched_;
+  const bool out_of_memory = out_of_memory_before_command_;
+  // Sockets only: timers (active expiry, eviction, saving) would act in the middle of the
+  // script, which must look atomic.
+  loop_.poll_io(0);
+  flush_pending_writes();
+  out_of_memory_before_command_ = out_of_memory;
+  dispatched_ = dispatched;
+  tracking_.resume_command(std::move(tracking));
+  clock_ = script_clock;
+}
+
+void Server::run_script_command(Connection& script_client, const Command& command,
+                                std::span<const std::string_view> argv) {
+  run_command(script_client, command, argv);
+}
+
 void Server::run_command(Connection& client, const Command& command, std::span<const std::string_view> args) {
   uint64_t errors_before = stats_.total_error_replies;
   int64_t started = monotonic_us();
@@ -761,7 +809,15 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
   propagator_.command_done(context.db.index(), args, !command_parked_ && keyspace_stats_.dirty != changes_before);
   if (!monitors_.empty()) feed_monitors(client, command, args);
   // Client-side caching: the keys a tracking client read may now be in its cache.
-  if ((command.spec->flags & kCmdReadOnly) && tracking_.remembers_reads(client)) remember_keys_read(client, command, args);
+  // A read inside a script counts for the client that ran it, and what it remembers is
+  // the keys that client's EVAL declared, as in Redis 7.0.
+  if (command.spec->flags & kCmdReadOnly) {
+    if (&client != script_client_) {
+      if (tracking_.remembers_reads(client)) remember_keys_read(client, command, args);
+    } else if (Connection* caller = scripting_.caller(); caller != nullptr && tracking_.remembers_reads(*caller)) {
+      tracking_.remember(*caller, scripting_.declared_keys());
+    }
+  }
 
   client.last_command = command.full_name;
   // A parked command counts once, when it is served, times out or is unblocked.
@@ -778,9 +834,12 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
 }
 
 void Server::feed_monitors(const Connection& client, const Command& command,
-                           std::span<const std::string_view> args) {
-  if (rerunning_blocked_ || (command.spec->flags & (kCmdSkipMonitor | kCmdAdmin))) return;
-  std::string origin = client.is_unix_socket() ? "unix:" + config_.unixsocket : client.peer_address();
+                           std::span<const std::string_view> args, bool even_if_skipped) {
+  if (monitors_.empty() || rerunning_blocked_) return;
+  if (!even_if_skipped && (command.spec->flags & (kCmdSkipMonitor | kCmdAdmin))) return;
+  std::string origin = &client == script_client_ ? "lua"
+                       : client.is_unix_socket() ? "unix:" + config_.unixsocket
+                                                 : client.peer_address();
   const Clock now = Clock::current();  // the time of this line, not the command's cached "now"
   monitors_.feed(now.now_us, client.db_index, origin, command.full_name, args);
 }

@@ -21,6 +21,7 @@
 #include "persistence/aof.h"
 #include "persistence/rdb_persistence.h"
 #include "replication/replicas.h"
+#include "scripting/scripting.h"
 #include "server/blocking.h"
 #include "server/config.h"
 #include "server/eviction.h"
@@ -42,6 +43,7 @@ class Server final : public KeyChangeListener,
                      public Tracking::Host,
                      public PersistenceHost,
                      public Replicas::Host,
+                     public Scripting::Host,
                      public EntryDisposer {
  public:
   explicit Server(Config config);
@@ -155,7 +157,7 @@ class Server final : public KeyChangeListener,
   void signal_shutdown(int signal) { shutdown_signal_.store(signal, std::memory_order_relaxed); }
   // MISCONF: writes (and PING) are refused after a failed save (stop-writes-on-bgsave-error)
   // or while the AOF cannot be written; the error text, or nullopt.
-  std::optional<std::string> writes_refused() const;
+  std::optional<std::string> writes_refused() const override;
 
   const std::string& run_id() const { return run_id_; }
   int64_t start_time_ms() const { return start_time_ms_; }
@@ -182,9 +184,27 @@ class Server final : public KeyChangeListener,
   // as Redis 7.0 does), or the UNBLOCKED error. False when the client was not blocked.
   bool unblock_client(Connection& client, bool with_error);
   const BlockingRegistry& blocking() const { return blocking_; }
-  // Blocking commands run inside EXEC (and, later, scripts) do not wait: they reply as if
-  // their timeout had passed.
-  bool may_block() const { return exec_client_ == nullptr; }
+  // Blocking commands run inside EXEC and scripts do not wait: they reply as if their
+  // timeout had passed.
+  bool may_block() const { return exec_client_ == nullptr && !scripting_.running(); }
+
+  // EVAL and its family (scripting/scripting.h).
+  Scripting& scripting() { return scripting_; }
+  // Scripting::Host.
+  const CommandTable& command_table() const override { return commands_; }
+  std::unique_ptr<Connection> new_script_client() override;
+  void run_script_command(Connection& script_client, const Command& command,
+                          std::span<const std::string_view> argv) override;
+  bool out_of_memory() const override { return out_of_memory_before_command_; }
+  void set_propagation_targets(uint8_t targets) override { propagator_.set_target_mask(targets); }
+  int64_t busy_reply_threshold_ms() const override;
+  void serve_clients_while_busy() override;
+  bool shutting_down() const override { return shutdown_requested_.load(std::memory_order_relaxed); }
+  void discard_script_effects() override { propagator_.discard_pending(); }
+  // MONITOR: shows the command that just ran to the monitors, unless it is administrative,
+  // skip-monitor, or a blocked command's re-run. EVAL shows itself before its script runs.
+  void feed_monitors(const Connection& client, const Command& command, std::span<const std::string_view> args,
+                     bool even_if_skipped = false);
 
   // MULTI/EXEC/WATCH state (server/transactions.h).
   Transactions& transactions() { return transactions_; }
@@ -206,10 +226,9 @@ class Server final : public KeyChangeListener,
   void enforce_output_limits(Connection& client);
   // Looks the command up, checks it, and runs it; false when CLIENT PAUSE holds it back.
   bool dispatch(Connection& client, std::span<const std::string_view> args);
+  // BUSY, for what arrives while a script runs past busy-reply-threshold.
+  bool refuse_while_busy(Connection& client, std::span<const std::string_view> args);
   void run_command(Connection& client, const Command& command, std::span<const std::string_view> args);
-  // MONITOR: shows the command that just ran to the monitors, unless it is administrative,
-  // skip-monitor, or a blocked command's re-run.
-  void feed_monitors(const Connection& client, const Command& command, std::span<const std::string_view> args);
   // SLOWLOG: records the command if it ran for slowlog-log-slower-than or longer.
   void log_if_slow(const Connection& client, const Command& command, std::span<const std::string_view> args,
                    uint64_t elapsed_us);
@@ -286,6 +305,11 @@ class Server final : public KeyChangeListener,
   Aof aof_{*this};
   // Runs the commands of an AOF being loaded (no socket, replies dropped).
   std::unique_ptr<Connection> replay_client_;
+  // Whether eviction could not bring memory under maxmemory when the current command
+  // arrived (scripts check their writes against this state).
+  bool out_of_memory_before_command_ = false;
+  const Connection* script_client_ = nullptr;  // MONITOR calls it "lua"
+  Scripting scripting_{*this};
 };
 
 }  // namespace corvid

@@ -87,6 +87,25 @@ class Tracking {
   // client wait until end_command, so that they follow its reply (a whole transaction's
   // replies, for EXEC). The current client is also the one NOLOOP refers to.
   void begin_command(Connection* client) { current_ = client; }
+  // A script running past busy-reply-threshold lets other clients' commands run between
+  // its slices; they get a fresh command state and the script's is put back after.
+  struct CommandState {
+    Connection* current = nullptr;
+    bool executing = false;
+    std::vector<std::optional<std::string>> deferred;
+  };
+  CommandState suspend_command() {
+    CommandState state{current_, executing_, std::move(deferred_)};
+    current_ = nullptr;
+    executing_ = false;
+    deferred_.clear();
+    return state;
+  }
+  void resume_command(CommandState state) {
+    current_ = state.current;
+    executing_ = state.executing;
+    deferred_ = std::move(state.deferred);
+  }
   void set_executing(bool executing) { executing_ = executing; }
   void end_command();
 
