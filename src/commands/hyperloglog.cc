@@ -292,7 +292,7 @@ const CommandSpec kCommands[] = {
      .acl_categories = kAclWrite | kAclHyperLogLog | kAclFast, .handler = pfadd, .key_specs = kPfaddKey,
      .summary = "Adds elements to a HyperLogLog, creating it if needed.", .since = "2.8.9",
      .group = "hyperloglog", .complexity = "O(1) to add every element.", .arguments = kPfaddArgs},
-    {.name = "pfcount", .arity = -2, .flags = kCmdReadOnly, .acl_categories = kAclRead | kAclHyperLogLog | kAclSlow,
+    {.name = "pfcount", .arity = -2, .flags = kCmdReadOnly | kCmdMayReplicate, .acl_categories = kAclRead | kAclHyperLogLog | kAclSlow,
      .handler = pfcount, .key_specs = kPfcountKeys,
      .summary = "Estimates how many distinct elements one HyperLogLog, or the union of several, has seen.",
      .since = "2.8.9", .group = "hyperloglog",

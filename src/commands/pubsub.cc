@@ -129,7 +129,7 @@ void pubsub_help(CommandContext& ctx) {
 
 constexpr std::string_view kGroup = "pubsub";
 constexpr uint32_t kSubscribeFlags = kCmdPubSub | kCmdNoScript | kCmdLoading | kCmdStale;
-constexpr uint32_t kPublishFlags = kCmdPubSub | kCmdLoading | kCmdStale | kCmdFast;
+constexpr uint32_t kPublishFlags = kCmdPubSub | kCmdLoading | kCmdStale | kCmdFast | kCmdMayReplicate;
 constexpr uint32_t kIntrospectionFlags = kCmdPubSub | kCmdLoading | kCmdStale;
 constexpr uint32_t kSlowAcl = kAclPubSub | kAclSlow;
 constexpr uint32_t kFastAcl = kAclPubSub | kAclFast;

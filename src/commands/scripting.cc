@@ -97,6 +97,8 @@ void script_help(CommandContext& ctx) {
 }
 
 constexpr uint32_t kEvalFlags = kCmdNoScript | kCmdStale | kCmdSkipMonitor | kCmdNoMandatoryKeys;
+// EVAL and EVALSHA may write (CLIENT PAUSE WRITE holds them) unless the script says
+// no-writes: Server::clients_paused_for asks the script.
 
 constexpr KeySpec kEvalKeys[] = {{.flags = kKeyRW | kKeyAccess | kKeyUpdate, .begin_index = 2, .last_key = 0,
                                   .key_step = 1, .find = KeyFind::KeyNum, .keynum_index = 0, .first_key = 1,
@@ -167,10 +169,10 @@ const CommandSpec kScriptSubcommands[] = {
 };
 
 const CommandSpec kCommands[] = {
-    {.name = "eval", .arity = -3, .flags = kEvalFlags, .acl_categories = kScriptAcl, .handler = eval,
+    {.name = "eval", .arity = -3, .flags = kEvalFlags | kCmdMayReplicate, .acl_categories = kScriptAcl, .handler = eval,
      .key_specs = kEvalKeys, .summary = "Runs a Lua script.", .since = "2.6.0", .group = kGroup,
      .complexity = kDepends, .arguments = kEvalArgs},
-    {.name = "evalsha", .arity = -3, .flags = kEvalFlags, .acl_categories = kScriptAcl, .handler = evalsha,
+    {.name = "evalsha", .arity = -3, .flags = kEvalFlags | kCmdMayReplicate, .acl_categories = kScriptAcl, .handler = evalsha,
      .key_specs = kEvalShaKeys, .summary = "Runs a cached Lua script by its SHA1.", .since = "2.6.0",
      .group = kGroup, .complexity = kDepends, .arguments = kEvalShaArgs},
     {.name = "eval_ro", .arity = -3, .flags = kEvalFlags | kCmdReadOnly, .acl_categories = kScriptAcl,

@@ -20,7 +20,6 @@ namespace corvid {
 namespace {
 
 constexpr const char* kEngineKey = "corvid.engine";        // registry: the LuaEngine*
-constexpr const char* kFunctionsKey = "corvid.functions";  // registry: name -> compiled script
 constexpr const char* kProxiesKey = "corvid.proxies";      // registry: read-only proxy -> its table
 constexpr const char* kGlobalsKey = "corvid.globals";      // registry: the real global table
 constexpr const char* kReadOnlyError = "Attempt to modify a readonly table";
@@ -230,8 +229,6 @@ LuaEngine::LuaEngine(LuaHost& host, Rand48& random) : lua_(luaL_newstate()), hos
   lua_pushlightuserdata(lua_, this);
   lua_setfield(lua_, LUA_REGISTRYINDEX, kEngineKey);
   lua_newtable(lua_);
-  lua_setfield(lua_, LUA_REGISTRYINDEX, kFunctionsKey);
-  lua_newtable(lua_);
   lua_newtable(lua_);  // weak keys: a proxy dropped by the script goes with its entry
   lua_pushstring(lua_, "k");
   lua_setfield(lua_, -2, "__mode");
@@ -352,27 +349,14 @@ void LuaEngine::protect_globals() {
   lua_replace(lua_, LUA_GLOBALSINDEX);
 }
 
-std::optional<std::string> LuaEngine::compile(const std::string& name, std::string_view body) {
+std::optional<std::string> LuaEngine::compile(std::string_view body, int& function) {
   if (luaL_loadbuffer(lua_, body.data(), body.size(), "@user_script") != 0) {
     std::string error = describe(lua_, -1);
     lua_pop(lua_, 1);
     return error;
   }
-  lua_getfield(lua_, LUA_REGISTRYINDEX, kFunctionsKey);
-  lua_pushlstring(lua_, name.data(), name.size());
-  lua_pushvalue(lua_, -3);
-  lua_rawset(lua_, -3);
-  lua_pop(lua_, 2);
+  function = luaL_ref(lua_, LUA_REGISTRYINDEX);
   return std::nullopt;
-}
-
-bool LuaEngine::has_function(const std::string& name) const {
-  lua_getfield(lua_, LUA_REGISTRYINDEX, kFunctionsKey);
-  lua_pushlstring(lua_, name.data(), name.size());
-  lua_rawget(lua_, -2);
-  const bool found = lua_isfunction(lua_, -1);
-  lua_pop(lua_, 2);
-  return found;
 }
 
 namespace {
@@ -403,15 +387,12 @@ void LuaEngine::count_hook(lua_State* lua, lua_Debug*) {
   lua_error(lua);
 }
 
-LuaEngine::Outcome LuaEngine::run(const std::string& name, std::string_view label, std::span<const std::string_view> keys,
+LuaEngine::Outcome LuaEngine::run(int function, std::string_view label, std::span<const std::string_view> keys,
                                   std::span<const std::string_view> args, ReplyWriter& reply) {
   script_resp_ = 2;
   const int base = lua_gettop(lua_);
   lua_pushcfunction(lua_, error_handler);
-  lua_getfield(lua_, LUA_REGISTRYINDEX, kFunctionsKey);
-  lua_pushlstring(lua_, name.data(), name.size());
-  lua_rawget(lua_, -2);
-  lua_remove(lua_, -2);
+  lua_rawgeti(lua_, LUA_REGISTRYINDEX, function);
   set_global_array(lua_, "KEYS", keys);
   set_global_array(lua_, "ARGV", args);
   Outcome outcome;

@@ -9,7 +9,7 @@
 // SCRIPT FLUSH as Redis's does).
 //
 // The engine knows nothing of the server: what a script asks of Redis goes through
-// LuaHost. Compiled scripts are kept in the Lua registry by name ("f_<sha>").
+// LuaHost. Compiled scripts are kept in the Lua registry (luaL_ref handles).
 
 #include <cstdint>
 #include <optional>
@@ -66,9 +66,8 @@ class LuaEngine {
   LuaEngine(const LuaEngine&) = delete;
   LuaEngine& operator=(const LuaEngine&) = delete;
 
-  // Compiles `body` as function `name`; the Lua error text on failure.
-  std::optional<std::string> compile(const std::string& name, std::string_view body);
-  bool has_function(const std::string& name) const;
+  // Compiles `body`; sets `function` to the handle run() takes, or returns the Lua error.
+  std::optional<std::string> compile(std::string_view body, int& function);
 
   // What running a script gave: its reply (written by `reply` on success, or an error
   // text for a failure raised inside it).
@@ -77,9 +76,9 @@ class LuaEngine {
     std::string error;  // with its code: "ERR user_script:1: ... script: <sha>, on @user_script:1."
     bool error_counted = false;  // the error is a command's, already in errorstats
   };
-  // Runs function `name` with KEYS and ARGV set, writing its return value to `reply`.
+  // Runs a compiled script with KEYS and ARGV set, writing its return value to `reply`.
   // `label` names the script in error texts (the sha for EVAL).
-  Outcome run(const std::string& name, std::string_view label, std::span<const std::string_view> keys,
+  Outcome run(int function, std::string_view label, std::span<const std::string_view> keys,
               std::span<const std::string_view> args, ReplyWriter& reply);
 
   // used_memory_lua: what the interpreter holds.

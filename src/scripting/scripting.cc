@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/sha1.h"
+#include "replication/propagation.h"
 #include "core/monotonic.h"
 #include "server/log.h"
 
@@ -87,7 +88,7 @@ std::optional<std::string> Scripting::create(std::string_view body, std::string&
   Script script;
   size_t code_start = 0;
   if (auto error = parse_shebang(body, script.flags, code_start)) return error;
-  if (auto error = engine_->compile("f_" + sha, body.substr(code_start))) {
+  if (auto error = engine_->compile(body.substr(code_start), script.function)) {
     return "ERR Error compiling script (new function): " + *error;
   }
   script.body = std::string(body);
@@ -99,6 +100,16 @@ std::optional<std::string> Scripting::create(std::string_view body, std::string&
 std::optional<std::string> Scripting::load(std::string_view body, std::string& sha) { return create(body, sha); }
 
 bool Scripting::exists(std::string_view sha) const { return scripts_.contains(lowercase(sha)); }
+
+uint32_t Scripting::flags_of(std::string_view body_or_sha, bool by_sha) const {
+  if (by_sha) {
+    auto found = scripts_.find(lowercase(body_or_sha));
+    return found == scripts_.end() ? kScriptCompatMode : found->second.flags;
+  }
+  uint32_t flags = 0;
+  size_t code_start = 0;
+  return parse_shebang(body_or_sha, flags, code_start) ? kScriptCompatMode : flags;
+}
 
 void Scripting::flush() {
   scripts_.clear();
@@ -122,15 +133,16 @@ void Scripting::eval(const Request& request, ReplyWriter& reply) {
   std::string sha;
   if (request.by_sha) {
     sha = lowercase(request.body);
-    if (!scripts_.contains(sha)) {
-      reply.error("NOSCRIPT No matching script. Please use EVAL.");
-      return;
-    }
   } else if (auto error = create(request.body, sha)) {
     reply.error(*error);
     return;
   }
-  const Script& script = scripts_.at(sha);
+  auto found = scripts_.find(sha);
+  if (found == scripts_.end()) {
+    reply.error("NOSCRIPT No matching script. Please use EVAL.");
+    return;
+  }
+  const Script& script = found->second;
   if (auto refusal = refuse_start(script.flags, request.read_only)) {
     reply.error(*refusal);
     return;
@@ -144,11 +156,11 @@ void Scripting::eval(const Request& request, ReplyWriter& reply) {
   run.started_ms = monotonic_ms();
   running_ = &run;
   client_->db_index = request.caller.db_index;
-  const LuaEngine::Outcome outcome = engine_->run("f_" + sha, sha, request.keys, request.args, reply);
+  const LuaEngine::Outcome outcome = engine_->run(script.function, sha, request.keys, request.args, reply);
   running_ = nullptr;
   if (run.busy) request.caller.suspend_reading(false);
   if (run.kill_requested && !host_.shutting_down()) log_warning("Lua script killed by user with SCRIPT KILL.");
-  host_.set_propagation_targets(3);
+  host_.set_propagation_targets(kToAll);
   if (!outcome.ok) {
     if (outcome.error_counted) {
       reply.error_already_counted(outcome.error);
@@ -165,8 +177,11 @@ std::optional<std::string> Scripting::refuse_call(const Command& command, size_t
   }
   const uint32_t flags = command.spec->flags;
   if (flags & kCmdNoScript) return "ERR This Redis command is not allowed from script";
+  // May-replicate commands (PUBLISH, PFCOUNT) count as writes for read-only scripts.
+  if ((flags & (kCmdWrite | kCmdMayReplicate)) && running_->read_only) {
+    return "ERR Write commands are not allowed from read-only scripts.";
+  }
   if (flags & kCmdWrite) {
-    if (running_->read_only) return "ERR Write commands are not allowed from read-only scripts.";
     if (auto refusal = host_.writes_refused()) return refusal;
   }
   // Once a script has written, refusing its next write would leave it half done: Redis
@@ -233,6 +248,9 @@ void Scripting::log(int level, std::string_view message) {
   static constexpr LogLevel kLevels[] = {LogLevel::Debug, LogLevel::Verbose, LogLevel::Notice, LogLevel::Warning};
   log_line(kLevels[level], message);
 }
+
+// redis.REPL_AOF and REPL_REPLICA are the propagation targets' bits.
+static_assert(kToAof == 1 && kToReplicas == 2);
 
 void Scripting::set_replication(int flags) { host_.set_propagation_targets(static_cast<uint8_t>(flags)); }
 

@@ -84,6 +84,9 @@ class Scripting final : public LuaHost {
   // SCRIPT LOAD: the sha, or the error text.
   std::optional<std::string> load(std::string_view body, std::string& sha);
   bool exists(std::string_view sha) const;
+  // The shebang flags of a script (EVAL's body, or a cached script's sha); a script not
+  // cached, or without a valid shebang, counts as a pre-7 script (kScriptCompatMode).
+  uint32_t flags_of(std::string_view body_or_sha, bool by_sha) const;
   // SCRIPT FLUSH: forgets every script and starts a fresh interpreter.
   void flush();
   bool running() const { return running_ != nullptr; }
@@ -112,6 +115,7 @@ class Scripting final : public LuaHost {
   struct Script {
     std::string body;
     uint32_t flags = 0;
+    int function = 0;  // the engine's handle
   };
   struct Run {
     Connection* caller = nullptr;

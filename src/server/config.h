@@ -103,6 +103,9 @@ struct Config {
   std::string pidfile;
   bool daemonize = false;
   int64_t slowlog_log_slower_than = 10000;
+  // busy-reply-threshold (lua-time-limit): how long a script runs before other clients
+  // get BUSY and SCRIPT KILL may stop it; 0: never.
+  int64_t busy_reply_threshold_ms = 5000;
   uint64_t slowlog_max_len = 128;
   uint64_t latency_monitor_threshold = 0;
   // Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats): read on every

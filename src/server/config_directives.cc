@@ -592,7 +592,7 @@ std::vector<Directive> build_table() {
       special("latency-tracking-info-percentiles", Kind::Special, -1, "50 99 99.9", parse_percentiles)
           .accessed(get_percentiles, store_percentiles)
           .with(kAlwaysRewrite),
-      integer("busy-reply-threshold", kFixed, 0, kLlongMax, "5000").aka("lua-time-limit"),
+      integer("busy-reply-threshold", &C::busy_reply_threshold_ms, 0, kLlongMax, "5000").aka("lua-time-limit"),
       special("shutdown-on-sigint", Kind::Special, -1, "default", parse_shutdown_flags, &C::shutdown_on_sigint),
       special("shutdown-on-sigterm", Kind::Special, -1, "default", parse_shutdown_flags, &C::shutdown_on_sigterm),
       integer("shutdown-timeout", kFixed, 0, kIntMax, "10"),

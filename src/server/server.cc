@@ -556,10 +556,15 @@ void Server::reject(Connection& client, const Command* command, std::string_view
   client.reply().error(error);
 }
 
-bool Server::clients_paused_for(const Command& command) const {
+bool Server::clients_paused_for(const Command& command, std::span<const std::string_view> args) const {
   if (pause_until_ms_ == 0 || clock_.now_ms >= pause_until_ms_) return false;
   if (!pause_writes_only_) return true;
-  return (command.spec->flags & (kCmdWrite | kCmdMayReplicate)) != 0;
+  if (!(command.spec->flags & (kCmdWrite | kCmdMayReplicate))) return false;
+  // A script that declares no-writes runs under CLIENT PAUSE WRITE, as in Redis.
+  if (command.full_name == "eval" || command.full_name == "evalsha") {
+    return !(scripting_.flags_of(args[1], command.full_name == "evalsha") & kScriptNoWrites);
+  }
+  return true;
 }
 
 void Server::pause_clients(int64_t until_ms, bool writes_only) {
@@ -702,7 +707,7 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     reject(client, command, "LOADING Redis is loading the dataset in memory");
     return true;
   }
-  if (clients_paused_for(*command)) {
+  if (clients_paused_for(*command, args)) {
     if (std::find(paused_clients_.begin(), paused_clients_.end(), &client) == paused_clients_.end()) {
       paused_clients_.push_back(&client);
     }
@@ -773,7 +778,7 @@ std::unique_ptr<Connection> Server::new_script_client() {
   return client;
 }
 
-int64_t Server::busy_reply_threshold_ms() const { return config_fixed_int(config_, "busy-reply-threshold"); }
+int64_t Server::busy_reply_threshold_ms() const { return config_.busy_reply_threshold_ms; }
 
 void Server::serve_clients_while_busy() {
   // The script's command state (its clock, above all: keys must not expire under it) is

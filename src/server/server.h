@@ -138,7 +138,7 @@ class Server final : public KeyChangeListener,
   // CLIENT PAUSE: until `until_ms`, clients' commands (all, or only writes) wait.
   void pause_clients(int64_t until_ms, bool writes_only);
   void unpause_clients();
-  bool clients_paused_for(const Command& command) const;
+  bool clients_paused_for(const Command& command, std::span<const std::string_view> args) const;
 
   // What SHUTDOWN and the shutdown-on-sig* settings ask for.
   struct ShutdownFlags {

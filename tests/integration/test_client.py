@@ -231,6 +231,42 @@ def wait_held(r, cid):
     raise AssertionError("client %d was never held by the pause" % cid)
 
 
+def test_pause_write_holds_scripts_unless_they_declare_no_writes(r, corvid_server):
+    """As Redis 7.0: EVAL of a script without a shebang, or with one that may write, and
+    PUBLISH are held by CLIENT PAUSE WRITE; a `no-writes` script and EVAL_RO are not."""
+    writer = connect(corvid_server)
+    publisher = connect(corvid_server)
+    try:
+        r.execute_command("SCRIPT", "FLUSH")
+        assert r.execute_command("CLIENT", "PAUSE", 600000, "WRITE") == "OK"
+        no_writes = "#!lua flags=no-writes\nreturn redis.call('get', 'k')"
+        assert r.execute_command("EVAL", no_writes, 0) is None
+        sha = r.execute_command("SCRIPT", "LOAD", no_writes)
+        assert r.execute_command("EVALSHA", sha, 0) is None
+        assert r.execute_command("EVAL_RO", "return redis.call('get', 'k')", 0) is None
+        writer.send_raw(writer.encode(["EVAL", "return redis.call('set', 'k', 'v')", "0"]))
+        publisher.send_raw(publisher.encode(["PUBLISH", "channel", "message"]))
+        wait_held(r, client_id_of(r, writer))
+        wait_held(r, client_id_of(r, publisher))
+        assert nothing_to_read(writer) and nothing_to_read(publisher)
+        assert r.get("k") is None
+        assert r.execute_command("CLIENT", "UNPAUSE") == "OK"
+        assert writer.read_reply()[0] == b"+OK\r\n"
+        assert publisher.read_reply()[0] == b":0\r\n"
+    finally:
+        r.execute_command("CLIENT", "UNPAUSE")
+        writer.close()
+        publisher.close()
+
+
+def client_id_of(r, conn):
+    """The id of `conn` (which may be held, so it cannot be asked): the newest client
+    whose address is its local one."""
+    host, port = conn.sock.getsockname()[:2]
+    entries = parse_list(r.execute_command("CLIENT", "LIST"))
+    return next(int(e["id"]) for e in entries if e["addr"] == "%s:%d" % (host, port))
+
+
 def test_pause_write_holds_writes_but_not_reads(r, corvid_server):
     writer = connect(corvid_server)
     try:
