@@ -29,4 +29,15 @@ Sha1 sha1(std::string_view data) {
   return out;
 }
 
+std::string digest_hex(const Sha1& digest) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(40);
+  for (uint8_t b : digest) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
 }  // namespace corvid

@@ -85,17 +85,6 @@ void add_value(Sha1& digest, const KeyEntry& entry) {
 
 }  // namespace
 
-std::string digest_hex(const Sha1& digest) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(40);
-  for (uint8_t b : digest) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
-
 Sha1 value_digest(const KeyEntry& entry) {
   Sha1 digest{};
   add_value(digest, entry);

@@ -25,8 +25,6 @@
 
 namespace corvid {
 
-// 40 lower-case hex digits.
-std::string digest_hex(const Sha1& digest);
 Sha1 value_digest(const KeyEntry& entry);
 Sha1 dataset_digest(const std::vector<Database*>& databases);
 

@@ -518,14 +518,8 @@ int LuaEngine::redis_sha1hex(lua_State* lua) {
   if (lua_gettop(lua) != 1) raise_error(lua, "wrong number of arguments");
   size_t length = 0;
   const char* text = lua_tolstring(lua, 1, &length);
-  const Sha1 digest = sha1(std::string_view(text ? text : "", text ? length : 0));
-  static constexpr char kHex[] = "0123456789abcdef";
-  char hex[40];
-  for (size_t i = 0; i < digest.size(); ++i) {
-    hex[2 * i] = kHex[digest[i] >> 4];
-    hex[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  lua_pushlstring(lua, hex, sizeof hex);
+  const std::string hex = digest_hex(sha1(std::string_view(text ? text : "", text ? length : 0)));
+  lua_pushlstring(lua, hex.data(), hex.size());
   return 1;
 }
 

@@ -66,23 +66,14 @@ std::string lowercase(std::string_view text) {
 
 }  // namespace
 
-std::string script_sha(std::string_view body) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const Sha1 digest = sha1(body);
-  std::string hex(40, '0');
-  for (size_t i = 0; i < digest.size(); ++i) {
-    hex[2 * i] = kHex[digest[i] >> 4];
-    hex[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  return hex;
-}
+std::string script_sha(std::string_view body) { return digest_hex(sha1(body)); }
 
 Scripting::Scripting(Host& host)
     : host_(host), engine_(std::make_unique<LuaEngine>(*this, random_)), client_(host.new_script_client()) {}
 
 Scripting::~Scripting() = default;
 
-std::optional<std::string> Scripting::create(std::string_view body, std::string& sha) {
+std::optional<std::string> Scripting::load(std::string_view body, std::string& sha) {
   sha = script_sha(body);
   if (scripts_.contains(sha)) return std::nullopt;
   Script script;
@@ -96,8 +87,6 @@ std::optional<std::string> Scripting::create(std::string_view body, std::string&
   scripts_.emplace(sha, std::move(script));
   return std::nullopt;
 }
-
-std::optional<std::string> Scripting::load(std::string_view body, std::string& sha) { return create(body, sha); }
 
 bool Scripting::exists(std::string_view sha) const { return scripts_.contains(lowercase(sha)); }
 
@@ -133,7 +122,7 @@ void Scripting::eval(const Request& request, ReplyWriter& reply) {
   std::string sha;
   if (request.by_sha) {
     sha = lowercase(request.body);
-  } else if (auto error = create(request.body, sha)) {
+  } else if (auto error = load(request.body, sha)) {
     reply.error(*error);
     return;
   }

@@ -81,7 +81,8 @@ class Scripting final : public LuaHost {
   // Runs a script and replies to the caller (its result or an error).
   void eval(const Request& request, ReplyWriter& reply);
 
-  // SCRIPT LOAD: the sha, or the error text.
+  // SCRIPT LOAD (and EVAL): compiles `body` into the cache, unless it is there already,
+  // and sets `sha`; the error text on failure.
   std::optional<std::string> load(std::string_view body, std::string& sha);
   bool exists(std::string_view sha) const;
   // The shebang flags of a script (EVAL's body, or a cached script's sha); a script not
@@ -128,8 +129,6 @@ class Scripting final : public LuaHost {
     bool busy = false;
     bool kill_requested = false;
   };
-  // Compiles `body` into the cache under its sha (sets `sha`); the error text on failure.
-  std::optional<std::string> create(std::string_view body, std::string& sha);
   // Redis's check of a call from a script: the refusal text, or nullopt to run it.
   std::optional<std::string> refuse_call(const Command& command, size_t argc) const;
   // Whether a script with `flags` may start (a shebang script that may write is checked
