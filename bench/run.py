@@ -418,15 +418,28 @@ RATE_LIMITER = ("local c = redis.call('incr', KEYS[1]) "
 SCRIPTED_GET = "return redis.call('get', KEYS[1])"
 
 
+# The same two as a function library, called with FCALL.
+FUNCTION_LIBRARY = ("#!lua name=bench\n"
+                    "redis.register_function('limit', function(keys, args) "
+                    "local c = redis.call('incr', keys[1]) "
+                    "if c == 1 then redis.call('pexpire', keys[1], args[1]) end "
+                    "if c > tonumber(args[2]) then return 0 end return 1 end)\n"
+                    "redis.register_function{function_name='read', flags={'no-writes'}, "
+                    "callback=function(keys) return redis.call('get', keys[1]) end}")
+
+
 def scripting_throughput(servers, rounds, requests):
     shas = set()
     for s in servers:
         shas.add((s.call("SCRIPT", "LOAD", RATE_LIMITER).decode(), s.call("SCRIPT", "LOAD", SCRIPTED_GET).decode()))
+        s.call("FUNCTION", "LOAD", "REPLACE", FUNCTION_LIBRARY)
     assert len(shas) == 1
     limiter, getter = shas.pop()
     return throughput(servers, rounds, requests, tests=[
         ("EVALSHA limiter", "EVALSHA %s 1 rate:__rand_int__ 60000 100" % limiter),
         ("EVALSHA get", "EVALSHA %s 1 key:__rand_int__" % getter),
+        ("FCALL limiter", "FCALL limit 1 rate:__rand_int__ 60000 100"),
+        ("FCALL_RO get", "FCALL_RO read 1 key:__rand_int__"),
     ])
 
 
@@ -586,7 +599,7 @@ def main():
         with server_pair(args.server) as servers:
             throughput(servers, rounds, requests)
     if "scripting" in sections:
-        print("== scripting (EVALSHA by redis-benchmark, 50 clients)")
+        print("== scripting (EVALSHA and FCALL by redis-benchmark, 50 clients)")
         with server_pair(args.server) as servers:
             scripting_throughput(servers, rounds, requests)
     if "memory" in sections:

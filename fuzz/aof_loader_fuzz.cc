@@ -62,6 +62,9 @@ class RecordingHost final : public PersistenceHost {
     replayed.emplace_back(argv.begin(), argv.end());
     return std::nullopt;
   }
+  std::vector<std::string> function_libraries() const override { return {}; }
+  std::optional<std::string> load_function_library(const std::string&, bool) override { return std::nullopt; }
+  void flush_function_libraries() override {}
   void exercise() {
     for (Database* db : keyspace_.databases()) db->for_each([](KeyEntry& entry) { exercise_value(entry); });
   }

@@ -39,7 +39,7 @@ CommandTable::CommandTable() {
                       expire_commands, hash_commands, list_commands, set_commands, sorted_set_commands,
                       sorted_set_algebra_commands,
                       sort_commands, pubsub_commands,
-                      transaction_commands, scripting_commands, server_commands, persistence_commands, replication_commands,
+                      transaction_commands, scripting_commands, function_commands, server_commands, persistence_commands, replication_commands,
                       config_commands, debug_commands, slowlog_commands, monitor_commands, latency_commands, memory_commands, module_commands, client_commands,
                       introspection_commands}) {
     for (const CommandSpec& spec : family()) add(spec);

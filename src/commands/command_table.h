@@ -75,5 +75,6 @@ std::span<const CommandSpec> latency_commands();
 std::span<const CommandSpec> memory_commands();
 std::span<const CommandSpec> module_commands();
 std::span<const CommandSpec> scripting_commands();
+std::span<const CommandSpec> function_commands();
 
 }  // namespace corvid

@@ -172,6 +172,7 @@ void debug_reload(CommandContext& ctx) {
   }
   if (flush) {
     for (Database* db : ctx.server.databases()) db->detach_all()->dispose();
+    ctx.server.flush_function_libraries();
   }
   if (rdb.load_now(merge)) {
     ctx.reply.error("ERR Error trying to load the RDB dump");

@@ -2,7 +2,6 @@
 // value, the RDB version, then a CRC-64 of both), so that values move between Corvid and
 // Redis in either direction.
 
-#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -11,7 +10,7 @@
 #include "core/number_format.h"
 #include "db/database.h"
 #include "db/key_access.h"
-#include "persistence/crc64.h"
+#include "persistence/dump_payload.h"
 #include "persistence/rdb_format.h"
 #include "persistence/value_reader.h"
 #include "persistence/value_writer.h"
@@ -22,9 +21,6 @@ namespace corvid {
 
 namespace {
 
-// [payload][version: u16 LE][crc64 of everything before: u64 LE]
-constexpr size_t kFooterSize = 10;
-
 void dump(CommandContext& ctx) {
   const KeyEntry* entry = ctx.db.lookup_read(ctx.arg(1));
   if (entry == nullptr) {
@@ -34,27 +30,8 @@ void dump(CommandContext& ctx) {
   StringOutput out(ctx.server.config().rdbcompression);
   write_value(out, *entry);
   std::string& payload = out.data();
-  const auto version = static_cast<uint16_t>(dump_version_for(*entry));
-  payload.push_back(static_cast<char>(version & 0xff));
-  payload.push_back(static_cast<char>(version >> 8));
-  const uint64_t crc = crc64(0, payload);
-  char crc_bytes[8];
-  std::memcpy(crc_bytes, &crc, 8);  // little-endian hosts
-  payload.append(crc_bytes, 8);
+  seal_dump_payload(payload, dump_version_for(*entry));
   ctx.reply.bulk(payload);
-}
-
-// Redis's check before it reads a payload: long enough for the footer, a version it can
-// read (Corvid reads up to 12, Redis 7.4's, where Redis 7.0 stops at 10), and a matching
-// checksum. Bytes between the value and the footer are ignored, as Redis 7.0 ignores them.
-bool valid_footer(std::string_view payload) {
-  if (payload.size() < kFooterSize) return false;
-  const char* footer = payload.data() + payload.size() - kFooterSize;
-  const int version = static_cast<unsigned char>(footer[0]) | (static_cast<unsigned char>(footer[1]) << 8);
-  if (version > rdb::kMaxReadableVersion) return false;
-  uint64_t stored;
-  std::memcpy(&stored, footer + 2, 8);
-  return crc64(0, payload.substr(0, payload.size() - 8)) == stored;
 }
 
 struct RestoreOptions {
@@ -112,7 +89,7 @@ void restore(CommandContext& ctx) {
     return;
   }
   const std::string_view payload = ctx.arg(3);
-  if (!valid_footer(payload)) {
+  if (!dump_payload_valid(payload)) {
     ctx.reply.error("ERR DUMP payload version or checksum are wrong");
     return;
   }

@@ -5,6 +5,7 @@
 
 #include "commands/command_table.h"
 #include "commands/context.h"
+#include "commands/script_commands.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -12,27 +13,10 @@ namespace {
 
 // EVAL* script numkeys [key ...] [arg ...]
 void run_script(CommandContext& ctx, bool by_sha, bool read_only) {
-  // EVAL skips the usual MONITOR feed after the command: monitors see it before its
-  // script's own commands, as in Redis.
-  ctx.server.feed_monitors(ctx.client, ctx.command, ctx.args, true);
-  auto numkeys = ctx.int_arg(2);
-  if (!numkeys) return;
-  if (*numkeys < 0) {
-    ctx.reply.error("ERR Number of keys can't be negative");
-    return;
-  }
-  if (static_cast<uint64_t>(*numkeys) > ctx.argc() - 3) {
-    ctx.reply.error("ERR Number of keys can't be greater than number of args");
-    return;
-  }
-  const size_t first_arg = 3 + static_cast<size_t>(*numkeys);
-  Scripting::Request request{.caller = ctx.client,
-                             .body = ctx.arg(1),
-                             .by_sha = by_sha,
-                             .read_only = read_only,
-                             .keys = ctx.args.subspan(3, static_cast<size_t>(*numkeys)),
-                             .args = ctx.args.subspan(first_arg)};
-  ctx.server.scripting().eval(request, ctx.reply);
+  auto request = script_request(ctx, read_only, errors::kNotInteger);
+  if (!request) return;
+  request->by_sha = by_sha;
+  ctx.server.scripting().eval(*request, ctx.reply);
   // What the script changed went out as the commands it ran.
   ctx.propagate_nothing();
 }
@@ -71,7 +55,7 @@ void script_flush(CommandContext& ctx) {
 }
 
 void script_kill(CommandContext& ctx) {
-  if (auto error = ctx.server.scripting().kill()) {
+  if (auto error = ctx.server.scripting().kill(false)) {
     ctx.reply.error(*error);
     return;
   }
@@ -96,40 +80,22 @@ void script_help(CommandContext& ctx) {
   ctx.help(kLines);
 }
 
-constexpr uint32_t kEvalFlags = kCmdNoScript | kCmdStale | kCmdSkipMonitor | kCmdNoMandatoryKeys;
-// EVAL and EVALSHA may write (CLIENT PAUSE WRITE holds them) unless the script says
-// no-writes: Server::clients_paused_for asks the script.
-
-constexpr KeySpec kEvalKeys[] = {{.flags = kKeyRW | kKeyAccess | kKeyUpdate, .begin_index = 2, .last_key = 0,
-                                  .key_step = 1, .find = KeyFind::KeyNum, .keynum_index = 0, .first_key = 1,
-                                  .notes = "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"}};
 constexpr KeySpec kEvalShaKeys[] = {{.flags = kKeyRW | kKeyAccess | kKeyUpdate, .begin_index = 2, .last_key = 0,
                                      .key_step = 1, .find = KeyFind::KeyNum, .keynum_index = 0, .first_key = 1}};
-constexpr KeySpec kEvalRoKeys[] = {{.flags = kKeyRO | kKeyAccess, .begin_index = 2, .last_key = 0, .key_step = 1,
-                                    .find = KeyFind::KeyNum, .keynum_index = 0, .first_key = 1,
-                                    .notes = "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"}};
 constexpr KeySpec kEvalShaRoKeys[] = {{.flags = kKeyRO | kKeyAccess, .begin_index = 2, .last_key = 0, .key_step = 1,
                                        .find = KeyFind::KeyNum, .keynum_index = 0, .first_key = 1}};
 
-constexpr CommandArg kKeysAndArgs[] = {
-    {.name = "key", .type = ArgType::Key, .key_spec_index = 0, .flags = kArgOptional | kArgMultiple},
-    {.name = "arg", .type = ArgType::String, .flags = kArgOptional | kArgMultiple},
-};
 constexpr CommandArg kEvalArgs[] = {
     {.name = "script", .type = ArgType::String},
     {.name = "numkeys", .type = ArgType::Integer},
-    kKeysAndArgs[0],
-    kKeysAndArgs[1],
+    kScriptKeysAndArgs[0],
+    kScriptKeysAndArgs[1],
 };
 constexpr CommandArg kEvalShaArgs[] = {
     {.name = "sha1", .type = ArgType::String},
     {.name = "numkeys", .type = ArgType::Integer},
-    kKeysAndArgs[0],
-    kKeysAndArgs[1],
-};
-constexpr CommandArg kFlushModes[] = {
-    {.name = "async", .type = ArgType::PureToken, .token = "ASYNC"},
-    {.name = "sync", .type = ArgType::PureToken, .token = "SYNC"},
+    kScriptKeysAndArgs[0],
+    kScriptKeysAndArgs[1],
 };
 constexpr CommandArg kFlushArgs[] = {
     {.name = "async", .type = ArgType::OneOf, .flags = kArgOptional, .arguments = kFlushModes, .since = "6.2.0"},
@@ -142,8 +108,8 @@ constexpr std::string_view kAllNodesSucceeded[] = {"request_policy:all_nodes", "
 constexpr std::string_view kAllShardsAnd[] = {"request_policy:all_shards", "response_policy:agg_logical_and"};
 constexpr std::string_view kAllShardsOne[] = {"request_policy:all_shards", "response_policy:one_succeeded"};
 
-constexpr uint32_t kScriptAcl = kAclSlow | kAclScripting;
-constexpr std::string_view kGroup = "scripting";
+constexpr uint32_t kScriptAcl = kScriptingAcl;
+constexpr std::string_view kGroup = kScriptingGroup;
 constexpr std::string_view kDepends = "Depends on the script that is executed.";
 
 // Summaries are our own words; the other fields follow Redis 7.0.
@@ -169,16 +135,16 @@ const CommandSpec kScriptSubcommands[] = {
 };
 
 const CommandSpec kCommands[] = {
-    {.name = "eval", .arity = -3, .flags = kEvalFlags | kCmdMayReplicate, .acl_categories = kScriptAcl, .handler = eval,
-     .key_specs = kEvalKeys, .summary = "Runs a Lua script.", .since = "2.6.0", .group = kGroup,
+    {.name = "eval", .arity = -3, .flags = kScriptRunFlags | kCmdMayReplicate, .acl_categories = kScriptAcl, .handler = eval,
+     .key_specs = kScriptKeysRw, .summary = "Runs a Lua script.", .since = "2.6.0", .group = kGroup,
      .complexity = kDepends, .arguments = kEvalArgs},
-    {.name = "evalsha", .arity = -3, .flags = kEvalFlags | kCmdMayReplicate, .acl_categories = kScriptAcl, .handler = evalsha,
+    {.name = "evalsha", .arity = -3, .flags = kScriptRunFlags | kCmdMayReplicate, .acl_categories = kScriptAcl, .handler = evalsha,
      .key_specs = kEvalShaKeys, .summary = "Runs a cached Lua script by its SHA1.", .since = "2.6.0",
      .group = kGroup, .complexity = kDepends, .arguments = kEvalShaArgs},
-    {.name = "eval_ro", .arity = -3, .flags = kEvalFlags | kCmdReadOnly, .acl_categories = kScriptAcl,
-     .handler = eval_ro, .key_specs = kEvalRoKeys, .summary = "Runs a Lua script that may only read.",
+    {.name = "eval_ro", .arity = -3, .flags = kScriptRunFlags | kCmdReadOnly, .acl_categories = kScriptAcl,
+     .handler = eval_ro, .key_specs = kScriptKeysRo, .summary = "Runs a Lua script that may only read.",
      .since = "7.0.0", .group = kGroup, .complexity = kDepends, .arguments = kEvalArgs},
-    {.name = "evalsha_ro", .arity = -3, .flags = kEvalFlags | kCmdReadOnly, .acl_categories = kScriptAcl,
+    {.name = "evalsha_ro", .arity = -3, .flags = kScriptRunFlags | kCmdReadOnly, .acl_categories = kScriptAcl,
      .handler = evalsha_ro, .key_specs = kEvalShaRoKeys,
      .summary = "Runs a cached Lua script that may only read, by its SHA1.", .since = "7.0.0", .group = kGroup,
      .complexity = kDepends, .arguments = kEvalShaArgs},
@@ -188,6 +154,27 @@ const CommandSpec kCommands[] = {
 };
 
 }  // namespace
+
+std::optional<Scripting::Request> script_request(CommandContext& ctx, bool read_only, std::string_view bad_numkeys) {
+  ctx.server.feed_monitors(ctx.client, ctx.command, ctx.args, true);
+  auto numkeys = ctx.int_arg(2, bad_numkeys);
+  if (!numkeys) return std::nullopt;
+  if (*numkeys < 0) {
+    ctx.reply.error("ERR Number of keys can't be negative");
+    return std::nullopt;
+  }
+  if (static_cast<uint64_t>(*numkeys) > ctx.argc() - 3) {
+    ctx.reply.error("ERR Number of keys can't be greater than number of args");
+    return std::nullopt;
+  }
+  const size_t keys = static_cast<size_t>(*numkeys);
+  return Scripting::Request{.caller = ctx.client,
+                            .body = ctx.arg(1),
+                            .read_only = read_only,
+                            .keys = ctx.args.subspan(3, keys),
+                            .args = ctx.args.subspan(3 + keys),
+                            .command = ctx.args};
+}
 
 std::span<const CommandSpec> scripting_commands() { return kCommands; }
 

@@ -172,7 +172,7 @@ void shutdown(CommandContext& ctx) {
   // Under a busy script only SHUTDOWN NOSAVE may end the server: saving would write the
   // script's half-done changes.
   if (!nosave && ctx.server.scripting().busy()) {
-    ctx.reply.error(kBusyScriptError);
+    ctx.reply.error(ctx.server.scripting().busy_error());
     return;
   }
   Server::ShutdownFlags flags{.nosave = nosave, .save = save, .now = now, .force = force};

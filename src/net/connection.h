@@ -86,6 +86,10 @@ class Connection final : public IoHandler {
   bool monitor = false;
   // SYNC: a replica, fed the propagation stream (replication/replicas.h).
   bool replica = false;
+  // What REPLCONF asked of the SYNC to come: the dump only, without the stream after it
+  // (rdb-only), and of the dump only the function libraries (rdb-filter-only functions).
+  bool sync_rdb_only = false;
+  bool sync_functions_only = false;
   int64_t soft_limit_since_ms = 0;
   bool write_queued = false;  // in the server's list of clients to write before sleeping  // when output first went over the soft limit
   // Pub/Sub subscription counts (server/pubsub.h keeps the names), for CLIENT LIST. A

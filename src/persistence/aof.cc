@@ -202,6 +202,7 @@ std::unique_ptr<Snapshot> Aof::base_snapshot(const std::string& base, const std:
   options.header.used_mem = host_.used_memory();
   options.header.aof_base = true;
   options.header.repl_id = host_.replication_id();
+  options.function_libraries = host_.function_libraries();
   options.policy = host_.access_policy();
   options.now_s = host_.clock().seconds();
   return std::make_unique<Snapshot>(host_.databases(), options, std::move(writer));
@@ -552,6 +553,7 @@ void Aof::flush_and_sync() {
 std::optional<std::string> Aof::reload() {
   flush_and_sync();
   for (Database* db : host_.databases()) db->detach_all()->dispose();
+  host_.flush_function_libraries();
   std::string error;
   std::optional<AofManifest> manifest = read_manifest(&error);
   if (!manifest) return error.empty() ? "no AOF manifest" : error;

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "core/monotonic.h"
+#include "persistence/rdb_persistence.h"
 #include "server/log.h"
 
 namespace corvid {
@@ -62,12 +63,8 @@ bool AofLoader::open_next() {
     log_notice("Reading RDB base file on AOF loading...");
     rdb_input_ = FileInput::open(path);
     if (!rdb_input_) throw RdbFormatError("Fatal error: can't open the append log file " + file.name + " for reading: " + std::strerror(errno));
-    RdbLoadOptions options;
-    options.limits = value_limits(host_.config());
-    options.now_ms = host_.clock().now_ms;
+    RdbLoadOptions options = rdb_load_options(host_);
     options.skip_expired = false;  // an AOF base keeps expired keys; they expire as usual
-    options.verify_checksum = host_.config().rdbchecksum;
-    options.access = host_.access_policy();
     rdb_loader_ = std::make_unique<RdbLoader>(*rdb_input_, host_.databases(), options,
                                               [](const std::string& line) { log_notice(line); });
     rdb_loader_->begin();

@@ -60,6 +60,8 @@ std::string score_text(double score) {
 
 void write_select_command(RdbOutput& out, int db) { command(out, {"SELECT", std::to_string(db)}); }
 
+void write_function_load_command(RdbOutput& out, std::string_view code) { command(out, {"FUNCTION", "LOAD", code}); }
+
 void write_key_as_commands(RdbOutput& out, const KeyEntry& entry) {
   const std::string_view key = entry.key();
   switch (entry.type()) {

@@ -10,5 +10,8 @@ namespace corvid {
 
 void write_key_as_commands(RdbOutput& out, const KeyEntry& entry);
 void write_select_command(RdbOutput& out, int db);
+// A function library as the FUNCTION LOAD that recreates it (first in the file, as Redis
+// writes them).
+void write_function_load_command(RdbOutput& out, std::string_view code);
 
 }  // namespace corvid

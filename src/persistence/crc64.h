@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <string>
 #include <string_view>
 
 namespace corvid {
@@ -13,5 +15,13 @@ namespace corvid {
 // Continues `crc` over `data` (start from 0). Processes eight bytes per step.
 uint64_t crc64(uint64_t crc, const void* data, size_t length);
 inline uint64_t crc64(uint64_t crc, std::string_view data) { return crc64(crc, data.data(), data.size()); }
+
+// Appends the trailer: the CRC-64 of everything in `bytes`, little-endian.
+inline void append_crc64(std::string& bytes) {
+  const uint64_t crc = crc64(0, bytes);
+  char trailer[8];
+  std::memcpy(trailer, &crc, 8);  // little-endian hosts
+  bytes.append(trailer, 8);
+}
 
 }  // namespace corvid

@@ -1,6 +1,6 @@
 #pragma once
 // What the persistence subsystem (RDB and AOF) needs from the server that owns it: the
-// databases and settings, the clock, a way to wake the event loop from the writer threads,
+// databases, function libraries and settings, the clock, a way to wake the event loop from the writer threads,
 // to stop the server when its data cannot be loaded, and to replay an AOF's commands.
 // Persistence reaches the keyspace only through the Database API and this interface.
 
@@ -41,6 +41,14 @@ class PersistenceHost {
   // Runs one command read from an AOF; returns the error reply, if it was one, or "unknown
   // command" for a name the server does not know.
   virtual std::optional<std::string> replay(std::span<const std::string_view> argv) = 0;
+  // The function libraries (each one's code, as FUNCTION LOAD got it), saved with the
+  // dataset.
+  virtual std::vector<std::string> function_libraries() const = 0;
+  // A library read from an RDB stream; `replace`: one of the same name goes (DEBUG RELOAD
+  // MERGE). The reason when it cannot be loaded.
+  virtual std::optional<std::string> load_function_library(const std::string& code, bool replace) = 0;
+  // Every library goes (the dataset is about to be loaded afresh).
+  virtual void flush_function_libraries() = 0;
 
  protected:
   ~PersistenceHost() = default;

@@ -159,9 +159,19 @@ bool RdbLoader::read_one() {
     }
     case rdb::kOpModuleAux:
       throw RdbFormatError("The RDB file contains module AUX data, but modules are not supported");
-    case rdb::kOpFunction2:
+    case rdb::kOpFunction2: {
+      const std::string code = in_.string();
+      if (options_.load_function) {
+        if (auto error = options_.load_function(code, options_.replace_existing)) {
+          throw RdbFormatError("Failed loading library, " + *error);
+        }
+      }
+      ++stats_.functions_loaded;
+      return true;
+    }
     case rdb::kOpFunctionPreGa:
-      throw RdbFormatError("The RDB file contains function libraries, which are not supported yet");
+      // The function record of Redis 7.0's release candidates, which 7.0 itself refuses.
+      throw RdbFormatError("Pre-release function format not supported.");
     default:
       break;
   }

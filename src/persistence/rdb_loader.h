@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,9 @@ struct RdbLoadOptions {
   bool skip_expired = true;  // a primary drops keys whose TTL passed while saved
   bool verify_checksum = true;
   bool replace_existing = false;  // DEBUG RELOAD MERGE: a loaded key replaces one in memory
+  // Takes a function library's code (with replace_existing); the reason it cannot be
+  // loaded otherwise. Unset: libraries are read and passed over (check-rdb, fuzzing).
+  std::function<std::optional<std::string>(const std::string& code, bool replace)> load_function;
   AccessPolicy access;       // which of IDLE / FREQ to apply
 };
 
@@ -67,6 +72,7 @@ struct RdbLoadStats {
   uint64_t used_mem = 0;         // aux used-mem
   bool aof_base = false;         // aux aof-base
   uint64_t keys_loaded = 0;
+  uint64_t functions_loaded = 0;  // function libraries
   uint64_t keys_expired = 0;
   uint64_t empty_keys_skipped = 0;
   bool checksum_checked = false;  // false when the file was saved without one

@@ -86,6 +86,7 @@ std::unique_ptr<Snapshot> RdbPersistence::make_snapshot(std::string* error) {
   options.header.ctime_s = host_.clock().now_ms / 1000;
   options.header.used_mem = host_.used_memory();
   options.header.repl_id = host_.replication_id();
+  options.function_libraries = host_.function_libraries();
   options.hint = access_hint_for(config.maxmemory_policy);
   options.policy = host_.access_policy();
   options.now_s = host_.clock().seconds();
@@ -203,14 +204,19 @@ void RdbPersistence::cron() {
   }
 }
 
-RdbLoadOptions RdbPersistence::load_options() const {
+RdbLoadOptions rdb_load_options(PersistenceHost& host) {
   RdbLoadOptions options;
-  options.limits = value_limits(host_.config());
-  options.now_ms = host_.clock().now_ms;
-  options.verify_checksum = host_.config().rdbchecksum;
-  options.access = host_.access_policy();
+  options.limits = value_limits(host.config());
+  options.now_ms = host.clock().now_ms;
+  options.verify_checksum = host.config().rdbchecksum;
+  options.access = host.access_policy();
+  options.load_function = [&host](const std::string& code, bool replace) {
+    return host.load_function_library(code, replace);
+  };
   return options;
 }
+
+RdbLoadOptions RdbPersistence::load_options() const { return rdb_load_options(host_); }
 
 std::optional<std::string> RdbPersistence::load_now(bool merge) {
   std::unique_ptr<FileInput> input = FileInput::open(path());

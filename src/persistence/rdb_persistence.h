@@ -23,6 +23,10 @@
 
 namespace corvid {
 
+// How an RDB stream is loaded into the host's dataset (limits, clock, checksum, access
+// hints, function libraries): startup, DEBUG RELOAD and an AOF's RDB base.
+RdbLoadOptions rdb_load_options(PersistenceHost& host);
+
 class RdbPersistence {
  public:
   using Host = PersistenceHost;

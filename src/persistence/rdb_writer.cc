@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/number_format.h"
+#include "persistence/crc64.h"
 #include "persistence/rdb_format.h"
 #include "persistence/value_writer.h"
 
@@ -54,6 +55,11 @@ void write_resize_db(RdbOutput& out, uint64_t keys, uint64_t expires) {
   out.length(expires);
 }
 
+void write_function_record(RdbOutput& out, std::string_view code) {
+  out.byte(rdb::kOpFunction2);
+  out.string(code);
+}
+
 AccessHint access_hint_for(const std::string& policy) {
   if (policy.ends_with("-lru")) return AccessHint::Idle;
   if (policy.ends_with("-lfu")) return AccessHint::Frequency;
@@ -78,5 +84,14 @@ void write_key_record(RdbOutput& out, const KeyEntry& entry, AccessHint hint, co
 }
 
 void write_eof(RdbOutput& out) { out.byte(rdb::kOpEof); }
+
+std::string rdb_of_functions(const RdbHeader& header, std::span<const std::string> codes, bool compress) {
+  StringOutput out(compress);
+  write_rdb_header(out, header);
+  for (const std::string& code : codes) write_function_record(out, code);
+  write_eof(out);
+  append_crc64(out.data());
+  return std::move(out.data());
+}
 
 }  // namespace corvid

@@ -24,6 +24,13 @@ void Snapshot::start() {
     db->begin_snapshot(this);
   }
   if (options_.format == SnapshotOptions::Format::Rdb) write_rdb_header(out_, options_.header);
+  for (const std::string& code : options_.function_libraries) {
+    if (options_.format == SnapshotOptions::Format::Rdb) {
+      write_function_record(out_, code);
+    } else {
+      write_function_load_command(out_, code);
+    }
+  }
 }
 
 void Snapshot::detach() {

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "db/database.h"
@@ -37,6 +38,9 @@ struct SnapshotOptions {
   enum class Format : uint8_t { Rdb, Commands } format = Format::Rdb;
   RdbHeader header;
   AccessHint hint = AccessHint::None;
+  // The function libraries' code, written before the keys (RDB function records, or
+  // FUNCTION LOAD commands).
+  std::vector<std::string> function_libraries;
   AccessPolicy policy;
   uint32_t now_s = 0;
 };

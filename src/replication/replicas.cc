@@ -49,6 +49,12 @@ void Replicas::bgsave_done(bool ok) {
     }
     send_dump(r);
     sent = true;
+    if (r.client->sync_rdb_only) {
+      // The dump was all it asked for (redis-cli --rdb): no stream follows.
+      r.client->close_after_reply();
+      replicas_.erase(replicas_.begin() + static_cast<std::ptrdiff_t>(i));
+      continue;
+    }
     ++i;
   }
   if (sent) host_.dump_sent();
@@ -67,7 +73,7 @@ void Replicas::send_dump(Replica& replica) {
   ReplyWriter& out = replica.client->reply();
   out.raw("$" + std::to_string(bytes.size()) + "\r\n");
   out.raw(bytes);
-  out.raw(replica.pending);
+  if (!replica.client->sync_rdb_only) out.raw(replica.pending);
   replica.pending.clear();
   replica.pending.shrink_to_fit();
   replica.state = State::Online;

@@ -7,10 +7,13 @@ extern "C" {
 #include <lua-cjson.h>
 }
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 
+#include "core/monotonic.h"
 #include "core/sha1.h"
 #include "scripting/lua_cmsgpack.h"
 #include "scripting/lua_conversion.h"
@@ -22,6 +25,8 @@ namespace {
 constexpr const char* kEngineKey = "corvid.engine";        // registry: the LuaEngine*
 constexpr const char* kProxiesKey = "corvid.proxies";      // registry: read-only proxy -> its table
 constexpr const char* kGlobalsKey = "corvid.globals";      // registry: the real global table
+constexpr const char* kGlobalsMetaKey = "corvid.globals_meta";  // registry: the global proxy's metatable
+constexpr const char* kLibraryApiKey = "corvid.library_api";  // registry: what library code sees at load
 constexpr const char* kReadOnlyError = "Attempt to modify a readonly table";
 constexpr int kRedisVersionNum = 0x07000f;  // 7.0.15 (major, minor, patch bytes), the version Corvid answers as
 
@@ -223,9 +228,51 @@ void set_number(lua_State* lua, const char* name, lua_Number value) {
   lua_setfield(lua, -2, name);
 }
 
+// redis.LOG_* and the version, in both APIs.
+void set_log_levels_and_version(lua_State* lua) {
+  set_number(lua, "LOG_DEBUG", 0);
+  set_number(lua, "LOG_VERBOSE", 1);
+  set_number(lua, "LOG_NOTICE", 2);
+  set_number(lua, "LOG_WARNING", 3);
+  lua_pushstring(lua, "7.0.15");
+  lua_setfield(lua, -2, "REDIS_VERSION");
+  set_number(lua, "REDIS_VERSION_NUM", kRedisVersionNum);
+}
+
+// Gives the table on top of the stack a metatable whose misses are Redis's error.
+void refuse_unknown_keys(lua_State* lua) {
+  lua_newtable(lua);
+  lua_pushcfunction(lua, refuse_unknown_global);
+  lua_setfield(lua, -2, "__index");
+  lua_setmetatable(lua, -2);
+}
+
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+void push_string_array(lua_State* lua, std::span<const std::string_view> values) {
+  lua_createtable(lua, static_cast<int>(values.size()), 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    lua_pushlstring(lua, values[i].data(), values[i].size());
+    lua_rawseti(lua, -2, static_cast<int>(i + 1));
+  }
+}
+
 }  // namespace
 
-LuaEngine::LuaEngine(LuaHost& host, Rand48& random) : lua_(luaL_newstate()), host_(host), random_(random) {
+bool valid_function_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
+LuaEngine::LuaEngine(LuaHost& host, Rand48& random, Kind kind)
+    : lua_(luaL_newstate()), kind_(kind), host_(host), random_(random) {
   lua_pushlightuserdata(lua_, this);
   lua_setfield(lua_, LUA_REGISTRYINDEX, kEngineKey);
   lua_newtable(lua_);
@@ -237,6 +284,7 @@ LuaEngine::LuaEngine(LuaHost& host, Rand48& random) : lua_(luaL_newstate()), hos
   open_libraries();
   register_redis_table();
   protect_globals();
+  if (kind_ == Kind::Functions) register_library_api();
 }
 
 LuaEngine::~LuaEngine() { lua_close(lua_); }
@@ -311,19 +359,35 @@ void LuaEngine::register_redis_table() {
     lua_pushboolean(lua, 1);
     return 1;
   });
-  set_number(lua_, "LOG_DEBUG", 0);
-  set_number(lua_, "LOG_VERBOSE", 1);
-  set_number(lua_, "LOG_NOTICE", 2);
-  set_number(lua_, "LOG_WARNING", 3);
+  set_log_levels_and_version(lua_);
   set_number(lua_, "REPL_NONE", 0);
   set_number(lua_, "REPL_AOF", 1);
   set_number(lua_, "REPL_SLAVE", 2);
   set_number(lua_, "REPL_REPLICA", 2);
   set_number(lua_, "REPL_ALL", 3);
-  lua_pushstring(lua_, "7.0.15");
-  lua_setfield(lua_, -2, "REDIS_VERSION");
-  set_number(lua_, "REDIS_VERSION_NUM", kRedisVersionNum);
   lua_setglobal(lua_, "redis");
+}
+
+void LuaEngine::register_library_api() {
+  // What library code sees while it loads: a `redis` of its own and nothing else.
+  lua_newtable(lua_);
+  lua_newtable(lua_);
+  set_field(lua_, "register_function", redis_register_function);
+  set_field(lua_, "log", redis_log);
+  set_log_levels_and_version(lua_);
+  refuse_unknown_keys(lua_);
+  make_read_only(lua_);
+  lua_setfield(lua_, -2, "redis");
+  refuse_unknown_keys(lua_);
+  lua_setfield(lua_, LUA_REGISTRYINDEX, kLibraryApiKey);
+}
+
+void LuaEngine::use_library_api(bool on) {
+  lua_getfield(lua_, LUA_REGISTRYINDEX, kGlobalsMetaKey);
+  lua_pushstring(lua_, "__index");
+  lua_getfield(lua_, LUA_REGISTRYINDEX, on ? kLibraryApiKey : kGlobalsKey);
+  lua_rawset(lua_, -3);
+  lua_pop(lua_, 1);
 }
 
 void LuaEngine::protect_globals() {
@@ -337,11 +401,10 @@ void LuaEngine::protect_globals() {
   lua_pushvalue(lua_, LUA_GLOBALSINDEX);
   lua_pushvalue(lua_, -1);
   lua_setfield(lua_, LUA_REGISTRYINDEX, kGlobalsKey);
-  lua_newtable(lua_);
-  lua_pushcfunction(lua_, refuse_unknown_global);
-  lua_setfield(lua_, -2, "__index");
-  lua_setmetatable(lua_, -2);
+  refuse_unknown_keys(lua_);
   make_read_only(lua_);
+  lua_getmetatable(lua_, -1);
+  lua_setfield(lua_, LUA_REGISTRYINDEX, kGlobalsMetaKey);
   lua_getfield(lua_, LUA_REGISTRYINDEX, kGlobalsKey);
   lua_pushvalue(lua_, -2);
   lua_setfield(lua_, -2, "_G");
@@ -350,7 +413,8 @@ void LuaEngine::protect_globals() {
 }
 
 std::optional<std::string> LuaEngine::compile(std::string_view body, int& function) {
-  if (luaL_loadbuffer(lua_, body.data(), body.size(), "@user_script") != 0) {
+  const char* chunk = kind_ == Kind::Eval ? "@user_script" : "@user_function";
+  if (luaL_loadbuffer(lua_, body.data(), body.size(), chunk) != 0) {
     std::string error = describe(lua_, -1);
     lua_pop(lua_, 1);
     return error;
@@ -363,11 +427,7 @@ namespace {
 
 void set_global_array(lua_State* lua, const char* name, std::span<const std::string_view> values) {
   lua_getfield(lua, LUA_REGISTRYINDEX, kGlobalsKey);
-  lua_createtable(lua, static_cast<int>(values.size()), 0);
-  for (size_t i = 0; i < values.size(); ++i) {
-    lua_pushlstring(lua, values[i].data(), values[i].size());
-    lua_rawseti(lua, -2, static_cast<int>(i + 1));
-  }
+  push_string_array(lua, values);
   lua_setfield(lua, -2, name);
   lua_pop(lua, 1);
 }
@@ -393,11 +453,18 @@ LuaEngine::Outcome LuaEngine::run(int function, std::string_view label, std::spa
   const int base = lua_gettop(lua_);
   lua_pushcfunction(lua_, error_handler);
   lua_rawgeti(lua_, LUA_REGISTRYINDEX, function);
-  set_global_array(lua_, "KEYS", keys);
-  set_global_array(lua_, "ARGV", args);
+  int argc = 0;
+  if (kind_ == Kind::Eval) {
+    set_global_array(lua_, "KEYS", keys);
+    set_global_array(lua_, "ARGV", args);
+  } else {
+    push_string_array(lua_, keys);
+    push_string_array(lua_, args);
+    argc = 2;
+  }
   Outcome outcome;
   lua_sethook(lua_, count_hook, LUA_MASKCOUNT, kInstructionsBetweenChecks);
-  const int status = lua_pcall(lua_, 0, 1, base + 1);
+  const int status = lua_pcall(lua_, argc, 1, base + 1);
   lua_sethook(lua_, nullptr, 0, 0);
   if (status == 0) {
     write_value(lua_, -1, reply, script_resp_);
@@ -433,6 +500,138 @@ LuaEngine::Outcome LuaEngine::run(int function, std::string_view label, std::spa
     lua_gc(lua_, LUA_GCSTEP, 1);
   }
   return outcome;
+}
+
+void LuaEngine::load_timeout_hook(lua_State* lua, lua_Debug*) {
+  LuaEngine& engine = self(lua);
+  if (monotonic_ms() - engine.load_started_ms_ < kLoadTimeoutMs) return;
+  lua_sethook(lua, load_timeout_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
+  raise_error(lua, "FUNCTION LOAD timeout");
+}
+
+std::optional<std::string> LuaEngine::load_library(std::string_view code, std::vector<Registration>& registered) {
+  int chunk = 0;
+  if (auto error = compile(code, chunk)) return "ERR Error compiling function: " + *error;
+  const int base = lua_gettop(lua_);
+  lua_rawgeti(lua_, LUA_REGISTRYINDEX, chunk);
+  luaL_unref(lua_, LUA_REGISTRYINDEX, chunk);
+  registered.clear();
+  registering_ = &registered;
+  load_started_ms_ = monotonic_ms();
+  use_library_api(true);
+  lua_sethook(lua_, load_timeout_hook, LUA_MASKCOUNT, kInstructionsBetweenChecks);
+  const int status = lua_pcall(lua_, 0, 0, 0);
+  lua_sethook(lua_, nullptr, 0, 0);
+  use_library_api(false);
+  registering_ = nullptr;
+  std::optional<std::string> error;
+  if (status != 0) {
+    std::string message;
+    if (lua_istable(lua_, -1)) {
+      lua_getfield(lua_, -1, "err");
+      message = lua_isstring(lua_, -1) ? describe(lua_, -1) : "ERR unknown error";
+      lua_pop(lua_, 1);
+    } else {
+      message = "ERR " + describe(lua_, -1);
+    }
+    error = "ERR Error registering functions: " + single_line(message);
+  } else if (registered.empty()) {
+    error = "ERR No functions registered";
+  }
+  lua_settop(lua_, base);
+  if (error) {
+    for (const Registration& entry : registered) release(entry.callback);
+    registered.clear();
+  }
+  return error;
+}
+
+void LuaEngine::release(int handle) { luaL_unref(lua_, LUA_REGISTRYINDEX, handle); }
+
+namespace {
+
+// The flags table of redis.register_function{flags={...}}: false for an unknown flag.
+bool read_flags(lua_State* lua, int index, uint32_t& flags) {
+  lua_pushnil(lua);
+  while (lua_next(lua, index)) {
+    std::optional<ScriptFlag> flag;
+    if (lua_type(lua, -1) == LUA_TSTRING) flag = script_flag_named(describe(lua, -1));
+    lua_pop(lua, 1);
+    if (!flag) {
+      lua_pop(lua, 1);
+      return false;
+    }
+    flags |= *flag;
+  }
+  return true;
+}
+
+}  // namespace
+
+int LuaEngine::redis_register_function(lua_State* lua) {
+  LuaEngine& engine = self(lua);
+  if (engine.registering_ == nullptr) raise_error(lua, "redis.register_function can only be called on FUNCTION LOAD command");
+  Registration entry;
+  int callback = 0;  // stack index
+  bool named = false;
+  bool has_callback = false;
+  const int argc = lua_gettop(lua);
+  if (argc == 1) {
+    if (!lua_istable(lua, 1)) {
+      raise_error(lua, "calling redis.register_function with a single argument is only applicable to Lua table "
+                       "(representing named arguments).");
+    }
+    lua_pushnil(lua);
+    while (lua_next(lua, 1)) {
+      // (A key that is not a string is just not one of the names; converting it in place
+      // would also derail lua_next.)
+      const std::string key = lua_type(lua, -2) == LUA_TSTRING ? describe(lua, -2) : std::string();
+      if (key == "function_name") {
+        if (!lua_isstring(lua, -1)) raise_error(lua, "function_name argument given to redis.register_function must be a string");
+        entry.name = describe(lua, -1);
+        named = true;
+      } else if (key == "description") {
+        if (!lua_isstring(lua, -1)) raise_error(lua, "description argument given to redis.register_function must be a string");
+        entry.description = describe(lua, -1);
+      } else if (key == "callback") {
+        if (!lua_isfunction(lua, -1)) raise_error(lua, "callback argument given to redis.register_function must be a function");
+        has_callback = true;
+      } else if (key == "flags") {
+        if (!lua_istable(lua, -1)) {
+          raise_error(lua, "flags argument to redis.register_function must be a table representing function flags");
+        }
+        if (!read_flags(lua, lua_gettop(lua), entry.flags)) raise_error(lua, "unknown flag given");
+      } else {
+        raise_error(lua, "unknown argument given to redis.register_function");
+      }
+      lua_pop(lua, 1);
+    }
+    if (!named) raise_error(lua, "redis.register_function must get a function name argument");
+    if (!has_callback) raise_error(lua, "redis.register_function must get a callback argument");
+    lua_getfield(lua, 1, "callback");
+    callback = lua_gettop(lua);
+  } else if (argc == 2) {
+    if (!lua_isstring(lua, 1)) raise_error(lua, "first argument to redis.register_function must be a string");
+    if (!lua_isfunction(lua, 2)) raise_error(lua, "second argument to redis.register_function must be a function");
+    entry.name = describe(lua, 1);
+    callback = 2;
+  } else {
+    raise_error(lua, "wrong number of arguments to redis.register_function");
+  }
+  // Sic: Redis 7.0 words a bad function name as a bad library name.
+  if (!valid_function_name(entry.name)) {
+    raise_error(lua, "Library names can only contain letters, numbers, or underscores(_) and must be at least one "
+                     "character long");
+  }
+  // Without case, as FCALL looks names up. (Redis 7.0 compares case-sensitively here, then
+  // lets "F" shadow "f" at random, and crashes when such a library is deleted.)
+  for (const Registration& other : *engine.registering_) {
+    if (same_name(other.name, entry.name)) raise_error(lua, "Function already exists in the library");
+  }
+  lua_pushvalue(lua, callback);
+  entry.callback = luaL_ref(lua, LUA_REGISTRYINDEX);
+  engine.registering_->push_back(std::move(entry));
+  return 0;
 }
 
 uint64_t LuaEngine::memory_bytes() const {

@@ -1,5 +1,5 @@
 #pragma once
-// The Lua interpreter scripts run in, set up as Redis 7.0 sets up its own: Lua 5.1 with
+// The Lua interpreters scripts and functions run in, set up as Redis 7.0 sets up its own: Lua 5.1 with
 // the base, table, string, math, cjson, bit, cmsgpack and struct libraries, the `redis`
 // table (call, pcall, error_reply, status_reply, sha1hex, log, setresp, set_repl,
 // replicate_commands, breakpoint, debug, acl_check_cmd and the REPL_*/LOG_* constants),
@@ -9,7 +9,15 @@
 // SCRIPT FLUSH as Redis's does).
 //
 // The engine knows nothing of the server: what a script asks of Redis goes through
-// LuaHost. Compiled scripts are kept in the Lua registry (luaL_ref handles).
+// LuaHost. Compiled scripts and registered functions are kept in the Lua registry (luaL_ref
+// handles).
+//
+// There are two kinds, as in Redis: EVAL's (scripts read KEYS and ARGV) and the one every
+// function library shares. A library's code runs once, at FUNCTION LOAD, with nothing but
+// the load-time API in sight (redis.register_function, redis.log, the LOG_* constants and
+// the version); the callbacks it registers later run with the full API, getting their keys
+// and arguments as two table arguments. Locals of the library outlive the load, so
+// libraries may keep state between calls.
 
 #include <cstdint>
 #include <optional>
@@ -19,6 +27,7 @@
 #include <vector>
 
 #include "net/reply_writer.h"
+#include "scripting/script_flags.h"
 
 struct lua_State;
 struct lua_Debug;
@@ -59,15 +68,35 @@ class LuaHost {
   ~LuaHost() = default;
 };
 
+// Letters, digits and underscores, at least one: what library and function names may be.
+bool valid_function_name(std::string_view name);
+
 class LuaEngine {
  public:
-  LuaEngine(LuaHost& host, Rand48& random);
+  enum class Kind : uint8_t { Eval, Functions };
+  LuaEngine(LuaHost& host, Rand48& random, Kind kind = Kind::Eval);
   ~LuaEngine();
   LuaEngine(const LuaEngine&) = delete;
   LuaEngine& operator=(const LuaEngine&) = delete;
 
   // Compiles `body`; sets `function` to the handle run() takes, or returns the Lua error.
   std::optional<std::string> compile(std::string_view body, int& function);
+
+  // A function a library registered while it loaded.
+  struct Registration {
+    std::string name;
+    std::optional<std::string> description;
+    uint32_t flags = 0;  // ScriptFlag bits
+    int callback = 0;    // the handle run() takes
+  };
+  // Functions kind: compiles and runs a library's code (the shebang line blanked out) and
+  // collects the functions it registered. On failure nothing is kept and the error reply
+  // is returned ("ERR Error compiling function: ..." or "ERR Error registering functions:
+  // ..."); a library that runs past kLoadTimeoutMs is stopped.
+  static constexpr int64_t kLoadTimeoutMs = 500;
+  std::optional<std::string> load_library(std::string_view code, std::vector<Registration>& registered);
+  // Forgets a compiled script or a registered callback.
+  void release(int handle);
 
   // What running a script gave: its reply (written by `reply` on success, or an error
   // text for a failure raised inside it).
@@ -76,8 +105,9 @@ class LuaEngine {
     std::string error;  // with its code: "ERR user_script:1: ... script: <sha>, on @user_script:1."
     bool error_counted = false;  // the error is a command's, already in errorstats
   };
-  // Runs a compiled script with KEYS and ARGV set, writing its return value to `reply`.
-  // `label` names the script in error texts (the sha for EVAL).
+  // Runs a compiled script with KEYS and ARGV set (a function: with its keys and arguments
+  // as its two arguments), writing its return value to `reply`. `label` names the script
+  // in error texts (the sha for EVAL, the function's name for FCALL).
   Outcome run(int function, std::string_view label, std::span<const std::string_view> keys,
               std::span<const std::string_view> args, ReplyWriter& reply);
 
@@ -97,6 +127,8 @@ class LuaEngine {
   static int redis_setresp(lua_State* lua);
   static int redis_set_repl(lua_State* lua);
   static int redis_acl_check_cmd(lua_State* lua);
+  static int redis_register_function(lua_State* lua);
+  static void load_timeout_hook(lua_State* lua, lua_Debug* debug);
   static int math_random(lua_State* lua);
   static int math_randomseed(lua_State* lua);
   static void count_hook(lua_State* lua, lua_Debug* debug);
@@ -108,14 +140,20 @@ class LuaEngine {
   void open_libraries();
   void register_redis_table();
   void protect_globals();
+  void register_library_api();
+  // Points the globals' lookups at the load-time API (true) or back at the real globals.
+  void use_library_api(bool on);
 
   lua_State* lua_;
+  Kind kind_;
   LuaHost& host_;
   Rand48& random_;
   int script_resp_ = 2;
   int runs_since_gc_step_ = 0;
   std::vector<std::string_view> call_argv_;
   std::vector<std::string> call_numbers_;  // the text of numeric arguments call_argv_ views
+  std::vector<Registration>* registering_ = nullptr;  // while a library loads
+  int64_t load_started_ms_ = 0;
 };
 
 }  // namespace corvid

@@ -35,13 +35,6 @@ std::optional<std::string> parse_shebang(std::string_view body, uint32_t& flags,
   if (parts.empty() || parts[0] != "#!lua") {
     return "ERR Unexpected engine in script shebang: " + std::string(parts.empty() ? line : parts[0]);
   }
-  static constexpr std::pair<std::string_view, ScriptFlag> kNames[] = {
-      {"no-writes", kScriptNoWrites},
-      {"allow-oom", kScriptAllowOom},
-      {"allow-stale", kScriptAllowStale},
-      {"no-cluster", kScriptNoCluster},
-      {"allow-cross-slot-keys", kScriptAllowCrossSlot},
-  };
   for (size_t i = 1; i < parts.size(); ++i) {
     if (!parts[i].starts_with("flags=")) return "ERR Unknown lua shebang option: " + std::string(parts[i]);
     std::string_view list = parts[i].substr(6);
@@ -49,9 +42,9 @@ std::optional<std::string> parse_shebang(std::string_view body, uint32_t& flags,
     while (start <= list.size() && !list.empty()) {
       const size_t comma = std::min(list.find(',', start), list.size());
       const std::string_view name = list.substr(start, comma - start);
-      auto it = std::find_if(std::begin(kNames), std::end(kNames), [&](const auto& n) { return n.first == name; });
-      if (it == std::end(kNames)) return "ERR Unexpected flag in script shebang: " + std::string(name);
-      flags |= it->second;
+      const std::optional<ScriptFlag> flag = script_flag_named(name);
+      if (!flag) return "ERR Unexpected flag in script shebang: " + std::string(name);
+      flags |= *flag;
       start = comma + 1;
     }
   }
@@ -69,7 +62,10 @@ std::string lowercase(std::string_view text) {
 std::string script_sha(std::string_view body) { return digest_hex(sha1(body)); }
 
 Scripting::Scripting(Host& host)
-    : host_(host), engine_(std::make_unique<LuaEngine>(*this, random_)), client_(host.new_script_client()) {}
+    : host_(host),
+      engine_(std::make_unique<LuaEngine>(*this, random_)),
+      functions_(*this, random_),
+      client_(host.new_script_client()) {}
 
 Scripting::~Scripting() = default;
 
@@ -137,19 +133,43 @@ void Scripting::eval(const Request& request, ReplyWriter& reply) {
     return;
   }
   Run run;
+  run.label = sha;
+  run.flags = script.flags;
+  execute(run, *engine_, script.function, request, reply);
+}
+
+void Scripting::fcall(const Request& request, ReplyWriter& reply) {
+  const FunctionLibraries::Function* function = functions_.find(request.body);
+  if (function == nullptr) {
+    reply.error("ERR Function not found");
+    return;
+  }
+  if (auto refusal = refuse_start(function->flags, request.read_only)) {
+    reply.error(*refusal);
+    return;
+  }
+  Run run;
+  run.label = function->name;
+  run.function = true;
+  run.flags = function->flags;
+  execute(run, functions_.engine(), function->callback, request, reply);
+}
+
+void Scripting::execute(Run& run, LuaEngine& engine, int handle, const Request& request, ReplyWriter& reply) {
   run.caller = &request.caller;
   run.keys = request.keys;
-  run.sha = sha;
-  run.flags = script.flags;
-  run.read_only = request.read_only || (script.flags & kScriptNoWrites);
+  run.command = request.command;
+  run.read_only = request.read_only || (run.flags & kScriptNoWrites);
   run.started_ms = monotonic_ms();
   running_ = &run;
   client_->db_index = request.caller.db_index;
-  const LuaEngine::Outcome outcome = engine_->run(script.function, sha, request.keys, request.args, reply);
+  const LuaEngine::Outcome outcome = engine.run(handle, run.label, request.keys, request.args, reply);
   running_ = nullptr;
   if (run.busy) request.caller.suspend_reading(false);
   if (run.kill_requested && !host_.shutting_down()) log_warning("Lua script killed by user with SCRIPT KILL.");
   host_.set_propagation_targets(kToAll);
+  // SHUTDOWN NOSAVE stopped it: the server goes down without answering, as Redis does.
+  if (host_.shutting_down()) return;
   if (!outcome.ok) {
     if (outcome.error_counted) {
       reply.error_already_counted(outcome.error);
@@ -212,7 +232,7 @@ bool Scripting::script_should_stop() {
     run.busy = true;
     log_warning("Slow script detected: still in execution after " + std::to_string(monotonic_ms() - run.started_ms) +
                 " milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: " +
-                run.sha + ".");
+                run.label + ".");
     run.caller->suspend_reading(true);
   }
   host_.serve_clients_while_busy();
@@ -223,15 +243,19 @@ bool Scripting::script_should_stop() {
   return run.kill_requested;
 }
 
-std::optional<std::string> Scripting::kill() {
+std::optional<std::string> Scripting::kill(bool function) {
   if (!busy()) return "NOTBUSY No scripts in execution right now.";
   if (running_->wrote) {
     return "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait "
            "the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
   }
+  // Each KILL stops its own kind only.
+  if (function != running_->function) return std::string(busy_error());
   running_->kill_requested = true;
   return std::nullopt;
 }
+
+int64_t Scripting::running_ms() const { return monotonic_ms() - running_->started_ms; }
 
 void Scripting::log(int level, std::string_view message) {
   static constexpr LogLevel kLevels[] = {LogLevel::Debug, LogLevel::Verbose, LogLevel::Notice, LogLevel::Warning};

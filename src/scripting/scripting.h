@@ -1,7 +1,8 @@
 #pragma once
-// EVAL and its family: the script cache (sha -> body and shebang flags), running a script
-// atomically in the Lua engine, and the rules Redis 7.0 applies to what a script may call
-// (unknown and no-script commands, arity, writes from read-only scripts, OOM, MISCONF).
+// EVAL and FCALL and their families: the script cache (sha -> body and shebang flags), the
+// function libraries, running a script or function atomically in its Lua engine, and the
+// rules Redis 7.0 applies to what a script may call (unknown and no-script commands, arity,
+// writes from read-only scripts, OOM, MISCONF).
 //
 // A script's commands run on an internal client of their own (the "lua" client MONITOR
 // shows): it starts in the caller's database, keeps its own SELECT, and replies in the
@@ -21,23 +22,17 @@
 
 #include "commands/command_table.h"
 #include "net/connection.h"
+#include "scripting/function_libraries.h"
 #include "scripting/lua_engine.h"
+#include "scripting/script_flags.h"
 
 namespace corvid {
 
-// What other clients get while a script runs past busy-reply-threshold.
+// What other clients get while a script (a function) runs past busy-reply-threshold.
 inline constexpr std::string_view kBusyScriptError =
     "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
-
-// Shebang flags (#!lua flags=...).
-enum ScriptFlag : uint32_t {
-  kScriptNoWrites = 1u << 0,
-  kScriptAllowOom = 1u << 1,
-  kScriptAllowStale = 1u << 2,
-  kScriptNoCluster = 1u << 3,
-  kScriptAllowCrossSlot = 1u << 4,
-  kScriptCompatMode = 1u << 5,  // no shebang: EVAL as before Redis 7
-};
+inline constexpr std::string_view kBusyFunctionError =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
 class Scripting final : public LuaHost {
  public:
@@ -72,14 +67,20 @@ class Scripting final : public LuaHost {
 
   struct Request {
     Connection& caller;
-    std::string_view body;  // EVAL: the script; EVALSHA: the sha
+    std::string_view body;  // EVAL: the script; EVALSHA: the sha; FCALL: the function's name
     bool by_sha = false;
-    bool read_only = false;  // EVAL_RO / EVALSHA_RO
+    bool read_only = false;  // EVAL_RO / EVALSHA_RO / FCALL_RO
     std::span<const std::string_view> keys;
     std::span<const std::string_view> args;
+    std::span<const std::string_view> command;  // the whole command (FUNCTION STATS shows it)
   };
   // Runs a script and replies to the caller (its result or an error).
   void eval(const Request& request, ReplyWriter& reply);
+  // Runs a function (FCALL, FCALL_RO) and replies to the caller.
+  void fcall(const Request& request, ReplyWriter& reply);
+
+  FunctionLibraries& functions() { return functions_; }
+  const FunctionLibraries& functions() const { return functions_; }
 
   // SCRIPT LOAD (and EVAL): compiles `body` into the cache, unless it is there already,
   // and sets `sha`; the error text on failure.
@@ -97,8 +98,16 @@ class Scripting final : public LuaHost {
   std::span<const std::string_view> declared_keys() const { return running_->keys; }
   // Running past busy-reply-threshold: other clients get BUSY, SCRIPT KILL may stop it.
   bool busy() const { return running_ != nullptr && running_->busy; }
-  // SCRIPT KILL: the error to reply, or nullopt when the script will stop.
-  std::optional<std::string> kill();
+  // The BUSY error other clients get (it names the KILL that applies).
+  std::string_view busy_error() const { return running_function() ? kBusyFunctionError : kBusyScriptError; }
+  // SCRIPT KILL (FUNCTION KILL, `function` true): the error to reply, or nullopt when the
+  // script will stop.
+  std::optional<std::string> kill(bool function);
+  // The function running (FUNCTION STATS): its name, command and time so far.
+  bool running_function() const { return running_ != nullptr && running_->function; }
+  std::string_view running_name() const { return running_->label; }
+  std::span<const std::string_view> running_command() const { return running_->command; }
+  int64_t running_ms() const;
 
   // INFO memory / INFO scripts figures.
   size_t cached_scripts() const { return scripts_.size(); }
@@ -121,7 +130,9 @@ class Scripting final : public LuaHost {
   struct Run {
     Connection* caller = nullptr;
     std::span<const std::string_view> keys;
-    std::string sha;
+    std::span<const std::string_view> command;
+    std::string label;  // the sha of a script, the name of a function
+    bool function = false;
     uint32_t flags = 0;
     bool read_only = false;
     bool wrote = false;
@@ -134,10 +145,13 @@ class Scripting final : public LuaHost {
   // Whether a script with `flags` may start (a shebang script that may write is checked
   // up front); the refusal text otherwise.
   std::optional<std::string> refuse_start(uint32_t flags, bool read_only) const;
+  // Runs `handle` in `engine` as `run` describes, replying to the caller.
+  void execute(Run& run, LuaEngine& engine, int handle, const Request& request, ReplyWriter& reply);
 
   Host& host_;
   Rand48 random_;
   std::unique_ptr<LuaEngine> engine_;
+  FunctionLibraries functions_;
   std::unordered_map<std::string, Script> scripts_;
   uint64_t scripts_memory_ = 0;
   std::unique_ptr<Connection> client_;

@@ -205,20 +205,25 @@ void memory_section(Server& server, std::string& out) {
   appendf(out, "allocator_resident:%llu\r\n", static_cast<ull>(memory.resident));
   appendf(out, "total_system_memory:%llu\r\n", static_cast<ull>(total_system));
   appendf(out, "total_system_memory_human:%s\r\n", bytes_to_human(total_system).c_str());
-  // EVAL's interpreter and cache (scripting/); functions are not built yet, so they hold nothing.
+  // EVAL's interpreter and cache, and the functions' interpreter and libraries (scripting/).
   const Scripting& scripting = server.scripting();
   const uint64_t lua_vm = scripting.lua_memory();
+  const uint64_t functions_vm = scripting.functions().vm_memory();
+  const uint64_t functions_overhead = scripting.functions().overhead_memory();
+  const uint64_t scripts_memory = scripting.scripts_memory() + functions_overhead;
   appendf(out, "used_memory_lua:%llu\r\n", static_cast<ull>(lua_vm));
   appendf(out, "used_memory_vm_eval:%llu\r\n", static_cast<ull>(lua_vm));
   appendf(out, "used_memory_lua_human:%s\r\n", bytes_to_human(lua_vm).c_str());
   appendf(out, "used_memory_scripts_eval:%llu\r\n", static_cast<ull>(scripting.scripts_memory()));
   appendf(out, "number_of_cached_scripts:%llu\r\n", static_cast<ull>(scripting.cached_scripts()));
-  out += "number_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:0\r\n";
-  appendf(out, "used_memory_vm_total:%llu\r\n", static_cast<ull>(lua_vm));
-  appendf(out, "used_memory_vm_total_human:%s\r\n", bytes_to_human(lua_vm).c_str());
-  out += "used_memory_functions:0\r\n";
-  appendf(out, "used_memory_scripts:%llu\r\n", static_cast<ull>(scripting.scripts_memory()));
-  appendf(out, "used_memory_scripts_human:%s\r\n", bytes_to_human(scripting.scripts_memory()).c_str());
+  appendf(out, "number_of_functions:%llu\r\n", static_cast<ull>(scripting.functions().function_count()));
+  appendf(out, "number_of_libraries:%llu\r\n", static_cast<ull>(scripting.functions().libraries().size()));
+  appendf(out, "used_memory_vm_functions:%llu\r\n", static_cast<ull>(functions_vm));
+  appendf(out, "used_memory_vm_total:%llu\r\n", static_cast<ull>(lua_vm + functions_vm));
+  appendf(out, "used_memory_vm_total_human:%s\r\n", bytes_to_human(lua_vm + functions_vm).c_str());
+  appendf(out, "used_memory_functions:%llu\r\n", static_cast<ull>(functions_overhead));
+  appendf(out, "used_memory_scripts:%llu\r\n", static_cast<ull>(scripts_memory));
+  appendf(out, "used_memory_scripts_human:%s\r\n", bytes_to_human(scripts_memory).c_str());
   appendf(out, "maxmemory:%llu\r\n", static_cast<ull>(config.maxmemory));
   appendf(out, "maxmemory_human:%s\r\n", bytes_to_human(config.maxmemory).c_str());
   appendf(out, "maxmemory_policy:%s\r\n", config.maxmemory_policy.c_str());

@@ -178,6 +178,19 @@ std::optional<std::string> Server::replay(std::span<const std::string_view> argv
   return error;
 }
 
+std::vector<std::string> Server::function_libraries() const {
+  std::vector<std::string> codes;
+  for (const auto& [name, library] : scripting_.functions().libraries()) codes.push_back(library.code);
+  return codes;
+}
+
+std::optional<std::string> Server::load_function_library(const std::string& code, bool replace) {
+  using Policy = FunctionLibraries::RestorePolicy;
+  auto error = scripting_.functions().restore(std::span(&code, 1), replace ? Policy::Replace : Policy::Append);
+  if (error && error->starts_with("ERR ")) error->erase(0, 4);
+  return error;
+}
+
 bool Server::start_bgsave_for_replication() {
   if (rdb_.bgsave_in_progress()) return false;
   rdb_.bgsave();
@@ -193,6 +206,19 @@ void Server::dump_sent() {
 
 void Server::start_sync(Connection& client) {
   if (replicas_.is_replica(client)) return;
+  if (client.sync_functions_only) {
+    // The libraries alone (redis-cli --functions-rdb): small enough to send at once, with
+    // no snapshot and no stream after them.
+    RdbHeader header;
+    header.ctime_s = clock_.now_ms / 1000;
+    header.used_mem = used_memory();
+    const std::string dump = rdb_of_functions(header, function_libraries(), config_.rdbcompression);
+    log_notice("Replica " + client.peer_address() + " asks for the function libraries only");
+    client.reply().raw("$" + std::to_string(dump.size()) + "\r\n");
+    client.reply().raw(dump);
+    client.close_after_reply();
+    return;
+  }
   // A replica's own commands get no replies: what it receives is the stream.
   client.reply_mode = Connection::ReplyMode::Off;
   client.replica = true;
@@ -564,6 +590,10 @@ bool Server::clients_paused_for(const Command& command, std::span<const std::str
   if (command.full_name == "eval" || command.full_name == "evalsha") {
     return !(scripting_.flags_of(args[1], command.full_name == "evalsha") & kScriptNoWrites);
   }
+  if (command.full_name == "fcall") {
+    const FunctionLibraries::Function* function = scripting_.functions().find(args[1]);
+    return function == nullptr || !(function->flags & kScriptNoWrites);
+  }
   return true;
 }
 
@@ -625,7 +655,7 @@ bool Server::execute(Connection& client, std::span<const std::string_view> args)
 
 bool Server::refuse_while_busy(Connection& client, std::span<const std::string_view> args) {
   dispatched_ = commands_.find(args[0]);
-  reject(client, dispatched_, kBusyScriptError);
+  reject(client, dispatched_, scripting_.busy_error());
   return true;
 }
 

@@ -104,6 +104,9 @@ class Server final : public KeyChangeListener,
   void bgsave_finished(bool ok) override { replicas_.bgsave_done(ok); }
   bool snapshot_running() const override { return rdb_.bgsave_in_progress() || aof_.rewrite_in_progress(); }
   std::optional<std::string> replay(std::span<const std::string_view> argv) override;
+  std::vector<std::string> function_libraries() const override;
+  std::optional<std::string> load_function_library(const std::string& code, bool replace) override;
+  void flush_function_libraries() override { scripting_.functions().clear(); }
   void finish_other_snapshot() override { aof_.finish_rewrite_now(); }
   // The append-only file (persistence/aof.h).
   Aof& aof() { return aof_; }

@@ -593,12 +593,30 @@ TEST_F(RdbFileTest, EveryTruncationThrows) {
 TEST_F(RdbFileTest, UnsupportedContentThrows) {
   auto with_body = [](std::string body) { return with_trailer("REDIS0010"s + body + "\xff"s); };
   expect_load_error(with_body("\xf7\x01" "x"s));  // module aux
-  expect_load_error(with_body("\xf5\x01" "x"s));  // function library
   expect_load_error(with_body("\xf6\x01" "x"s));  // function library, pre-GA
+  expect_load_error(with_body("\xf5\x05" "ab"s));  // function library, cut short
   expect_load_error(with_body("\x08\x01k\x00"s));  // no such type
   expect_load_error(with_body("\x0f\x01k\x00"s));  // stream
   expect_load_error(with_body("\x07\x01k\x00"s));  // module value
   expect_load_error(with_body("\xfe\x00\x00\x01k"s));  // a key without its value
+}
+
+TEST_F(RdbFileTest, FunctionLibrariesGoToTheHost) {
+  const std::string bytes = with_trailer("REDIS0010"s + "\xf5\x03lib" "\xf5\x04lib2" "\xff"s);
+  // Without a taker they are read and passed over.
+  EXPECT_EQ(load(bytes).functions_loaded, 2u);
+  std::vector<std::pair<std::string, bool>> taken;
+  RdbLoadOptions options = default_options();
+  options.replace_existing = true;
+  options.load_function = [&](const std::string& code, bool replace) -> std::optional<std::string> {
+    taken.emplace_back(code, replace);
+    return std::nullopt;
+  };
+  EXPECT_EQ(load(bytes, &options).functions_loaded, 2u);
+  EXPECT_EQ(taken, (std::vector<std::pair<std::string, bool>>{{"lib", true}, {"lib2", true}}));
+  // A library the host refuses fails the load.
+  options.load_function = [](const std::string&, bool) -> std::optional<std::string> { return "no"; };
+  expect_load_error(bytes, &options);
 }
 
 TEST_F(RdbFileTest, AuxFieldsAreRead) {
