@@ -232,31 +232,44 @@ def wait_held(r, cid):
 
 
 def test_pause_write_holds_scripts_unless_they_declare_no_writes(r, corvid_server):
-    """As Redis 7.0: EVAL of a script without a shebang, or with one that may write, and
-    PUBLISH are held by CLIENT PAUSE WRITE; a `no-writes` script and EVAL_RO are not."""
+    """As Redis 7.0: EVAL of a script without a shebang, or with one that may write, FCALL of
+    a function without `no-writes`, and PUBLISH are held by CLIENT PAUSE WRITE; a
+    `no-writes` script or function, EVAL_RO and FCALL_RO are not."""
     writer = connect(corvid_server)
     publisher = connect(corvid_server)
+    function_writer = connect(corvid_server)
     try:
         r.execute_command("SCRIPT", "FLUSH")
+        r.execute_command("FUNCTION", "FLUSH")
+        r.execute_command("FUNCTION", "LOAD", "#!lua name=paused\n"
+                          "redis.register_function{function_name='reader', flags={'no-writes'}, "
+                          "callback=function() return redis.call('get', 'k') end}\n"
+                          "redis.register_function('writer', function() return redis.call('set', 'f', 'v') end)")
         assert r.execute_command("CLIENT", "PAUSE", 600000, "WRITE") == "OK"
         no_writes = "#!lua flags=no-writes\nreturn redis.call('get', 'k')"
         assert r.execute_command("EVAL", no_writes, 0) is None
         sha = r.execute_command("SCRIPT", "LOAD", no_writes)
         assert r.execute_command("EVALSHA", sha, 0) is None
         assert r.execute_command("EVAL_RO", "return redis.call('get', 'k')", 0) is None
+        assert r.execute_command("FCALL", "reader", 0) is None
+        assert r.execute_command("FCALL_RO", "reader", 0) is None
         writer.send_raw(writer.encode(["EVAL", "return redis.call('set', 'k', 'v')", "0"]))
         publisher.send_raw(publisher.encode(["PUBLISH", "channel", "message"]))
-        wait_held(r, client_id_of(r, writer))
-        wait_held(r, client_id_of(r, publisher))
-        assert nothing_to_read(writer) and nothing_to_read(publisher)
-        assert r.get("k") is None
+        function_writer.send_raw(function_writer.encode(["FCALL", "writer", "0"]))
+        for held in (writer, publisher, function_writer):
+            wait_held(r, client_id_of(r, held))
+        assert nothing_to_read(writer) and nothing_to_read(publisher) and nothing_to_read(function_writer)
+        assert r.get("k") is None and r.get("f") is None
         assert r.execute_command("CLIENT", "UNPAUSE") == "OK"
         assert writer.read_reply()[0] == b"+OK\r\n"
         assert publisher.read_reply()[0] == b":0\r\n"
+        assert function_writer.read_reply()[0] == b"+OK\r\n"
     finally:
         r.execute_command("CLIENT", "UNPAUSE")
+        r.execute_command("FUNCTION", "FLUSH")
         writer.close()
         publisher.close()
+        function_writer.close()
 
 
 def client_id_of(r, conn):

@@ -353,3 +353,16 @@ def test_keys_a_function_reads_are_tracked_for_its_caller(server, observed, comm
         invalidated.update(reply[1])
     assert invalidated == {b"declared-only"}
     reader.close()
+
+
+def test_function_dump_payloads_move_both_ways(own_servers):
+    ours, theirs = start_corvid("--save", ""), start_redis()
+    own_servers.extend([ours, theirs])
+    load_two_libraries(client_for(ours))
+    expected = functions_of(ours)
+    client_for(theirs).function_restore(client_for(ours).function_dump())
+    assert functions_of(theirs) == expected
+    client_for(theirs).function_load("#!lua name=third\nredis.register_function('three', function() return 3 end)")
+    client_for(ours).function_restore(client_for(theirs).function_dump(), "FLUSH")
+    assert functions_of(ours) == functions_of(theirs)
+    assert client_for(ours).fcall("three", 0) == 3
