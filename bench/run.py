@@ -13,6 +13,7 @@ worst latency while the keyspace grows past 10M keys, and active-expiry latency.
 import argparse
 import contextlib
 import os
+import random
 import re
 import selectors
 import socket
@@ -443,6 +444,31 @@ def scripting_throughput(servers, rounds, requests):
     ])
 
 
+def load_geo_members(server, count, seed=7, batch=1000):
+    """`count` members m:<12 digits> (the names redis-benchmark's __rand_int__ makes) at
+    seeded random positions in a 1 x 1 degree square around Palermo."""
+    rng = random.Random(seed)
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        for start in range(0, count, batch):
+            args = ["GEOADD", "geo"]
+            for i in range(start, min(count, start + batch)):
+                args += ["%.6f" % rng.uniform(13.0, 14.0), "%.6f" % rng.uniform(37.5, 38.5), "m:%012d" % i]
+            s.sendall(encode(args))
+            read_reply(s)
+
+
+def geo_throughput(servers, rounds, requests):
+    """GEOADD of new members at varied positions, and GEOSEARCH around a random member of
+    100,000 (about eight within 500 m), sorted by distance."""
+    for s in servers:
+        load_geo_members(s, 100000)
+    return throughput(servers, rounds, requests, tests=[
+        ("GEOADD", "GEOADD geo:new 13.__rand_int__ 38.__rand_int__ m:__rand_int__"),
+        ("GEOSEARCH", "GEOSEARCH geo FROMMEMBER m:__rand_int__ BYRADIUS 500 m ASC"),
+        ("GEOPOS", "GEOPOS geo m:__rand_int__"),
+    ])
+
+
 def info_field(server, section, field):
     text = server.call("INFO", section).decode()
     return re.search(r"^%s:(\S+)" % field, text, re.M).group(1)
@@ -586,7 +612,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
     ap.add_argument("--sections",
                     default="throughput,memory,collections,collection-memory,pubsub,transactions,eviction,growth,"
-                            "expiry,glob,snapshot,scripting")
+                            "expiry,glob,snapshot,scripting,geo")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -602,6 +628,10 @@ def main():
         print("== scripting (EVALSHA and FCALL by redis-benchmark, 50 clients)")
         with server_pair(args.server) as servers:
             scripting_throughput(servers, rounds, requests)
+    if "geo" in sections:
+        print("== geo (redis-benchmark, 50 clients)")
+        with server_pair(args.server) as servers:
+            geo_throughput(servers, rounds, requests)
     if "memory" in sections:
         with server_pair(args.server) as servers:
             memory_per_key(servers, 100000 if args.quick else 1000000)

@@ -76,5 +76,6 @@ std::span<const CommandSpec> memory_commands();
 std::span<const CommandSpec> module_commands();
 std::span<const CommandSpec> scripting_commands();
 std::span<const CommandSpec> function_commands();
+std::span<const CommandSpec> geo_commands();
 
 }  // namespace corvid

@@ -4,6 +4,7 @@
 // members with optional scores in both protocols, and the end of every STORE form.
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,19 @@
 #include "db/zset_value.h"
 
 namespace corvid {
+
+// ZADD's options (GEOADD takes NX, XX and CH of them).
+struct ZAddFlags {
+  bool nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
+};
+struct ScoredMember {
+  double score = 0;
+  std::string_view member;
+};
+// ZADD once its arguments are checked: adds or updates `members` of the sorted set at
+// `key` (created unless XX), sends zadd / zincr, and replies as ZADD does.
+void zadd_and_reply(CommandContext& ctx, std::string_view key, const ZAddFlags& flags,
+                    std::span<const ScoredMember> members);
 
 // zset-max-listpack-entries and zset-max-listpack-value, as configured now.
 ZSetLimits zset_limits(CommandContext& ctx);

@@ -26,7 +26,6 @@ namespace {
 
 constexpr std::string_view kNotFloatRange = "ERR min or max is not a float";
 constexpr std::string_view kNotLexRange = "ERR min or max not valid string range item";
-constexpr std::string_view kNanScore = "ERR resulting score is not a number (NaN)";
 
 const ZSetValue* read_zset(CommandContext& ctx, const KeyEntry* entry, bool* wrong) {
   return ctx.typed<ZSetValue>(entry, ValueType::ZSet, wrong);
@@ -99,11 +98,8 @@ std::optional<LexRange> parse_lex_range(CommandContext& ctx, std::string_view mi
 
 // ---- ZADD / ZINCRBY ---------------------------------------------------------------
 
-struct AddFlags {
-  bool nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
-};
-
-void zadd_generic(CommandContext& ctx, AddFlags flags, size_t score_index) {
+// ZADD's checks of its options and pairs; the work itself is zadd_and_reply's.
+void zadd_generic(CommandContext& ctx, ZAddFlags flags, size_t score_index) {
   const size_t argc = ctx.argc();
   if ((argc - score_index) % 2 != 0 || argc == score_index) {
     ctx.reply.error(errors::kSyntax);
@@ -123,76 +119,17 @@ void zadd_generic(CommandContext& ctx, AddFlags flags, size_t score_index) {
     return;
   }
   // Every score is checked before anything changes: the command applies fully or not at all.
-  std::vector<double> scores(pairs);
+  std::vector<ScoredMember> members(pairs);
   for (size_t j = 0; j < pairs; ++j) {
     auto score = ctx.double_arg(score_index + 2 * j);
     if (!score) return;
-    scores[j] = *score;
+    members[j] = ScoredMember{*score, ctx.arg(score_index + 2 * j + 1)};
   }
-
-  const std::string_view key = ctx.arg(1);
-  KeyEntry* entry = ctx.db.lookup_write(key);
-  bool wrong;
-  read_zset(ctx, entry, &wrong);
-  if (wrong) return;
-  const ZSetLimits lim = zset_limits(ctx);
-  int64_t added = 0, updated = 0, processed = 0;
-  double last_score = 0;
-  bool failed = false;
-  if (entry == nullptr && !flags.xx) {
-    auto zset = std::make_unique<ZSetValue>();
-    // Redis picks the encoding of a new key from the first member alone.
-    if (lim.max_listpack_entries == 0 || ctx.arg(score_index + 1).size() > lim.max_listpack_value) {
-      zset->convert_to_skiplist();
-    }
-    entry = KeyEntry::create_object(key, ValueType::ZSet, std::move(zset), KeyEntry::kNoExpiry);
-    ctx.db.insert(entry);
-  }
-  if (entry != nullptr) {
-    auto& zset = entry->object_as<ZSetValue>();
-    for (size_t j = 0; j < pairs; ++j) {
-      const std::string_view member = ctx.arg(score_index + 1 + 2 * j);
-      double score = scores[j];
-      if (auto current = zset.score(member)) {
-        if (flags.nx) continue;
-        if (flags.incr) {
-          score += *current;
-          if (std::isnan(score)) {
-            ctx.reply.error(kNanScore);
-            failed = true;
-            break;
-          }
-        }
-        if ((flags.lt && score >= *current) || (flags.gt && score <= *current)) continue;
-        ++processed;
-        last_score = score;
-        if (score != *current) {
-          entry->object_as<ZSetValue>().set(member, score, lim);
-          ++updated;
-        }
-      } else if (!flags.xx) {
-        entry->object_as<ZSetValue>().set(member, score, lim);
-        ++added;
-        ++processed;
-        last_score = score;
-      }
-    }
-  }
-  if (added + updated > 0) ctx.db.key_changed(key, kEventZSet, flags.incr ? "zincr" : "zadd");
-  if (failed) return;
-  if (flags.incr) {
-    if (processed > 0) {
-      ctx.reply.double_value(last_score);
-    } else {
-      ctx.reply.null();
-    }
-    return;
-  }
-  ctx.reply.integer(flags.ch ? added + updated : added);
+  zadd_and_reply(ctx, ctx.arg(1), flags, members);
 }
 
 void zadd(CommandContext& ctx) {
-  AddFlags flags;
+  ZAddFlags flags;
   size_t i = 2;
   for (; i < ctx.argc(); ++i) {
     const std::string_view a = ctx.arg(i);
@@ -216,7 +153,7 @@ void zadd(CommandContext& ctx) {
 }
 
 void zincrby(CommandContext& ctx) {
-  AddFlags flags;
+  ZAddFlags flags;
   flags.incr = true;
   zadd_generic(ctx, flags, 2);
 }
