@@ -144,7 +144,7 @@ void geoadd(CommandContext& ctx) {
     return;
   }
   std::vector<ScoredMember> members;
-  std::vector<std::string> as_zadd{"ZADD", std::string(ctx.arg(1))};
+  std::vector<std::string> as_zadd{"zadd", std::string(ctx.arg(1))};  // lowercase, as Redis writes it
   for (size_t i = 2; i < first; ++i) as_zadd.emplace_back(ctx.arg(i));
   for (size_t i = first; i < ctx.argc(); i += 3) {
     auto point = lon_lat_arg(ctx, i);
