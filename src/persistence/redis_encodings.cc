@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/number_format.h"
+#include "core/redis_listpack.h"
 
 namespace corvid::redis_format {
 
@@ -20,26 +21,6 @@ int64_t load_signed_le(const unsigned char* p, size_t bytes) {
   for (size_t i = 0; i < bytes; ++i) v |= uint64_t{p[i]} << (8 * i);
   const unsigned shift = static_cast<unsigned>(64 - 8 * bytes);
   return static_cast<int64_t>(v << shift) >> shift;  // sign-extend
-}
-
-// How many bytes Redis spends on a listpack entry's back length, and the encoding of it.
-size_t backlen_size(uint64_t body) {
-  if (body <= 127) return 1;
-  if (body < 16383) return 2;
-  if (body < 2097151) return 3;
-  if (body < 268435455) return 4;
-  return 5;
-}
-
-void append_backlen(std::string& out, uint64_t body) {
-  const size_t n = backlen_size(body);
-  // The leftmost byte holds the highest bits; every byte after it is flagged, so that a
-  // reader walking backwards knows another byte precedes it.
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char b = static_cast<unsigned char>((body >> (7 * (n - 1 - i))) & 127);
-    if (i > 0) b |= 128;
-    out.push_back(static_cast<char>(b));
-  }
 }
 
 // Decodes the back length ending at blob[end - 1]; nullopt when it runs off the front.
@@ -108,7 +89,7 @@ bool read_listpack(std::string_view blob, const ElementVisitor& visit) {
     }
     const uint64_t body = header + payload;
     if (body > end - pos) return false;
-    const size_t back = backlen_size(body);
+    const size_t back = redis_listpack_backlen_size(body);
     if (back > end - pos - body) return false;
     size_t used = 0;
     std::optional<uint64_t> decoded = decode_backlen(blob, pos + body + back, &used);
@@ -263,51 +244,12 @@ bool valid_intset(std::string_view blob) {
 ListpackBuilder::ListpackBuilder() { data_.assign(6, '\0'); }
 
 void ListpackBuilder::add(std::string_view value) {
-  if (value.size() <= kInt64MaxChars) {
-    if (std::optional<int64_t> v = parse_int64(value)) {
-      add_int(*v);
-      return;
-    }
-  }
-  const size_t start = data_.size();
-  const uint64_t n = value.size();
-  if (n < 64) {
-    data_.push_back(static_cast<char>(0x80 | n));
-  } else if (n < 4096) {
-    data_.push_back(static_cast<char>(0xE0 | (n >> 8)));
-    data_.push_back(static_cast<char>(n & 0xff));
-  } else {
-    data_.push_back(static_cast<char>(0xF0));
-    for (int i = 0; i < 4; ++i) data_.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  }
-  data_.append(value);
-  append_backlen(data_, data_.size() - start);
+  append_redis_listpack_string(data_, value);
   ++count_;
 }
 
 void ListpackBuilder::add_int(int64_t v) {
-  const size_t start = data_.size();
-  if (v >= 0 && v <= 127) {
-    data_.push_back(static_cast<char>(v));
-  } else if (v >= -4096 && v <= 4095) {
-    const uint64_t u = static_cast<uint64_t>(v) & 0x1fff;
-    data_.push_back(static_cast<char>(0xC0 | (u >> 8)));
-    data_.push_back(static_cast<char>(u & 0xff));
-  } else {
-    size_t bytes = 8;
-    unsigned char tag = 0xF4;
-    if (v >= INT16_MIN && v <= INT16_MAX) {
-      bytes = 2, tag = 0xF1;
-    } else if (v >= -8388608 && v <= 8388607) {
-      bytes = 3, tag = 0xF2;
-    } else if (v >= INT32_MIN && v <= INT32_MAX) {
-      bytes = 4, tag = 0xF3;
-    }
-    data_.push_back(static_cast<char>(tag));
-    const auto u = static_cast<uint64_t>(v);
-    for (size_t i = 0; i < bytes; ++i) data_.push_back(static_cast<char>((u >> (8 * i)) & 0xff));
-  }
-  append_backlen(data_, data_.size() - start);
+  append_redis_listpack_int(data_, v);
   ++count_;
 }
 

@@ -1,0 +1,244 @@
+#include "core/stream.h"
+
+#include <algorithm>
+
+namespace corvid {
+namespace {
+
+constexpr int64_t kDeleted = 1;
+constexpr int64_t kSameFields = 2;
+// Redis's ceiling for one node whatever stream-node-max-bytes says.
+constexpr size_t kNodeMaxBytes = size_t{1} << 30;
+
+std::string element_text(const RedisListpack::Element& e) {
+  return e.is_int ? std::to_string(e.integer) : std::string(e.bytes);
+}
+
+}  // namespace
+
+std::string StreamID::text() const { return std::to_string(ms) + "-" + std::to_string(seq); }
+
+bool StreamID::increment() {
+  if (seq < UINT64_MAX) {
+    ++seq;
+    return true;
+  }
+  if (ms < UINT64_MAX) {
+    ++ms;
+    seq = 0;
+    return true;
+  }
+  return false;
+}
+
+bool StreamID::decrement() {
+  if (seq > 0) {
+    --seq;
+    return true;
+  }
+  if (ms > 0) {
+    --ms;
+    seq = UINT64_MAX;
+    return true;
+  }
+  return false;
+}
+
+std::vector<Stream::Parsed> Stream::parse(StreamID master, const RedisListpack& node) {
+  std::vector<Parsed> out;
+  RedisListpack::Pos p = node.first();
+  p = node.next(p);  // live count
+  p = node.next(p);  // deleted count
+  const int64_t master_fields = node.read_int(p);
+  p = node.next(p);
+  std::vector<std::string> names;
+  for (int64_t i = 0; i < master_fields; ++i, p = node.next(p)) names.push_back(element_text(node.read(p)));
+  p = node.next(p);  // the master entry's terminating 0
+  while (p != node.end()) {
+    Parsed e;
+    e.flags_pos = p;
+    const int64_t flags = node.read_int(p);
+    p = node.next(p);
+    e.deleted = (flags & kDeleted) != 0;
+    e.id.ms = master.ms + static_cast<uint64_t>(node.read_int(p));
+    p = node.next(p);
+    e.id.seq = master.seq + static_cast<uint64_t>(node.read_int(p));
+    p = node.next(p);
+    if (flags & kSameFields) {
+      for (const std::string& name : names) {
+        e.fields.emplace_back(name, element_text(node.read(p)));
+        p = node.next(p);
+      }
+    } else {
+      const int64_t count = node.read_int(p);
+      p = node.next(p);
+      for (int64_t i = 0; i < count; ++i) {
+        std::string field = element_text(node.read(p));
+        p = node.next(p);
+        e.fields.emplace_back(std::move(field), element_text(node.read(p)));
+        p = node.next(p);
+      }
+    }
+    p = node.next(p);  // lp-count
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void Stream::append(StreamID id, std::span<const FieldValue> fields, const Limits& limits) {
+  RedisListpack* node = nullptr;
+  StreamID master;
+  if (!nodes_.empty()) {
+    auto& [last_master, last_node] = *nodes_.rbegin();
+    size_t added_bytes = 0;
+    for (const auto& [field, value] : fields) added_bytes += field.size() + value.size();
+    const size_t max_bytes =
+        limits.node_max_bytes == 0 || limits.node_max_bytes > kNodeMaxBytes ? kNodeMaxBytes : limits.node_max_bytes;
+    bool full = last_node.bytes() + added_bytes >= max_bytes;
+    if (!full && limits.node_max_entries > 0) {
+      const RedisListpack::Pos live = last_node.first();
+      const int64_t entries = last_node.read_int(live) + last_node.read_int(last_node.next(live));
+      full = entries >= limits.node_max_entries;
+    }
+    if (!full) {
+      node = &last_node;
+      master = last_master;
+    }
+  }
+  int64_t flags = 0;
+  if (node == nullptr) {
+    master = id;
+    RedisListpack fresh;
+    fresh.push_back_int(1);
+    fresh.push_back_int(0);
+    fresh.push_back_int(static_cast<int64_t>(fields.size()));
+    for (const auto& [field, value] : fields) fresh.push_back(field);
+    fresh.push_back_int(0);
+    node = &nodes_.emplace(id, std::move(fresh)).first->second;
+    flags = kSameFields;
+  } else {
+    const RedisListpack::Pos live = node->first();
+    node->replace_int(live, node->read_int(live) + 1);
+    RedisListpack::Pos p = node->next(node->next(live));
+    const int64_t master_fields = node->read_int(p);
+    if (master_fields == static_cast<int64_t>(fields.size())) {
+      bool same = true;
+      p = node->next(p);
+      for (const auto& [field, value] : fields) {
+        const RedisListpack::Element name = node->read(p);
+        if (element_text(name) != field) {
+          same = false;
+          break;
+        }
+        p = node->next(p);
+      }
+      if (same) flags = kSameFields;
+    }
+  }
+  node->push_back_int(flags);
+  node->push_back_int(static_cast<int64_t>(id.ms - master.ms));
+  node->push_back_int(static_cast<int64_t>(id.seq - master.seq));
+  if (!(flags & kSameFields)) node->push_back_int(static_cast<int64_t>(fields.size()));
+  for (const auto& [field, value] : fields) {
+    if (!(flags & kSameFields)) node->push_back(field);
+    node->push_back(value);
+  }
+  const auto n = static_cast<int64_t>(fields.size());
+  node->push_back_int((flags & kSameFields) ? n + 3 : 2 * n + 4);
+
+  if (length_ == 0) first_id_ = id;
+  ++length_;
+  ++entries_added_;
+  last_id_ = id;
+}
+
+bool Stream::remove(StreamID id) {
+  auto it = nodes_.upper_bound(id);
+  if (it == nodes_.begin()) return false;
+  --it;
+  RedisListpack& node = it->second;
+  for (const Parsed& e : parse(it->first, node)) {
+    if (e.id != id) continue;
+    if (e.deleted) return false;
+    node.replace_int(e.flags_pos, node.read_int(e.flags_pos) | kDeleted);
+    const RedisListpack::Pos live = node.first();
+    const int64_t remaining = node.read_int(live) - 1;
+    node.replace_int(live, remaining);
+    const RedisListpack::Pos deleted = node.next(node.first());
+    node.replace_int(deleted, node.read_int(deleted) + 1);
+    if (remaining == 0) nodes_.erase(it);
+    --length_;
+    if (id > max_deleted_id_) max_deleted_id_ = id;
+    if (id == first_id_) refresh_first_id();
+    return true;
+  }
+  return false;
+}
+
+int64_t Stream::trim(const Trim& trim) {
+  using Strategy = Trim::Strategy;
+  if (trim.strategy == Strategy::None) return 0;
+  int64_t removed = 0;
+  while (!nodes_.empty()) {
+    if (trim.strategy == Strategy::MaxLen && length_ <= trim.max_length) break;
+    auto it = nodes_.begin();
+    RedisListpack& node = it->second;
+    const int64_t live = node.read_int(node.first());
+    // No more work than the limit allows (whole nodes count whole).
+    if (trim.limit > 0 && removed + live > trim.limit) break;
+    std::vector<Parsed> entries = parse(it->first, node);
+    bool whole_node;
+    if (trim.strategy == Strategy::MaxLen) {
+      whole_node = length_ - static_cast<uint64_t>(live) >= trim.max_length;
+    } else {
+      // The node's last entry, deleted or not, decides.
+      whole_node = entries.back().id < trim.min_id;
+    }
+    if (whole_node) {
+      nodes_.erase(it);
+      length_ -= static_cast<uint64_t>(live);
+      removed += live;
+      continue;
+    }
+    if (trim.approximate) break;
+    // Exact: mark entries of this node deleted until the condition holds.
+    int64_t marked = 0;
+    for (const Parsed& e : entries) {
+      const bool done = trim.strategy == Strategy::MaxLen ? length_ <= trim.max_length : e.id >= trim.min_id;
+      if (done) break;
+      if (e.deleted) continue;
+      node.replace_int(e.flags_pos, node.read_int(e.flags_pos) | kDeleted);
+      ++marked;
+      --length_;
+    }
+    removed += marked;
+    const RedisListpack::Pos live_pos = node.first();
+    node.replace_int(live_pos, live - marked);
+    const RedisListpack::Pos deleted_pos = node.next(node.first());
+    node.replace_int(deleted_pos, node.read_int(deleted_pos) + marked);
+    break;
+  }
+  refresh_first_id();
+  return removed;
+}
+
+void Stream::refresh_first_id() {
+  first_id_ = StreamID{};
+  if (length_ == 0) return;
+  for (const auto& [master, node] : nodes_) {
+    for (const Parsed& e : parse(master, node)) {
+      if (!e.deleted) {
+        first_id_ = e.id;
+        return;
+      }
+    }
+  }
+}
+
+size_t Stream::memory_bytes() const {
+  size_t total = 0;
+  for (const auto& [master, node] : nodes_) total += node.bytes() + sizeof(master) + 4 * sizeof(void*);
+  return total;
+}
+
+}  // namespace corvid
