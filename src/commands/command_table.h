@@ -77,5 +77,6 @@ std::span<const CommandSpec> module_commands();
 std::span<const CommandSpec> scripting_commands();
 std::span<const CommandSpec> function_commands();
 std::span<const CommandSpec> geo_commands();
+std::span<const CommandSpec> stream_commands();
 
 }  // namespace corvid

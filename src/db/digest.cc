@@ -5,6 +5,7 @@
 #include "db/hash_value.h"
 #include "db/list_value.h"
 #include "db/set_value.h"
+#include "db/stream_value.h"
 #include "db/zset_value.h"
 
 namespace corvid {
@@ -78,6 +79,17 @@ void add_value(Sha1& digest, const KeyEntry& entry) {
       });
       break;
     case ValueType::Stream:
+      // Entries in order: "ms.seq", then each field and value.
+      entry.object_as<StreamValue>().stream().visit(StreamID::min(), StreamID::max(), false,
+                                                    [&](const Stream::Entry& e) {
+                                                      mix_in(digest, std::to_string(e.id.ms) + "." +
+                                                                         std::to_string(e.id.seq));
+                                                      for (const auto& [field, value] : e.fields) {
+                                                        mix_in(digest, field);
+                                                        mix_in(digest, value);
+                                                      }
+                                                      return true;
+                                                    });
       break;
   }
   if (entry.has_expiry()) xor_in(digest, "!!expire!!");

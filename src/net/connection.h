@@ -86,6 +86,9 @@ class Connection final : public IoHandler {
   bool monitor = false;
   // SYNC: a replica, fed the propagation stream (replication/replicas.h).
   bool replica = false;
+  // Runs commands an AOF logged: what Redis calls a client that must be obeyed (limits
+  // meant for users, such as XADD's trimming LIMIT, do not apply).
+  bool replaying = false;
   // What REPLCONF asked of the SYNC to come: the dump only, without the stream after it
   // (rdb-only), and of the dump only the function libraries (rdb-filter-only functions).
   bool sync_rdb_only = false;

@@ -1,6 +1,7 @@
 #include "persistence/aof_rewrite_format.h"
 
 #include <cstdio>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "db/hash_value.h"
 #include "db/list_value.h"
 #include "db/set_value.h"
+#include "db/stream_value.h"
 #include "db/zset_value.h"
 
 namespace corvid {
@@ -22,9 +24,13 @@ void bulk(RdbOutput& out, std::string_view s) {
   out.raw("\r\n");
 }
 
-void command(RdbOutput& out, std::initializer_list<std::string_view> argv) {
+void command(RdbOutput& out, std::span<const std::string_view> argv) {
   out.raw("*" + std::to_string(argv.size()) + "\r\n");
   for (std::string_view a : argv) bulk(out, a);
+}
+
+void command(RdbOutput& out, std::initializer_list<std::string_view> argv) {
+  command(out, std::span<const std::string_view>(argv.begin(), argv.size()));
 }
 
 // A command with a fixed head and up to kItemsPerCommand groups of `arity` arguments.
@@ -101,8 +107,28 @@ void write_key_as_commands(RdbOutput& out, const KeyEntry& entry) {
       }
       break;
     }
-    case ValueType::Stream:
+    case ValueType::Stream: {
+      // The entries as XADDs with their IDs (an empty stream as an XADD trimmed to
+      // nothing), then XSETID for what entries no longer show.
+      const Stream& s = entry.object_as<StreamValue>().stream();
+      if (s.length() == 0) {
+        command(out, {"XADD", key, "MAXLEN", "0", "0-1", "x", "y"});
+      }
+      s.visit(StreamID::min(), StreamID::max(), false, [&](const Stream::Entry& e) {
+        std::vector<std::string_view> args{"XADD", key};
+        const std::string id = e.id.text();
+        args.push_back(id);
+        for (const auto& [field, value] : e.fields) {
+          args.push_back(field);
+          args.push_back(value);
+        }
+        command(out, args);
+        return true;
+      });
+      command(out, {"XSETID", key, s.last_id().text(), "ENTRIESADDED", std::to_string(s.entries_added()),
+                    "MAXDELETEDID", s.max_deleted_id().text()});
       break;
+    }
   }
   if (entry.has_expiry()) command(out, {"PEXPIREAT", key, std::to_string(entry.expire_at_ms())});
 }

@@ -7,6 +7,7 @@
 #include "db/hash_value.h"
 #include "db/list_value.h"
 #include "db/set_value.h"
+#include "db/stream_value.h"
 #include "db/zset_value.h"
 #include "persistence/rdb_format.h"
 #include "persistence/redis_encodings.h"
@@ -151,6 +152,37 @@ void write_hash(RdbOutput& out, const HashValue& hash, const std::string_view* k
   });
 }
 
+// A 128-bit stream ID as Redis keys its nodes: milliseconds then sequence, big-endian.
+std::string stream_id_key(StreamID id) {
+  std::string key(16, '\0');
+  for (int i = 0; i < 8; ++i) {
+    key[static_cast<size_t>(i)] = static_cast<char>(id.ms >> (56 - 8 * i));
+    key[static_cast<size_t>(8 + i)] = static_cast<char>(id.seq >> (56 - 8 * i));
+  }
+  return key;
+}
+
+// RDB_TYPE_STREAM_LISTPACKS_2 (Redis 7.0): the nodes as they are, then the stream's
+// numbers and its consumer groups (none yet).
+void write_stream(RdbOutput& out, const StreamValue& value, const std::string_view* key) {
+  const Stream& s = value.stream();
+  begin(out, rdb::kStreamListpacks2, key);
+  out.length(s.node_count());
+  s.for_each_node([&](StreamID master, std::string_view node) {
+    out.plain_string(stream_id_key(master));
+    out.blob(node);
+  });
+  out.length(s.length());
+  out.length(s.last_id().ms);
+  out.length(s.last_id().seq);
+  out.length(s.first_id().ms);
+  out.length(s.first_id().seq);
+  out.length(s.max_deleted_id().ms);
+  out.length(s.max_deleted_id().seq);
+  out.length(s.entries_added());
+  out.length(0);  // consumer groups
+}
+
 }  // namespace
 
 bool needs_field_expiry_types(const KeyEntry& entry) {
@@ -180,7 +212,8 @@ void write_value(RdbOutput& out, const KeyEntry& entry, const std::string_view* 
       write_hash(out, entry.object_as<HashValue>(), key);
       return;
     case ValueType::Stream:
-      break;
+      write_stream(out, entry.object_as<StreamValue>(), key);
+      return;
   }
   throw std::logic_error("no RDB encoding for this value type");
 }

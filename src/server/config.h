@@ -128,6 +128,8 @@ struct Config {
   uint64_t set_max_listpack_entries = 128;  // Redis 7.2
   uint64_t set_max_listpack_value = 64;     // Redis 7.2
   uint64_t zset_max_listpack_entries = 128;
+  uint64_t stream_node_max_bytes = 4096;
+  uint64_t stream_node_max_entries = 100;
   uint64_t zset_max_listpack_value = 64;
   // A sparse HyperLogLog longer than this becomes dense (read by every PFADD).
   uint64_t hll_sparse_max_bytes = 3000;

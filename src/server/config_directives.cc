@@ -548,8 +548,8 @@ std::vector<Directive> build_table() {
       integer("zset-max-listpack-entries", &C::zset_max_listpack_entries, 0, kLlongMax, "128").aka("zset-max-ziplist-entries"),
       memory("zset-max-listpack-value", &C::zset_max_listpack_value, 0, kLlongMax, "64").aka("zset-max-ziplist-value"),
       memory("hll-sparse-max-bytes", &C::hll_sparse_max_bytes, 0, kLlongMax, "3000"),
-      memory("stream-node-max-bytes", kFixed, 0, kLlongMax, "4096"),
-      integer("stream-node-max-entries", kFixed, 0, kLlongMax, "100"),
+      memory("stream-node-max-bytes", &C::stream_node_max_bytes, 0, kLlongMax, "4096"),
+      integer("stream-node-max-entries", &C::stream_node_max_entries, 0, kLlongMax, "100"),
       // --- Security
       text("requirepass", &C::requirepass, ""),
       choice("acl-pubsub-default", kFixed, "allchannels,resetchannels", "resetchannels"),

@@ -163,6 +163,7 @@ std::optional<std::string> Server::replay(std::span<const std::string_view> argv
   if (command == nullptr || command->spec->handler == nullptr) return std::string("unknown command");
   if (!replay_client_) {
     replay_client_ = std::make_unique<Connection>(*this, -1, 0, "", "", false, clock_.now_ms);
+    replay_client_->replaying = true;
   }
   Connection& client = *replay_client_;
   clock_.refresh();

@@ -15,8 +15,8 @@ import redis
 from support.busy import client, start_in_thread, wait_busy
 from support.datasets import client_for
 from support.resp import RespConnection
-from support.servers import start_corvid, start_redis
-from support.waiting import wait_until
+from support.servers import dump_moved, start_corvid, start_redis
+from support.waiting import rewrite_aof
 
 DEBUG = ("--enable-debug-command", "yes")
 FUNCTION_BUSY = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
@@ -149,25 +149,10 @@ def load_two_libraries(conn):
     conn.set("plain", "key")
 
 
-def start(kind, *args, workdir=None):
-    if kind == "corvid":
-        return start_corvid(*DEBUG, *args, workdir=workdir)
-    return start_redis(*DEBUG, *args, workdir=workdir, persistent=True)
-
-
 @pytest.mark.parametrize("writer,reader", [("corvid", "redis"), ("redis", "corvid")])
 def test_libraries_in_rdb_files_move_both_ways(own_servers, writer, reader):
-    first = start(writer, "--save", "")
-    own_servers.append(first)
-    conn = client_for(first)
-    load_two_libraries(conn)
-    expected = functions_of(first)
-    assert conn.save()
-    first.stop()
-    second = start(reader, "--save", "", workdir=first.workdir)
-    own_servers.append(second)
-    assert functions_of(second) == expected
-    other = client_for(second)
+    other = dump_moved(own_servers, writer, reader, load_two_libraries,
+                       lambda conn: sorted((e[1], e[-1]) for e in conn.function_list(withcode=True)))
     assert other.fcall("twice", 0, "ab").startswith(b"abab")
     assert other.fcall("add", 2, "c", "log", 5) == 5
     assert other.get("plain") == b"key"
@@ -200,9 +185,7 @@ def test_libraries_in_the_aof_move_both_ways(own_servers, preamble):
     conn.function_load("#!lua name=gone\nredis.register_function('gone', function() return 0 end)")
     conn.function_delete("gone")
     # Half in the rewritten base, half in the incremental file after it.
-    conn.execute_command("BGREWRITEAOF")
-    wait_until(lambda: conn.info("persistence")["aof_rewrite_in_progress"] == 0 and
-               conn.info("persistence")["aof_rewrite_scheduled"] == 0, "the AOF rewrite finished")
+    rewrite_aof(conn)
     if preamble == "no":
         base = ours.path("appendonlydir/appendonly.aof.2.base.aof")
         with open(base, "rb") as f:
@@ -217,8 +200,7 @@ def test_libraries_in_the_aof_move_both_ways(own_servers, preamble):
     # And Redis's AOF (after its own rewrite) back into Corvid.
     r = client_for(theirs)
     r.function_delete("late")
-    r.execute_command("BGREWRITEAOF")
-    wait_until(lambda: r.info("persistence")["aof_rewrite_in_progress"] == 0, "Redis's rewrite finished")
+    rewrite_aof(r)
     r.function_load("#!lua name=redis_side\nredis.register_function('rs', function() return 'rs' end)")
     expected = functions_of(theirs)
     theirs.kill()

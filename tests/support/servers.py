@@ -134,3 +134,32 @@ def server_pair(*args):
         corvid.stop()
         report = corvid.sanitizer_report()
         assert report is None, "sanitizer report from %s:\n%s" % (corvid.log_path, report)
+
+
+def start_either(kind, *args, workdir=None):
+    """"corvid" or "redis" (with its persistence settings left to `args`), with DEBUG
+    enabled: for tests that write files with one server and read them with the other."""
+    if kind == "corvid":
+        return start_corvid("--enable-debug-command", "yes", *args, workdir=workdir)
+    return start_redis("--enable-debug-command", "yes", *args, workdir=workdir, persistent=True)
+
+
+def dump_moved(own_servers, writer, reader, fill, contents):
+    """Fills a `writer` server ("corvid" or "redis"), SAVEs, and starts a `reader` server on
+    its dump.rdb; checks that `contents(client)` reads the same on both. Returns a client
+    of the reader."""
+    import redis  # the servers module is also used without redis-py installed
+
+    first = start_either(writer, "--save", "")
+    own_servers.append(first)
+    conn = redis.Redis(host="127.0.0.1", port=first.port)
+    fill(conn)
+    expected = contents(conn)
+    assert conn.save()
+    conn.close()
+    first.stop()
+    second = start_either(reader, "--save", "", workdir=first.workdir)
+    own_servers.append(second)
+    other = redis.Redis(host="127.0.0.1", port=second.port)
+    assert contents(other) == expected
+    return other

@@ -14,3 +14,10 @@ def wait_until(condition, what, timeout=60.0, interval=0.02):
             return value
         time.sleep(interval)
     raise AssertionError("never happened: " + what)
+
+
+def rewrite_aof(conn):
+    """BGREWRITEAOF on a redis-py client, then waits until no rewrite runs or is scheduled."""
+    conn.execute_command("BGREWRITEAOF")
+    wait_until(lambda: conn.info("persistence")["aof_rewrite_in_progress"] == 0 and
+               conn.info("persistence")["aof_rewrite_scheduled"] == 0, "the AOF rewrite finished")
