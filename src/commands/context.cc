@@ -142,7 +142,7 @@ std::optional<int64_t> CommandContext::timeout_arg(size_t i) {
 }
 
 void CommandContext::block(std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms,
-                           NoWaitReply no_wait) {
+                           NoWaitReply no_wait, std::span<const std::string_view> rerun) {
   if (!server.may_block()) {
     if (no_wait == NoWaitReply::Null) {
       reply.null();
@@ -151,7 +151,7 @@ void CommandContext::block(std::span<const std::string_view> keys, ValueType typ
     }
     return;
   }
-  server.block_client(client, command, args, keys, type, deadline_ms);
+  server.block_client(client, command, rerun.empty() ? args : rerun, keys, type, deadline_ms);
 }
 
 std::optional<uint64_t> CommandContext::cursor_arg(size_t i) {

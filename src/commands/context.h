@@ -176,8 +176,10 @@ struct CommandContext {
   // Parks the client until one of `keys` holds a value of `type` or the deadline passes;
   // the command then runs again from the start (server/blocking.h). Reply nothing after.
   // Where the client may not wait (inside EXEC), replies `no_wait` at once instead.
+  // `rerun`: the arguments to run again with, when they are not the command's own (XREAD
+  // with "$" resolved to the IDs it meant when it blocked).
   void block(std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms,
-             NoWaitReply no_wait = NoWaitReply::NullArray);
+             NoWaitReply no_wait = NoWaitReply::NullArray, std::span<const std::string_view> rerun = {});
 
   // The propagation stream (AOF, replicas; replication/propagation.h). By default a command that
   // changed something replays as itself. propagate_as: the deterministic form that replays

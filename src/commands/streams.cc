@@ -363,6 +363,121 @@ void range(CommandContext& ctx, bool reverse) {
 void xrange(CommandContext& ctx) { range(ctx, false); }
 void xrevrange(CommandContext& ctx) { range(ctx, true); }
 
+// XREAD [COUNT n] [BLOCK ms] STREAMS key [key ...] id [id ...]: entries after each ID.
+void xread(CommandContext& ctx) {
+  int64_t count = 0;
+  std::optional<int64_t> deadline;  // set by BLOCK (0: forever)
+  size_t streams_at = 0;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    const bool more = i + 1 < ctx.argc();
+    const std::string_view opt = ctx.arg(i);
+    if (equals_ignore_case(opt, "block") && more) {
+      if (ctx.server.is_script_client(ctx.client)) {
+        ctx.reply.error("ERR " + std::string(ctx.arg(0)) + " command is not allowed with BLOCK option from scripts");
+        return;
+      }
+      auto ms = ctx.int_arg(++i, "ERR timeout is not an integer or out of range");
+      if (!ms) return;
+      if (*ms < 0) {
+        ctx.reply.error("ERR timeout is negative");
+        return;
+      }
+      deadline = *ms == 0 ? 0 : ctx.clock.now_ms + *ms;
+    } else if (equals_ignore_case(opt, "count") && more) {
+      auto n = ctx.int_arg(++i);
+      if (!n) return;
+      count = *n < 0 ? 0 : *n;
+    } else if (equals_ignore_case(opt, "streams") && more) {
+      streams_at = i + 1;
+      if ((ctx.argc() - streams_at) % 2 != 0) {
+        ctx.reply.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
+        return;
+      }
+      break;
+    } else if (equals_ignore_case(opt, "group") && i + 2 < ctx.argc()) {
+      ctx.reply.error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+      return;
+    } else if (equals_ignore_case(opt, "noack")) {
+      ctx.reply.error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+      return;
+    } else {
+      ctx.reply.error(errors::kSyntax);
+      return;
+    }
+  }
+  if (streams_at == 0) {
+    ctx.reply.error(errors::kSyntax);
+    return;
+  }
+  const size_t streams = (ctx.argc() - streams_at) / 2;
+  std::vector<StreamID> after(streams);
+  std::vector<const StreamValue*> values(streams);
+  bool resolved_dollar = false;
+  for (size_t i = 0; i < streams; ++i) {
+    bool wrong;
+    values[i] = read_stream(ctx, ctx.db.lookup_read(ctx.arg(streams_at + i)), &wrong);
+    if (wrong) return;
+    const size_t id_index = streams_at + streams + i;
+    if (ctx.arg(id_index) == "$") {
+      // Only what arrives from now on.
+      after[i] = values[i] != nullptr ? values[i]->stream().last_id() : StreamID{};
+      resolved_dollar = true;
+      continue;
+    }
+    if (ctx.arg(id_index) == ">") {
+      ctx.reply.error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> "
+                      "option.");
+      return;
+    }
+    auto id = id_arg(ctx, id_index, 0, true);
+    if (!id) return;
+    after[i] = *id;
+  }
+  // Every stream that has entries after its ID answers at once.
+  std::vector<std::pair<size_t, std::vector<Stream::Entry>>> served;
+  for (size_t i = 0; i < streams; ++i) {
+    if (values[i] == nullptr || values[i]->stream().length() == 0) continue;
+    const Stream& s = values[i]->stream();
+    StreamID start = after[i];
+    if (!start.increment()) continue;
+    std::vector<Stream::Entry> entries;
+    s.visit(start, StreamID::max(), false, [&](const Stream::Entry& e) {
+      entries.push_back(e);
+      return count == 0 || entries.size() < static_cast<uint64_t>(count);
+    });
+    if (!entries.empty()) served.emplace_back(i, std::move(entries));
+  }
+  if (!served.empty()) {
+    if (ctx.reply.resp3()) {
+      ctx.reply.map(served.size());
+    } else {
+      ctx.reply.array(served.size());
+    }
+    for (const auto& [i, entries] : served) {
+      if (!ctx.reply.resp3()) ctx.reply.array(2);
+      ctx.reply.bulk(ctx.arg(streams_at + i));
+      ctx.reply.array(entries.size());
+      for (const Stream::Entry& e : entries) reply_entry(ctx, e);
+    }
+    return;
+  }
+  if (!deadline) {
+    ctx.reply.null_array();
+    return;
+  }
+  // Blocked, the command runs again when an entry arrives: with "$" replaced by the IDs it
+  // stood for now, and a COUNT of 1000 unless one was given (as Redis bounds a blocked read).
+  std::vector<std::string> rerun_owned;
+  if (resolved_dollar || count == 0) {
+    rerun_owned = {std::string(ctx.arg(0)), "COUNT", std::to_string(count == 0 ? 1000 : count), "BLOCK",
+                   std::to_string(*deadline == 0 ? 0 : *deadline - ctx.clock.now_ms), "STREAMS"};
+    for (size_t i = 0; i < streams; ++i) rerun_owned.emplace_back(ctx.arg(streams_at + i));
+    for (size_t i = 0; i < streams; ++i) rerun_owned.push_back(after[i].text());
+  }
+  std::vector<std::string_view> rerun(rerun_owned.begin(), rerun_owned.end());
+  ctx.block(ctx.args.subspan(streams_at, streams), ValueType::Stream, *deadline, NoWaitReply::NullArray, rerun);
+}
+
 void xlen(CommandContext& ctx) {
   bool wrong;
   const StreamValue* value = read_stream(ctx, ctx.db.lookup_read(ctx.arg(1)), &wrong);
@@ -508,6 +623,18 @@ constexpr CommandArg kXsetidArgs[] = {
      .since = "7.0.0"},
 };
 
+constexpr KeySpec kXreadKeys[] = {{.flags = kKeyRO | kKeyAccess, .begin_index = 1, .last_key = -1, .key_step = 1,
+                                   .limit = 2, .search = KeySearch::Keyword, .keyword = "STREAMS"}};
+constexpr CommandArg kKeysAndIds[] = {
+    {.name = "key", .type = ArgType::Key, .key_spec_index = 0, .flags = kArgMultiple},
+    {.name = "id", .type = ArgType::String, .flags = kArgMultiple},
+};
+constexpr CommandArg kXreadArgs[] = {
+    {.name = "count", .type = ArgType::Integer, .token = "COUNT", .flags = kArgOptional},
+    {.name = "milliseconds", .type = ArgType::Integer, .token = "BLOCK", .flags = kArgOptional},
+    {.name = "streams", .type = ArgType::Block, .token = "STREAMS", .arguments = kKeysAndIds},
+};
+
 constexpr CommandHistory kXaddHistory[] = {
     {"6.2.0", "Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option."},
     {"7.0.0", "Added support for the `<ms>-*` explicit ID form."}};
@@ -535,6 +662,14 @@ const CommandSpec kCommands[] = {
      .complexity = "O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the "
                    "first 10 elements with COUNT), you can consider it O(1).",
      .arguments = kXrevrangeArgs, .history = kRangeHistory},
+    {.name = "xread", .arity = -4, .flags = kCmdReadOnly | kCmdBlocking,
+     .acl_categories = kAclRead | kAclStream | kAclSlow | kAclBlocking, .handler = xread, .key_specs = kXreadKeys,
+     .summary = "Returns the entries after given IDs of one or more streams, waiting for them if asked.",
+     .since = "5.0.0", .group = kGroup,
+     .complexity = "For each stream mentioned: O(N) with N being the number of elements being returned, it means "
+                   "that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will "
+                   "pay O(M) time in order to serve the M clients blocked on the stream getting new data.",
+     .arguments = kXreadArgs},
     {.name = "xlen", .arity = 2, .flags = kCmdReadOnly | kCmdFast, .acl_categories = kAclRead | kAclStream | kAclFast,
      .handler = xlen, .key_specs = kLenKey, .summary = "Returns how many entries a stream holds.", .since = "5.0.0",
      .group = kGroup, .complexity = "O(1)", .arguments = kKeyOnly},

@@ -190,6 +190,8 @@ class Server final : public KeyChangeListener,
   // Blocking commands run inside EXEC and scripts do not wait: they reply as if their
   // timeout had passed.
   bool may_block() const { return exec_client_ == nullptr && !scripting_.running(); }
+  // The internal client scripts' commands run on.
+  bool is_script_client(const Connection& client) const { return &client == script_client_; }
 
   // EVAL and its family (scripting/scripting.h).
   Scripting& scripting() { return scripting_; }

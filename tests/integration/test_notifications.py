@@ -417,6 +417,23 @@ EDGES = [
     ("ZRANGESTORE", "zst", "nokey", "0", "-1"),
     ("ZUNIONSTORE", "zu", "1", "nokey"),
     ("SDIFFSTORE", "sd", "nokey"),
+    ("XADD", "xs", "1-0", "f", "v"),
+    ("XADD", "xs", "MAXLEN", "1", "2-0", "f", "v"),
+    ("XADD", "xs", "1-0", "f", "v"),
+    ("XADD", "nokey", "NOMKSTREAM", "1-0", "f", "v"),
+    ("XDEL", "xs", "9-0"),
+    ("XDEL", "xs", "2-0"),
+    ("XTRIM", "xs", "MAXLEN", "5"),
+    ("XADD", "xs", "3-0", "f", "v"),
+    ("XTRIM", "xs", "MAXLEN", "0"),
+    ("XSETID", "xs", "10-0"),
+    ("XSETID", "nokey", "10-0"),
+    ("XADD", "str", "*", "f", "v"),
+    ("GEOADD", "geo", "13.4", "38.1", "p"),
+    ("GEOADD", "geo", "NX", "13.4", "38.1", "p"),
+    ("GEOSEARCHSTORE", "gdst", "geo", "FROMLONLAT", "13.4", "38.1", "BYRADIUS", "10", "km"),
+    ("GEORADIUS", "geo", "13.4", "38.1", "10", "km", "STORE", "gdst2"),
+    ("GEOSEARCHSTORE", "gdst", "geo", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "m"),
 ]
 
 TRANSACTIONS = [

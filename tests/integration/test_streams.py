@@ -7,6 +7,7 @@ tests/differential/cases/streams.txt."""
 import pytest
 
 from support.datasets import client_for
+from support.resp import RespConnection
 from support.servers import dump_moved, start_corvid, start_redis
 from support.waiting import rewrite_aof
 
@@ -63,3 +64,27 @@ def test_streams_in_a_rewritten_aof_load_into_redis(own_servers, preamble):
     again = start_corvid(*DEBUG, "--appendonly", "yes", workdir=ours.workdir)
     own_servers.append(again)
     assert contents(client_for(again)) == expected
+
+
+def test_blocked_xread_clients_are_all_served_in_order(server):
+    """XREAD BLOCK with $ waits for what arrives after it blocked; every reader of the key
+    gets the new entry (a stream is not a queue), and a timeout replies a null array."""
+    from support.busy import client, start_in_thread
+    from support.waiting import wait_until
+
+    conn = client(server)
+    conn.delete("feed")
+    conn.execute_command("XADD", "feed", "1-0", "old", "entry")
+    readers = [start_in_thread(server, "XREAD", "BLOCK", "0", "STREAMS", "feed", "$") for _ in range(3)]
+    counted = start_in_thread(server, "XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "other", "feed", "0", "$")
+    wait_until(lambda: conn.info("clients")["blocked_clients"] == 4, "four readers blocked")
+    conn.execute_command("XADD", "feed", "2-0", "new", "1")
+    for thread, outcome in readers + [counted]:
+        thread.join(30)
+        assert outcome["reply"] == [[b"feed", [(b"2-0", {b"new": b"1"})]]] or \
+            outcome["reply"] == [[b"feed", [[b"2-0", [b"new", b"1"]]]]]
+    raw = RespConnection("127.0.0.1", server.port)
+    assert raw.call("XREAD", "BLOCK", "50", "STREAMS", "feed", "$")[0] == b"*-1\r\n"  # timed out
+    raw.close()
+    conn.delete("feed")
+    conn.close()
