@@ -469,6 +469,31 @@ def geo_throughput(servers, rounds, requests):
     ])
 
 
+def stream_throughput(servers, rounds, requests):
+    """XADD with generated IDs to one stream; XRANGE of 10 entries from its start; XLEN."""
+    for s in servers:
+        load_pipelined(s, [["XADD", "bench:read", "%d-0" % (i + 1), "field", "v" * 16] for i in range(100000)])
+    return throughput(servers, rounds, requests, tests=[
+        ("XADD", "XADD bench:stream * field value:__rand_int__"),
+        ("XRANGE 10", "XRANGE bench:read - + COUNT 10"),
+        ("XREAD 10", "XREAD COUNT 10 STREAMS bench:read 50000-0"),
+    ])
+
+
+def stream_memory(servers, entries):
+    """RSS growth per stream entry (one field of 6 bytes, a 16-byte value, generated IDs)
+    on fresh servers."""
+    rows = {}
+    for s in servers:
+        before = s.rss_bytes()
+        load_pipelined(s, [["XADD", "mem:stream", "*", "field", "v%015d" % i] for i in range(entries)])
+        time.sleep(0.5)
+        rows[s.name] = (s.rss_bytes() - before) / entries
+    print("  RSS per stream entry (%d entries): corvid %.1f B  redis %.1f B  ratio %.2fx"
+          % (entries, rows["corvid"], rows["redis"], rows["corvid"] / rows["redis"]), flush=True)
+    return rows
+
+
 def info_field(server, section, field):
     text = server.call("INFO", section).decode()
     return re.search(r"^%s:(\S+)" % field, text, re.M).group(1)
@@ -612,7 +637,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
     ap.add_argument("--sections",
                     default="throughput,memory,collections,collection-memory,pubsub,transactions,eviction,growth,"
-                            "expiry,glob,snapshot,scripting,geo")
+                            "expiry,glob,snapshot,scripting,geo,streams")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -628,6 +653,12 @@ def main():
         print("== scripting (EVALSHA and FCALL by redis-benchmark, 50 clients)")
         with server_pair(args.server) as servers:
             scripting_throughput(servers, rounds, requests)
+    if "streams" in sections:
+        print("== streams (redis-benchmark, 50 clients)")
+        with server_pair(args.server) as servers:
+            stream_throughput(servers, rounds, requests)
+        with server_pair(args.server) as servers:
+            stream_memory(servers, 100000 if args.quick else 1000000)
     if "geo" in sections:
         print("== geo (redis-benchmark, 50 clients)")
         with server_pair(args.server) as servers:

@@ -59,6 +59,9 @@ class RedisListpack {
   int64_t read_int(Pos p) const { return read(p).integer; }
   // Replaces the integer element at `p`; elements after it move if the size changes.
   void replace_int(Pos p, int64_t value);
+  // Frees the capacity appends reserved beyond the bytes in use.
+  void shrink_to_fit() { data_.shrink_to_fit(); }
+  size_t capacity() const { return data_.capacity(); }
 
  private:
   void set_header();

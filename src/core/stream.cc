@@ -44,42 +44,60 @@ bool StreamID::decrement() {
   return false;
 }
 
-std::vector<Stream::Parsed> Stream::parse(StreamID master, const RedisListpack& node) {
-  std::vector<Parsed> out;
+RedisListpack::Pos Stream::first_entry(const RedisListpack& node, std::vector<std::string>& names) {
   RedisListpack::Pos p = node.first();
   p = node.next(p);  // live count
   p = node.next(p);  // deleted count
   const int64_t master_fields = node.read_int(p);
   p = node.next(p);
-  std::vector<std::string> names;
+  names.clear();
   for (int64_t i = 0; i < master_fields; ++i, p = node.next(p)) names.push_back(element_text(node.read(p)));
-  p = node.next(p);  // the master entry's terminating 0
-  while (p != node.end()) {
-    Parsed e;
-    e.flags_pos = p;
-    const int64_t flags = node.read_int(p);
-    p = node.next(p);
-    e.deleted = (flags & kDeleted) != 0;
-    e.id.ms = master.ms + static_cast<uint64_t>(node.read_int(p));
-    p = node.next(p);
-    e.id.seq = master.seq + static_cast<uint64_t>(node.read_int(p));
-    p = node.next(p);
-    if (flags & kSameFields) {
-      for (const std::string& name : names) {
-        e.fields.emplace_back(name, element_text(node.read(p)));
-        p = node.next(p);
-      }
-    } else {
-      const int64_t count = node.read_int(p);
+  return node.next(p);  // past the master entry's terminating 0
+}
+
+RedisListpack::Pos Stream::read_entry(const RedisListpack& node, StreamID master,
+                                      const std::vector<std::string>& names, RedisListpack::Pos p, Parsed& out,
+                                      bool with_fields) {
+  out.flags_pos = p;
+  const int64_t flags = node.read_int(p);
+  p = node.next(p);
+  out.deleted = (flags & kDeleted) != 0;
+  out.id.ms = master.ms + static_cast<uint64_t>(node.read_int(p));
+  p = node.next(p);
+  out.id.seq = master.seq + static_cast<uint64_t>(node.read_int(p));
+  p = node.next(p);
+  out.fields.clear();
+  if (flags & kSameFields) {
+    for (const std::string& name : names) {
+      if (with_fields) out.fields.emplace_back(name, element_text(node.read(p)));
       p = node.next(p);
-      for (int64_t i = 0; i < count; ++i) {
-        std::string field = element_text(node.read(p));
-        p = node.next(p);
-        e.fields.emplace_back(std::move(field), element_text(node.read(p)));
-        p = node.next(p);
-      }
     }
-    p = node.next(p);  // lp-count
+  } else {
+    const int64_t count = node.read_int(p);
+    p = node.next(p);
+    for (int64_t i = 0; i < count; ++i) {
+      if (with_fields) {
+        std::string field = element_text(node.read(p));
+        out.fields.emplace_back(std::move(field), element_text(node.read(node.next(p))));
+      }
+      p = node.next(node.next(p));
+    }
+  }
+  return node.next(p);  // past the lp-count
+}
+
+RedisListpack::Pos Stream::entry_before(const RedisListpack& node, RedisListpack::Pos p) {
+  p = node.prev(p);  // the lp-count: how many elements the entry has before it
+  for (int64_t n = node.read_int(p); n > 0; --n) p = node.prev(p);
+  return p;
+}
+
+std::vector<Stream::Parsed> Stream::parse(StreamID master, const RedisListpack& node) {
+  std::vector<Parsed> out;
+  std::vector<std::string> names;
+  for (RedisListpack::Pos p = first_entry(node, names); p != node.end();) {
+    Parsed e;
+    p = read_entry(node, master, names, p, e, true);
     out.push_back(std::move(e));
   }
   return out;
@@ -103,6 +121,9 @@ void Stream::append(StreamID id, std::span<const FieldValue> fields, const Limit
     if (!full) {
       node = &last_node;
       master = last_master;
+    } else {
+      // The node is done growing: give back the room its appends reserved.
+      last_node.shrink_to_fit();
     }
   }
   int64_t flags = 0;
@@ -237,7 +258,7 @@ void Stream::refresh_first_id() {
 
 size_t Stream::memory_bytes() const {
   size_t total = 0;
-  for (const auto& [master, node] : nodes_) total += node.bytes() + sizeof(master) + 4 * sizeof(void*);
+  for (const auto& [master, node] : nodes_) total += node.capacity() + sizeof(master) + sizeof(node) + 4 * sizeof(void*);
   return total;
 }
 

@@ -111,6 +111,15 @@ class Stream {
     std::vector<std::pair<std::string, std::string>> fields;
   };
   static std::vector<Parsed> parse(StreamID master, const RedisListpack& node);
+  // Walking a node in place: the position of its first entry (after the master entry,
+  // whose field names go to `names`), and reading the entry at `p` (its flags): fills
+  // `out` (fields only if `with_fields`) and returns the position after the entry.
+  static RedisListpack::Pos first_entry(const RedisListpack& node, std::vector<std::string>& names);
+  static RedisListpack::Pos read_entry(const RedisListpack& node, StreamID master,
+                                       const std::vector<std::string>& names, RedisListpack::Pos p, Parsed& out,
+                                       bool with_fields);
+  // The flags position of the entry that ends just before `p` (found through its lp-count).
+  static RedisListpack::Pos entry_before(const RedisListpack& node, RedisListpack::Pos p);
   // The lowest live ID, after the first node changed.
   void refresh_first_id();
 
@@ -129,23 +138,34 @@ void Stream::visit(StreamID start, StreamID end, bool reverse, Visit&& visit) co
   auto first = nodes_.upper_bound(start);
   if (first != nodes_.begin()) --first;
   auto last = nodes_.upper_bound(end);  // one past the last node that may hold `end`
+  std::vector<std::string> names;
+  Parsed e;
   if (!reverse) {
     for (auto it = first; it != last; ++it) {
-      for (const Parsed& e : parse(it->first, it->second)) {
+      const RedisListpack& node = it->second;
+      for (RedisListpack::Pos p = first_entry(node, names); p != node.end();) {
+        // Fields are read only for entries that are returned.
+        const RedisListpack::Pos header = p;
+        p = read_entry(node, it->first, names, header, e, false);
         if (e.deleted || e.id < start) continue;
         if (e.id > end) return;
-        if (!visit(Entry{e.id, e.fields})) return;
+        read_entry(node, it->first, names, header, e, true);
+        if (!visit(Entry{e.id, std::move(e.fields)})) return;
       }
     }
     return;
   }
   for (auto it = last; it != first;) {
     --it;
-    std::vector<Parsed> entries = parse(it->first, it->second);
-    for (auto e = entries.rbegin(); e != entries.rend(); ++e) {
-      if (e->deleted || e->id > end) continue;
-      if (e->id < start) return;
-      if (!visit(Entry{e->id, std::move(e->fields)})) return;
+    const RedisListpack& node = it->second;
+    const RedisListpack::Pos begin = first_entry(node, names);
+    for (RedisListpack::Pos p = node.end(); p != begin;) {
+      p = entry_before(node, p);
+      read_entry(node, it->first, names, p, e, false);
+      if (e.deleted || e.id > end) continue;
+      if (e.id < start) return;
+      read_entry(node, it->first, names, p, e, true);
+      if (!visit(Entry{e.id, std::move(e.fields)})) return;
     }
   }
 }
