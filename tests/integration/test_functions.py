@@ -14,7 +14,7 @@ import redis
 
 from support.busy import client, start_in_thread, wait_busy
 from support.datasets import client_for
-from support.resp import RespConnection
+from support.resp import RespConnection, invalidated_keys
 from support.servers import dump_moved, start_corvid, start_redis
 from support.waiting import rewrite_aof
 
@@ -326,14 +326,7 @@ def test_keys_a_function_reads_are_tracked_for_its_caller(server, observed, comm
     reader.call(command, "read_other", "1", "declared-only")
     observed.fcall("write", 1, "declared-only", "1")
     observed.fcall("write", 1, "read-by-function", "1")
-    invalidated = set()
-    while True:
-        reply = reader.call("PING")[1] if not invalidated else reader.read_reply()[1]
-        if reply == b"PONG":
-            break
-        assert reply[0] == b"invalidate"
-        invalidated.update(reply[1])
-    assert invalidated == {b"declared-only"}
+    assert invalidated_keys(reader) == {b"declared-only"}
     reader.close()
 
 

@@ -12,7 +12,7 @@ import redis
 
 from support import busy
 from support.busy import client, start_in_thread
-from support.resp import RespConnection
+from support.resp import RespConnection, invalidated_keys
 from support.servers import start_corvid, start_redis
 
 LOOP_FOREVER = "local i = 0 while true do i = i + 1 end"
@@ -270,13 +270,6 @@ def test_keys_a_script_reads_are_tracked_for_its_caller(server, command):
     writer = client(server)
     writer.eval("redis.call('set', 'declared-only', '1') return redis.call('set', 'read-by-script', '1')", 0)
     # The invalidations come before PING's reply.
-    invalidated = set()
-    while True:
-        reply = reader.call("PING")[1] if not invalidated else reader.read_reply()[1]
-        if reply == b"PONG":
-            break
-        assert reply[0] == b"invalidate"
-        invalidated.update(reply[1])
-    assert invalidated == {b"declared-only"}
+    assert invalidated_keys(reader) == {b"declared-only"}
     writer.close()
     reader.close()

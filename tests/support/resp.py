@@ -258,3 +258,15 @@ def canonical_unordered(raw):
 def connect(server):
     """A raw connection to a test server (anything with a .port)."""
     return RespConnection("127.0.0.1", server.port)
+
+
+def invalidated_keys(conn):
+    """On a RESP3 RespConnection with CLIENT TRACKING on: the keys of the invalidation
+    pushes that arrive before the answer to a PING sent now."""
+    keys = set()
+    reply = conn.call("PING")[1]
+    while reply != b"PONG":
+        assert reply[0] == b"invalidate", reply
+        keys.update(reply[1])
+        reply = conn.read_reply()[1]
+    return keys
