@@ -275,6 +275,19 @@ class HashTable {
     return chain;
   }
 
+  // A random node as Redis's "fair" random key picks one: uniformly among the nodes of a
+  // run of consecutive buckets from a random start. random_node favours nodes of short
+  // chains; this evens that out, and is exactly uniform while the table holds at most
+  // kFairSample nodes in at most 150 buckets (the run then covers them all).
+  static constexpr size_t kFairSample = 15;
+  template <class Rng>
+  Node* fair_random_node(Rng& rng) {
+    Node* sampled[kFairSample];
+    const size_t n = sample(sampled, kFairSample, rng);
+    if (n == 0) return random_node(rng);
+    return sampled[rand_below(rng, n)];
+  }
+
   // Up to `count` distinct nodes from consecutive buckets starting at a random one
   // (eviction / expiry sampling). Visits at most max(count * 10, 16) bucket indexes,
   // so it returns fewer when the table is sparse.

@@ -328,7 +328,7 @@ KeyEntry* Database::random_key() {
   // Expired keys found by sampling are reclaimed on the way, as Redis does; each miss
   // removes a key, so this ends.
   for (;;) {
-    KeyEntry* entry = keys_.random_node(rng_);
+    KeyEntry* entry = keys_.fair_random_node(rng_);
     if (entry == nullptr) return nullptr;
     if (!is_expired(*entry)) return entry;
     delete_expired(entry);

@@ -121,7 +121,7 @@ class HashValue final : public ValueObject {
   std::pair<std::string_view, std::string_view> random_entry(Rng& rng, Scratch& field_scratch,
                                                              Scratch& value_scratch) {
     if (Table* t = table()) {
-      const Node* n = t->random_node(rng);
+      const Node* n = t->fair_random_node(rng);
       return {n->field(), n->value()};
     }
     const Listpack& lp = listpack();

@@ -95,14 +95,7 @@ class SetValue final : public ValueObject {
   // use refs() for many picks. Not const: the table does a rehash step, as lookups do.
   template <class Rng>
   Ref random_ref(Rng& rng) {
-    if (encoding() == Encoding::Hashtable) {
-      // A random bucket's chain favours members of short chains; picking among the members
-      // of a run of buckets evens that out (what Redis's "fair" random key does).
-      Member* sampled[kFairSample];
-      const size_t n = table().sample(sampled, kFairSample, rng);
-      if (n == 0) return reinterpret_cast<Ref>(table().random_node(rng));
-      return reinterpret_cast<Ref>(sampled[std::uniform_int_distribution<size_t>(0, n - 1)(rng)]);
-    }
+    if (encoding() == Encoding::Hashtable) return reinterpret_cast<Ref>(table().fair_random_node(rng));
     const size_t pick = std::uniform_int_distribution<size_t>(0, size() - 1)(rng);
     if (encoding() == Encoding::Intset) return pick;
     return *listpack().at(static_cast<int64_t>(pick));
@@ -145,7 +138,6 @@ class SetValue final : public ValueObject {
     static void set_next(Member& m, Member* next) { m.next = next; }
   };
   using Table = HashTable<Member, MemberTraits>;
-  static constexpr size_t kFairSample = 15;
 
   static std::string_view render(int64_t value, Scratch& scratch) {
     return {scratch.data(), format_int64(value, scratch.data())};

@@ -101,7 +101,7 @@ class ZSetValue final : public ValueObject {
   template <class Rng>
   std::pair<std::string_view, double> random_entry(Rng& rng, Scratch& scratch) {
     if (big_) {
-      const Skiplist::Node* n = big_->index.random_node(rng);
+      const Skiplist::Node* n = big_->index.fair_random_node(rng);
       return {n->member(), n->score()};
     }
     const auto pick = static_cast<int64_t>(std::uniform_int_distribution<size_t>(0, size() - 1)(rng));
