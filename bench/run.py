@@ -480,6 +480,57 @@ def stream_throughput(servers, rounds, requests):
     ])
 
 
+def load_stream(server, key, entries, batch=10000):
+    """XADDs entries 1-0 .. entries-0 (one field, a 16-byte value), pipelined in batches."""
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        for start in range(1, entries + 1, batch):
+            stop = min(entries + 1, start + batch)
+            s.sendall(b"".join(encode(["XADD", key, "%d-0" % i, "field", "v" * 16]) for i in range(start, stop)))
+            got = b""
+            while got.count(b"\r\n") < stop - start:
+                got += s.recv(1 << 20)
+
+
+def fresh_group(server, key, deliver):
+    """The group g made anew at the stream's start; with `deliver`, every entry read into
+    consumer c's pending list first (one XREADGROUP, reply discarded)."""
+    server.call("XGROUP", "DESTROY", key, "g")
+    server.call("XGROUP", "CREATE", key, "g", "0")
+    if deliver:
+        with socket.create_connection(("127.0.0.1", server.port)) as s:
+            s.sendall(encode(["XREADGROUP", "GROUP", "g", "c", "STREAMS", key, ">"]) + encode(["PING"]))
+            got = b""
+            while not got.endswith(b"+PONG\r\n"):
+                got += s.recv(1 << 22)
+
+
+def stream_group_throughput(servers, rounds, requests):
+    """Consumer groups by redis-benchmark over a stream of one entry per request: XREADGROUP
+    delivering the next new entry (COUNT 1) into the consumer's pending list, the group
+    made afresh before each run; and XACK of a random ID among the entries pending then
+    (about two thirds of the calls acknowledge one, the rest find it gone)."""
+    key = "bench:group"
+    most = requests * 10
+    for s in servers:
+        load_stream(s, key, most)
+    rows = []
+    for pipeline in (1, 32):
+        n = requests * (10 if pipeline > 1 else 1)
+        for test, command in (("XREADGROUP", "XREADGROUP GROUP g c COUNT 1 STREAMS %s >" % key),
+                              ("XACK", "XACK %s g __rand_int__-0" % key)):
+            results = {s.name: [] for s in servers}
+            for _ in range(rounds):
+                for s in servers:
+                    fresh_group(s, key, deliver=test == "XACK")
+                    results[s.name].append(redis_benchmark(s.port, test, pipeline, n, command=command,
+                                                           keyspace=n))
+            best = {k: max(v) for k, v in results.items()}
+            rows.append((test, pipeline, best))
+            print("  %-13s P=%-2d corvid %10.0f rps  redis %10.0f rps  ratio %.2fx"
+                  % (test, pipeline, best["corvid"], best["redis"], best["corvid"] / best["redis"]), flush=True)
+    return rows
+
+
 def stream_memory(servers, entries):
     """RSS growth per stream entry (one field of 6 bytes, a 16-byte value, generated IDs)
     on fresh servers."""
@@ -657,6 +708,8 @@ def main():
         print("== streams (redis-benchmark, 50 clients)")
         with server_pair(args.server) as servers:
             stream_throughput(servers, rounds, requests)
+        with server_pair(args.server) as servers:
+            stream_group_throughput(servers, rounds, requests)
         with server_pair(args.server) as servers:
             stream_memory(servers, 100000 if args.quick else 1000000)
     if "geo" in sections:

@@ -100,6 +100,20 @@ inline void exercise_value(const KeyEntry& entry) {
       check(forward.size() == s.length());
       check(std::equal(forward.begin(), forward.end(), backward.rbegin(), backward.rend()));
       check(forward.empty() || forward.front() == s.first_id());
+      // Every pending entry is held by exactly the consumer it names, and nothing else is.
+      for (const auto& [name, group] : entry.object_as<StreamValue>().groups()) {
+        size_t held = 0;
+        for (const auto& [consumer_name, consumer] : group.consumers()) {
+          check(consumer.name == consumer_name);
+          for (StreamID id : consumer.pending) {
+            auto it = group.pending().find(id);
+            check(it != group.pending().end() && it->second.owner == &consumer);
+          }
+          held += consumer.pending.size();
+        }
+        check(held == group.pending().size());
+        check(group.entries_read() >= Stream::kUnknownEntriesRead);
+      }
       break;
     }
   }

@@ -38,6 +38,7 @@ CommandTable::CommandTable() {
                       dump_restore_commands,
                       expire_commands, hash_commands, list_commands, set_commands, sorted_set_commands,
                       sorted_set_algebra_commands, geo_commands, stream_commands,
+                      stream_read_commands, stream_group_commands, stream_info_commands,
                       sort_commands, pubsub_commands,
                       transaction_commands, scripting_commands, function_commands, server_commands, persistence_commands, replication_commands,
                       config_commands, debug_commands, slowlog_commands, monitor_commands, latency_commands, memory_commands, module_commands, client_commands,

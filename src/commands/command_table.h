@@ -78,5 +78,8 @@ std::span<const CommandSpec> scripting_commands();
 std::span<const CommandSpec> function_commands();
 std::span<const CommandSpec> geo_commands();
 std::span<const CommandSpec> stream_commands();
+std::span<const CommandSpec> stream_read_commands();
+std::span<const CommandSpec> stream_group_commands();
+std::span<const CommandSpec> stream_info_commands();
 
 }  // namespace corvid

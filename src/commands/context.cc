@@ -142,7 +142,8 @@ std::optional<int64_t> CommandContext::timeout_arg(size_t i) {
 }
 
 void CommandContext::block(std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms,
-                           NoWaitReply no_wait, std::span<const std::string_view> rerun) {
+                           NoWaitReply no_wait, std::span<const std::string_view> rerun,
+                           bool wake_when_key_gone) {
   if (!server.may_block()) {
     if (no_wait == NoWaitReply::Null) {
       reply.null();
@@ -151,7 +152,7 @@ void CommandContext::block(std::span<const std::string_view> keys, ValueType typ
     }
     return;
   }
-  server.block_client(client, command, rerun.empty() ? args : rerun, keys, type, deadline_ms);
+  server.block_client(client, command, rerun.empty() ? args : rerun, keys, type, deadline_ms, wake_when_key_gone);
 }
 
 std::optional<uint64_t> CommandContext::cursor_arg(size_t i) {

@@ -177,9 +177,12 @@ struct CommandContext {
   // the command then runs again from the start (server/blocking.h). Reply nothing after.
   // Where the client may not wait (inside EXEC), replies `no_wait` at once instead.
   // `rerun`: the arguments to run again with, when they are not the command's own (XREAD
-  // with "$" resolved to the IDs it meant when it blocked).
+  // with "$" resolved to the IDs it meant when it blocked). `wake_when_key_gone`: the
+  // command also runs again when a key is deleted or changes type (XREADGROUP, which then
+  // fails), not only when it holds a value of `type`.
   void block(std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms,
-             NoWaitReply no_wait = NoWaitReply::NullArray, std::span<const std::string_view> rerun = {});
+             NoWaitReply no_wait = NoWaitReply::NullArray, std::span<const std::string_view> rerun = {},
+             bool wake_when_key_gone = false);
 
   // The propagation stream (AOF, replicas; replication/propagation.h). By default a command that
   // changed something replays as itself. propagate_as: the deterministic form that replays

@@ -1,6 +1,7 @@
 // XADD, XRANGE, XREVRANGE, XLEN, XDEL, XTRIM and XSETID: argument checks, replies,
 // notifications and the deterministic forms they propagate in; the entries themselves are
-// core/stream.h's.
+// core/stream.h's. Reads (XREAD, XREADGROUP) are in stream_reads.cc, consumer groups in
+// stream_groups.cc, XINFO in stream_info.cc.
 //
 // XADD propagates with the ID it generated, and approximate trimming (XADD or XTRIM with
 // "~") as the exact trim it amounted to ("= <length>" or "= <first ID>"), so that an AOF
@@ -14,6 +15,7 @@
 
 #include "commands/command_table.h"
 #include "commands/context.h"
+#include "commands/stream_support.h"
 #include "core/number_format.h"
 #include "db/stream_value.h"
 #include "server/config.h"
@@ -22,62 +24,6 @@
 namespace corvid {
 namespace {
 
-constexpr std::string_view kInvalidId = "ERR Invalid stream ID specified as stream command argument";
-
-// Redis's reading of an unsigned 64-bit number in an ID: a plain integer, or failing that
-// whatever strtoull takes in full (leading blanks, a sign).
-std::optional<uint64_t> id_part(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  if (std::optional<int64_t> v = parse_int64(text)) {
-    if (*v < 0) return std::nullopt;
-    return static_cast<uint64_t>(*v);
-  }
-  errno = 0;
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-  if (errno == EINVAL || errno == ERANGE || end != text.c_str() + text.size()) return std::nullopt;
-  return v;
-}
-
-// "ms-seq", "ms" (the sequence is `missing_seq`), "-" and "+" unless `strict`, and "ms-*"
-// when `seq_given` is asked for (it is then false).
-std::optional<StreamID> parse_id(std::string_view text, uint64_t missing_seq, bool strict, bool* seq_given = nullptr) {
-  if (text.size() > 127) return std::nullopt;
-  if (seq_given != nullptr) *seq_given = true;
-  if (text == "-" || text == "+") {
-    if (strict) return std::nullopt;
-    return text == "-" ? StreamID::min() : StreamID::max();
-  }
-  const size_t dash = text.find('-');
-  const std::optional<uint64_t> ms = id_part(std::string(text.substr(0, dash)));
-  if (!ms) return std::nullopt;
-  if (dash == std::string_view::npos) return StreamID{*ms, missing_seq};
-  const std::string_view rest = text.substr(dash + 1);
-  if (seq_given != nullptr && rest == "*") {
-    *seq_given = false;
-    return StreamID{*ms, 0};
-  }
-  const std::optional<uint64_t> seq = id_part(std::string(rest));
-  if (!seq) return std::nullopt;
-  return StreamID{*ms, *seq};
-}
-
-std::optional<StreamID> id_arg(CommandContext& ctx, size_t i, uint64_t missing_seq, bool strict,
-                               bool* seq_given = nullptr) {
-  auto id = parse_id(ctx.arg(i), missing_seq, strict, seq_given);
-  if (!id) ctx.reply.error(kInvalidId);
-  return id;
-}
-
-StreamLimits stream_limits(CommandContext& ctx) {
-  const Config& config = ctx.server.config();
-  return {static_cast<size_t>(config.stream_node_max_bytes), static_cast<int64_t>(config.stream_node_max_entries)};
-}
-
-StreamValue* read_stream(CommandContext& ctx, const KeyEntry* entry, bool* wrong) {
-  return ctx.typed<StreamValue>(entry, ValueType::Stream, wrong);
-}
-
 // The stream at argument 1 for a change; null after replying: 0 for a missing key (XDEL,
 // XTRIM), WRONGTYPE for another type.
 StreamValue* stream_to_change(CommandContext& ctx) {
@@ -85,16 +31,6 @@ StreamValue* stream_to_change(CommandContext& ctx) {
   StreamValue* value = read_stream(ctx, ctx.db.lookup_write(ctx.arg(1)), &wrong);
   if (value == nullptr && !wrong) ctx.reply.integer(0);
   return value;
-}
-
-void reply_entry(CommandContext& ctx, const Stream::Entry& e) {
-  ctx.reply.array(2);
-  ctx.reply.bulk(e.id.text());
-  ctx.reply.array(e.fields.size() * 2);
-  for (const auto& [field, value] : e.fields) {
-    ctx.reply.bulk(field);
-    ctx.reply.bulk(value);
-  }
 }
 
 // ---- XADD / XTRIM options --------------------------------------------------------
@@ -141,7 +77,7 @@ std::optional<size_t> parse_add_or_trim(CommandContext& ctx, bool xadd, TrimArgs
         args.trim.strategy = Strategy::MaxLen;
         args.trim.max_length = static_cast<uint64_t>(*n);
       } else {
-        auto id = id_arg(ctx, i + 1, 0, true);
+        auto id = stream_id_arg(ctx, i + 1, 0, true);
         if (!id) return std::nullopt;
         args.trim.strategy = Strategy::MinId;
         args.trim.min_id = *id;
@@ -161,7 +97,7 @@ std::optional<size_t> parse_add_or_trim(CommandContext& ctx, bool xadd, TrimArgs
     } else if (xadd && equals_ignore_case(opt, "nomkstream")) {
       args.no_mkstream = true;
     } else if (xadd) {
-      auto id = id_arg(ctx, i, 0, true, &args.seq_given);
+      auto id = stream_id_arg(ctx, i, 0, true, &args.seq_given);
       if (!id) return std::nullopt;
       args.id = *id;
       args.id_given = true;
@@ -311,23 +247,9 @@ void xtrim(CommandContext& ctx) {
 void range(CommandContext& ctx, bool reverse) {
   const size_t start_index = reverse ? 3 : 2;
   const size_t end_index = reverse ? 2 : 3;
-  auto bound = [&](size_t i, uint64_t missing_seq, bool is_start) -> std::optional<StreamID> {
-    const std::string_view text = ctx.arg(i);
-    const bool exclusive = text.size() > 1 && text[0] == '(';
-    auto id = exclusive ? parse_id(text.substr(1), missing_seq, true) : parse_id(text, missing_seq, false);
-    if (!id) {
-      ctx.reply.error(kInvalidId);
-      return std::nullopt;
-    }
-    if (exclusive && !(is_start ? id->increment() : id->decrement())) {
-      ctx.reply.error(is_start ? "ERR invalid start ID for the interval" : "ERR invalid end ID for the interval");
-      return std::nullopt;
-    }
-    return id;
-  };
-  auto start = bound(start_index, 0, true);
+  auto start = stream_bound_arg(ctx, start_index, true);
   if (!start) return;
-  auto end = bound(end_index, UINT64_MAX, false);
+  auto end = stream_bound_arg(ctx, end_index, false);
   if (!end) return;
   int64_t count = -1;
   for (size_t i = 4; i < ctx.argc(); ++i) {
@@ -357,126 +279,11 @@ void range(CommandContext& ctx, bool reverse) {
     return count < 0 || entries.size() < static_cast<uint64_t>(count);
   });
   ctx.reply.array(entries.size());
-  for (const Stream::Entry& e : entries) reply_entry(ctx, e);
+  for (const Stream::Entry& e : entries) reply_stream_entry(ctx, e);
 }
 
 void xrange(CommandContext& ctx) { range(ctx, false); }
 void xrevrange(CommandContext& ctx) { range(ctx, true); }
-
-// XREAD [COUNT n] [BLOCK ms] STREAMS key [key ...] id [id ...]: entries after each ID.
-void xread(CommandContext& ctx) {
-  int64_t count = 0;
-  std::optional<int64_t> deadline;  // set by BLOCK (0: forever)
-  size_t streams_at = 0;
-  for (size_t i = 1; i < ctx.argc(); ++i) {
-    const bool more = i + 1 < ctx.argc();
-    const std::string_view opt = ctx.arg(i);
-    if (equals_ignore_case(opt, "block") && more) {
-      if (ctx.server.is_script_client(ctx.client)) {
-        ctx.reply.error("ERR " + std::string(ctx.arg(0)) + " command is not allowed with BLOCK option from scripts");
-        return;
-      }
-      auto ms = ctx.int_arg(++i, "ERR timeout is not an integer or out of range");
-      if (!ms) return;
-      if (*ms < 0) {
-        ctx.reply.error("ERR timeout is negative");
-        return;
-      }
-      deadline = *ms == 0 ? 0 : ctx.clock.now_ms + *ms;
-    } else if (equals_ignore_case(opt, "count") && more) {
-      auto n = ctx.int_arg(++i);
-      if (!n) return;
-      count = *n < 0 ? 0 : *n;
-    } else if (equals_ignore_case(opt, "streams") && more) {
-      streams_at = i + 1;
-      if ((ctx.argc() - streams_at) % 2 != 0) {
-        ctx.reply.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
-        return;
-      }
-      break;
-    } else if (equals_ignore_case(opt, "group") && i + 2 < ctx.argc()) {
-      ctx.reply.error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
-      return;
-    } else if (equals_ignore_case(opt, "noack")) {
-      ctx.reply.error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
-      return;
-    } else {
-      ctx.reply.error(errors::kSyntax);
-      return;
-    }
-  }
-  if (streams_at == 0) {
-    ctx.reply.error(errors::kSyntax);
-    return;
-  }
-  const size_t streams = (ctx.argc() - streams_at) / 2;
-  std::vector<StreamID> after(streams);
-  std::vector<const StreamValue*> values(streams);
-  bool resolved_dollar = false;
-  for (size_t i = 0; i < streams; ++i) {
-    bool wrong;
-    values[i] = read_stream(ctx, ctx.db.lookup_read(ctx.arg(streams_at + i)), &wrong);
-    if (wrong) return;
-    const size_t id_index = streams_at + streams + i;
-    if (ctx.arg(id_index) == "$") {
-      // Only what arrives from now on.
-      after[i] = values[i] != nullptr ? values[i]->stream().last_id() : StreamID{};
-      resolved_dollar = true;
-      continue;
-    }
-    if (ctx.arg(id_index) == ">") {
-      ctx.reply.error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> "
-                      "option.");
-      return;
-    }
-    auto id = id_arg(ctx, id_index, 0, true);
-    if (!id) return;
-    after[i] = *id;
-  }
-  // Every stream that has entries after its ID answers at once.
-  std::vector<std::pair<size_t, std::vector<Stream::Entry>>> served;
-  for (size_t i = 0; i < streams; ++i) {
-    if (values[i] == nullptr || values[i]->stream().length() == 0) continue;
-    const Stream& s = values[i]->stream();
-    StreamID start = after[i];
-    if (!start.increment()) continue;
-    std::vector<Stream::Entry> entries;
-    s.visit(start, StreamID::max(), false, [&](const Stream::Entry& e) {
-      entries.push_back(e);
-      return count == 0 || entries.size() < static_cast<uint64_t>(count);
-    });
-    if (!entries.empty()) served.emplace_back(i, std::move(entries));
-  }
-  if (!served.empty()) {
-    if (ctx.reply.resp3()) {
-      ctx.reply.map(served.size());
-    } else {
-      ctx.reply.array(served.size());
-    }
-    for (const auto& [i, entries] : served) {
-      if (!ctx.reply.resp3()) ctx.reply.array(2);
-      ctx.reply.bulk(ctx.arg(streams_at + i));
-      ctx.reply.array(entries.size());
-      for (const Stream::Entry& e : entries) reply_entry(ctx, e);
-    }
-    return;
-  }
-  if (!deadline) {
-    ctx.reply.null_array();
-    return;
-  }
-  // Blocked, the command runs again when an entry arrives: with "$" replaced by the IDs it
-  // stood for now, and a COUNT of 1000 unless one was given (as Redis bounds a blocked read).
-  std::vector<std::string> rerun_owned;
-  if (resolved_dollar || count == 0) {
-    rerun_owned = {std::string(ctx.arg(0)), "COUNT", std::to_string(count == 0 ? 1000 : count), "BLOCK",
-                   std::to_string(*deadline == 0 ? 0 : *deadline - ctx.clock.now_ms), "STREAMS"};
-    for (size_t i = 0; i < streams; ++i) rerun_owned.emplace_back(ctx.arg(streams_at + i));
-    for (size_t i = 0; i < streams; ++i) rerun_owned.push_back(after[i].text());
-  }
-  std::vector<std::string_view> rerun(rerun_owned.begin(), rerun_owned.end());
-  ctx.block(ctx.args.subspan(streams_at, streams), ValueType::Stream, *deadline, NoWaitReply::NullArray, rerun);
-}
 
 void xlen(CommandContext& ctx) {
   bool wrong;
@@ -493,7 +300,7 @@ void xdel(CommandContext& ctx) {
   // Every ID is checked before any goes: the command applies fully or not at all.
   std::vector<StreamID> ids;
   for (size_t i = 2; i < ctx.argc(); ++i) {
-    auto id = id_arg(ctx, i, 0, true);
+    auto id = stream_id_arg(ctx, i, 0, true);
     if (!id) return;
     ids.push_back(*id);
   }
@@ -504,7 +311,7 @@ void xdel(CommandContext& ctx) {
 }
 
 void xsetid(CommandContext& ctx) {
-  auto id = id_arg(ctx, 2, 0, true);
+  auto id = stream_id_arg(ctx, 2, 0, true);
   if (!id) return;
   int64_t entries_added = -1;
   StreamID max_deleted;
@@ -519,7 +326,7 @@ void xsetid(CommandContext& ctx) {
       }
       entries_added = *n;
     } else if (equals_ignore_case(ctx.arg(i), "maxdeletedid") && more) {
-      auto given = id_arg(ctx, i + 1, 0, true);
+      auto given = stream_id_arg(ctx, i + 1, 0, true);
       if (!given) return;
       if (*id < *given) {
         ctx.reply.error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
@@ -543,12 +350,7 @@ void xsetid(CommandContext& ctx) {
   Stream& s = value->stream();
   if (s.length() > 0) {
     // The last live entry bounds how far back the last ID may go.
-    StreamID top;
-    s.visit(StreamID::min(), StreamID::max(), true, [&](const Stream::Entry& e) {
-      top = e.id;
-      return false;
-    });
-    if (*id < top) {
+    if (*id < s.last_live_id()) {
       ctx.reply.error("ERR The ID specified in XSETID is smaller than the target stream top item");
       return;
     }
@@ -623,18 +425,6 @@ constexpr CommandArg kXsetidArgs[] = {
      .since = "7.0.0"},
 };
 
-constexpr KeySpec kXreadKeys[] = {{.flags = kKeyRO | kKeyAccess, .begin_index = 1, .last_key = -1, .key_step = 1,
-                                   .limit = 2, .search = KeySearch::Keyword, .keyword = "STREAMS"}};
-constexpr CommandArg kKeysAndIds[] = {
-    {.name = "key", .type = ArgType::Key, .key_spec_index = 0, .flags = kArgMultiple},
-    {.name = "id", .type = ArgType::String, .flags = kArgMultiple},
-};
-constexpr CommandArg kXreadArgs[] = {
-    {.name = "count", .type = ArgType::Integer, .token = "COUNT", .flags = kArgOptional},
-    {.name = "milliseconds", .type = ArgType::Integer, .token = "BLOCK", .flags = kArgOptional},
-    {.name = "streams", .type = ArgType::Block, .token = "STREAMS", .arguments = kKeysAndIds},
-};
-
 constexpr CommandHistory kXaddHistory[] = {
     {"6.2.0", "Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option."},
     {"7.0.0", "Added support for the `<ms>-*` explicit ID form."}};
@@ -662,14 +452,6 @@ const CommandSpec kCommands[] = {
      .complexity = "O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the "
                    "first 10 elements with COUNT), you can consider it O(1).",
      .arguments = kXrevrangeArgs, .history = kRangeHistory},
-    {.name = "xread", .arity = -4, .flags = kCmdReadOnly | kCmdBlocking,
-     .acl_categories = kAclRead | kAclStream | kAclSlow | kAclBlocking, .handler = xread, .key_specs = kXreadKeys,
-     .summary = "Returns the entries after given IDs of one or more streams, waiting for them if asked.",
-     .since = "5.0.0", .group = kGroup,
-     .complexity = "For each stream mentioned: O(N) with N being the number of elements being returned, it means "
-                   "that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will "
-                   "pay O(M) time in order to serve the M clients blocked on the stream getting new data.",
-     .arguments = kXreadArgs},
     {.name = "xlen", .arity = 2, .flags = kCmdReadOnly | kCmdFast, .acl_categories = kAclRead | kAclStream | kAclFast,
      .handler = xlen, .key_specs = kLenKey, .summary = "Returns how many entries a stream holds.", .since = "5.0.0",
      .group = kGroup, .complexity = "O(1)", .arguments = kKeyOnly},

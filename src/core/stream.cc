@@ -1,6 +1,7 @@
 #include "core/stream.h"
 
 #include <algorithm>
+#include <array>
 
 namespace corvid {
 namespace {
@@ -260,6 +261,93 @@ size_t Stream::memory_bytes() const {
   size_t total = 0;
   for (const auto& [master, node] : nodes_) total += node.capacity() + sizeof(master) + sizeof(node) + 4 * sizeof(void*);
   return total;
+}
+
+}  // namespace corvid
+
+namespace corvid {
+
+bool Stream::contains(StreamID id) const {
+  bool found = false;
+  visit(id, id, false, [&](const Entry&) { return !(found = true); });
+  return found;
+}
+
+StreamID Stream::last_live_id() const {
+  StreamID top;
+  visit(StreamID::min(), StreamID::max(), true, [&](const Entry& e) {
+    top = e.id;
+    return false;
+  });
+  return top;
+}
+
+bool Stream::may_have_deleted_from(StreamID from) const {
+  if (length_ == 0 || max_deleted_id_ == StreamID::min() || first_id_ > max_deleted_id_) return false;
+  return from <= max_deleted_id_;
+}
+
+int64_t Stream::entries_read_at(StreamID id) const {
+  if (entries_added_ == 0) return 0;
+  const auto added = static_cast<int64_t>(entries_added_);
+  if (length_ == 0 && id <= last_id_) return added;
+  if (id == last_id_) return added;
+  if (id > last_id_) return kUnknownEntriesRead;
+  if (max_deleted_id_ == StreamID::min() || max_deleted_id_ < first_id_) {
+    // Nothing was deleted from among the entries still here: counting back from the end
+    // is exact.
+    if (id < first_id_) return added - static_cast<int64_t>(length_);
+    if (id == first_id_) return added - static_cast<int64_t>(length_) + 1;
+  }
+  return kUnknownEntriesRead;
+}
+
+size_t Stream::radix_tree_nodes() const {
+  if (nodes_.empty()) return 1;  // the empty root
+  auto key_of = [](StreamID id) {
+    std::array<uint8_t, 16> key;
+    for (int i = 0; i < 8; ++i) {
+      key[i] = static_cast<uint8_t>(id.ms >> (56 - 8 * i));
+      key[8 + i] = static_cast<uint8_t>(id.seq >> (56 - 8 * i));
+    }
+    return key;
+  };
+  constexpr size_t kLeafDepth = 16;
+  if (nodes_.size() == 1) return 2;  // the root holding the whole key, and the key's node
+  // Walking the keys in order, a stack holds the depths of the branch points on the path
+  // to the latest key. Every node below a branch point is reached by an edge whose first
+  // byte the branch point holds; an edge of two or more bytes needs a node for the rest.
+  size_t branch_points = 0;
+  size_t long_edges = 0;
+  std::vector<size_t> open;
+  auto edge = [&](size_t child_depth, size_t parent_depth) { long_edges += child_depth - parent_depth >= 2; };
+  std::array<uint8_t, 16> previous = key_of(nodes_.begin()->first);
+  for (auto it = std::next(nodes_.begin()); it != nodes_.end(); ++it) {
+    const std::array<uint8_t, 16> key = key_of(it->first);
+    size_t shared = 0;
+    while (shared < kLeafDepth && key[shared] == previous[shared]) ++shared;
+    size_t child = kLeafDepth;
+    while (!open.empty() && open.back() > shared) {
+      edge(child, open.back());
+      child = open.back();
+      open.pop_back();
+    }
+    edge(child, shared);
+    if (open.empty() || open.back() != shared) {
+      open.push_back(shared);
+      ++branch_points;
+    }
+    previous = key;
+  }
+  size_t child = kLeafDepth;
+  while (!open.empty()) {
+    edge(child, open.back());
+    child = open.back();
+    open.pop_back();
+  }
+  // `child` is now the top branch point; bytes all keys share above it make a root node.
+  const size_t root = child > 0 ? 1 : 0;
+  return nodes_.size() + branch_points + long_edges + root;
 }
 
 }  // namespace corvid

@@ -102,6 +102,25 @@ class Stream {
   // Bytes held by the nodes (their listpacks and the index entries).
   size_t memory_bytes() const;
 
+  // Whether a live entry has this ID (a PEL may name entries deleted since).
+  bool contains(StreamID id) const;
+  // The highest live ID (0-0 when empty).
+  StreamID last_live_id() const;
+
+  // A consumer group's "entries read" is the number of entries ever added up to the ID it
+  // has read to; it can be known exactly only where no deleted entry could be skipped.
+  // Whether an entry deleted from the middle may lie at or after `from`.
+  bool may_have_deleted_from(StreamID from) const;
+  // The entries-read count that `id` stands for, if it can be known without counting
+  // (no deletions in the way); kUnknownEntriesRead otherwise.
+  static constexpr int64_t kUnknownEntriesRead = -1;
+  int64_t entries_read_at(StreamID id) const;
+
+  // XINFO STREAM's radix-tree-keys and radix-tree-nodes: the nodes, and how many nodes a
+  // radix tree over their 16-byte keys would have, built as Redis builds its own (one node
+  // per branch point and per run of unshared bytes), so that XINFO answers as Redis does.
+  size_t radix_tree_nodes() const;
+
  private:
   // The entries of one node in order, deleted ones included (flag kept).
   struct Parsed {

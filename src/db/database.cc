@@ -271,6 +271,13 @@ void Database::key_changed(std::string_view key, uint32_t event_class, std::stri
   listener_.on_key_change(KeyChange{index_, key, event_class, event});
 }
 
+void Database::key_changed_quietly(std::string_view key, uint32_t event_class, std::string_view event) {
+  ++stats_.dirty;
+  if (!event.empty()) listener_.on_key_event(KeyChange{index_, key, event_class, event});
+}
+
+void Database::wake_waiters(std::string_view key) { listener_.on_key_ready(index_, key); }
+
 void Database::track_volatile(KeyEntry* entry) {
   // Insert at a random position (swap with a random slot) so the list stays shuffled:
   // keys given TTLs together, with deadlines far apart, must not form long runs that

@@ -94,6 +94,13 @@ class Database {
 
   // The single key-change hook (see key_change.h). Every command that changes a key calls it once.
   void key_changed(std::string_view key, uint32_t event_class, std::string_view event);
+  // A change Redis does not count as modifying the key (a stream's consumer groups): it
+  // counts toward saves and propagation, and keyspace notifications hear `event` unless it
+  // is empty, but WATCH, client tracking and blocked clients do not.
+  void key_changed_quietly(std::string_view key, uint32_t event_class = 0, std::string_view event = {});
+  // Has the clients blocked on `key` look at it again (the consumer group they wait on
+  // went) without counting as a change.
+  void wake_waiters(std::string_view key);
 
   // Expires keys with a TTL for at most `budget_us`; returns how many were removed.
   // Adapts like Redis: keeps going while a good share of the sampled keys were expired.

@@ -71,6 +71,8 @@ class KeyChangeListener {
   // coming into being ("new", which a change report then follows). Only keyspace
   // notifications hear of these; WATCH and blocked clients must not.
   virtual void on_key_event(const KeyChange&) {}
+  // Blocked clients waiting on the key should look at it again; nothing changed.
+  virtual void on_key_ready(int /*db*/, std::string_view /*key*/) {}
 
  protected:
   ~KeyChangeListener() = default;

@@ -42,6 +42,7 @@ struct BlockedCommand {
   std::vector<std::string> keys;  // distinct, in argument order
   ValueType type = ValueType::List;
   int64_t deadline_ms = 0;  // wall clock; 0 waits forever
+  bool wake_when_key_gone = false;  // also runs again when a key goes or changes type
 
   // Where the client sits in each key's queue, for O(1) removal.
   std::vector<std::list<Connection*>::iterator> queue_positions;

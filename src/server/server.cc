@@ -406,6 +406,8 @@ void Server::on_key_change(const KeyChange& change) {
   on_key_event(change);
 }
 
+void Server::on_key_ready(int db, std::string_view key) { blocking_.key_changed(db, key); }
+
 void Server::on_key_event(const KeyChange& change) {
   // The class must be on, and a channel kind; with notifications off the first test fails.
   const uint32_t flags = config_.notify_keyspace_events;
@@ -429,7 +431,8 @@ void Server::publish_key_event(const KeyChange& change, uint32_t flags) {
 }
 
 void Server::block_client(Connection& client, const Command& command, std::span<const std::string_view> args,
-                          std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms) {
+                          std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms,
+                          bool wake_when_key_gone) {
   command_parked_ = true;
   if (client.blocked()) return;  // a re-run that found nothing: keep the place in line
   auto blocked = std::make_unique<BlockedCommand>();
@@ -443,6 +446,7 @@ void Server::block_client(Connection& client, const Command& command, std::span<
   }
   blocked->type = type;
   blocked->deadline_ms = deadline_ms;
+  blocked->wake_when_key_gone = wake_when_key_gone;
   blocking_.block(client, std::move(blocked));
   client.set_blocked(true);
 }
@@ -457,7 +461,7 @@ void Server::serve_ready_keys() {
         const BlockedCommand* blocked = blocking_.blocked_command(*client);
         if (blocked == nullptr) continue;  // served through another of its keys meanwhile
         const KeyEntry* entry = databases_[ready.db]->find(ready.key);
-        if (entry == nullptr || entry->type() != blocked->type) break;
+        if ((entry == nullptr || entry->type() != blocked->type) && !blocked->wake_when_key_gone) continue;
         rerun_blocked_command(*client);
       }
     }

@@ -70,6 +70,7 @@ class Server final : public KeyChangeListener,
   void on_key_change(const KeyChange& change) override;
   // Keyspace notifications (notify-keyspace-events) of changes and of other key events.
   void on_key_event(const KeyChange& change) override;
+  void on_key_ready(int db, std::string_view key) override;
   // ReplyWriter::ErrorObserver: counts error replies for INFO errorstats.
   void on_error_reply(std::string_view message) override;
   // PubSub::DeliveryListener and Tracking::Host: a message (published, or an
@@ -182,7 +183,8 @@ class Server final : public KeyChangeListener,
   // its client here; when the client is being served again (a re-run) and still finds
   // nothing, this keeps it where it was in its queues.
   void block_client(Connection& client, const Command& command, std::span<const std::string_view> args,
-                    std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms);
+                    std::span<const std::string_view> keys, ValueType type, int64_t deadline_ms,
+                    bool wake_when_key_gone = false);
   // CLIENT UNBLOCK: replies what a timeout replies (a null array, whatever the command,
   // as Redis 7.0 does), or the UNBLOCKED error. False when the client was not blocked.
   bool unblock_client(Connection& client, bool with_error);

@@ -14,6 +14,8 @@ is an ordinary character.
   !commandinfo COMMAND INFO x every field in place, subcommands as a multiset
   !commanddocs COMMAND DOCS x keyed fields as pairs, every value in order
   !replies 3 SUBSCRIBE a b c  a command answering N times: all N replies byte-identical
+  !clock XPENDING s g - + 10  integers may differ by up to a second (idle and delivery times),
+                              everything else byte-identical
   !type CLIENT ID             only the reply's RESP type must match
   !noreply DEBUG SLEEP 0      run on both, reply not compared
   !sleep 1.5                  wait (expiry cases)
@@ -23,7 +25,7 @@ must get the same answer, and it must be a PING reply (an extra reply would come
 
 import time
 
-from support.resp import COMPARISONS, RespConnection, comparable
+from support.resp import COMPARISONS, RespConnection, comparable, parse_typed
 
 
 class Mismatch(AssertionError):
@@ -90,7 +92,7 @@ def split_args(line):
         args.append(bytes(current))
 
 
-MODES = ("exact", "type", "noreply") + tuple(COMPARISONS)
+MODES = ("exact", "type", "noreply", "clock") + tuple(COMPARISONS)
 
 
 def parse_script(text):
@@ -119,9 +121,26 @@ def parse_script(text):
     return steps
 
 
+CLOCK_TOLERANCE_MS = 1000
+
+
+def _same_within_clock(ours, theirs):
+    """Typed replies equal but for integers within CLOCK_TOLERANCE_MS of each other."""
+    if ours[0] != theirs[0]:
+        return False
+    if ours[0] == b":" and ours[1] is not None and theirs[1] is not None:
+        return abs(int(ours[1]) - int(theirs[1])) <= CLOCK_TOLERANCE_MS
+    if isinstance(ours[1], list) and isinstance(theirs[1], list):
+        return len(ours[1]) == len(theirs[1]) and all(
+            _same_within_clock(a, b) for a, b in zip(ours[1], theirs[1]))
+    return ours[1] == theirs[1]
+
+
 def same_reply(mode, raw_ours, raw_theirs):
     if mode == "exact" or mode.startswith("replies:"):
         return raw_ours == raw_theirs
+    if mode == "clock":
+        return _same_within_clock(parse_typed(raw_ours), parse_typed(raw_theirs))
     if mode == "type":
         return raw_ours[:1] == raw_theirs[:1]
     return comparable(raw_ours, mode) == comparable(raw_theirs, mode)
