@@ -11,14 +11,6 @@
 
 namespace corvid {
 
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
-
 std::optional<int64_t> CommandContext::int_arg(size_t i, std::string_view error) {
   auto value = parse_int64(args[i]);
   if (!value) reply.error(error);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "commands/command_table.h"
+#include "core/ascii_case.h"
 #include "db/database.h"
 #include "net/connection.h"
 #include "net/reply_writer.h"
@@ -202,9 +203,6 @@ struct CommandContext {
   // Replies a HELP text as Redis does: "<CMD> <subcommand> [<arg> ...]. Subcommands are:" + lines + HELP.
   void help(std::span<const std::string_view> lines);
 };
-
-// Lower-cased ASCII comparison for option keywords.
-bool equals_ignore_case(std::string_view a, std::string_view b);
 
 // `text` up to its first NUL byte: what Redis sees where it treats an argument as a C
 // string (printf's %s in error texts, strchr/strstr scans, strtoul).

@@ -1,5 +1,6 @@
 #include "persistence/aof_rewrite_format.h"
 
+#include <charconv>
 #include <cstdio>
 #include <span>
 #include <string>
@@ -18,14 +19,24 @@ namespace {
 
 constexpr size_t kItemsPerCommand = 64;  // Redis's AOF_REWRITE_ITEMS_PER_CMD
 
+// "*<n>\r\n" or "$<n>\r\n", formatted in place (no temporary strings per argument).
+void header(RdbOutput& out, char type, size_t n) {
+  char buf[32];
+  buf[0] = type;
+  char* end = std::to_chars(buf + 1, buf + sizeof buf - 2, n).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  out.raw(std::string_view(buf, static_cast<size_t>(end - buf)));
+}
+
 void bulk(RdbOutput& out, std::string_view s) {
-  out.raw("$" + std::to_string(s.size()) + "\r\n");
+  header(out, '$', s.size());
   out.raw(s);
   out.raw("\r\n");
 }
 
 void command(RdbOutput& out, std::span<const std::string_view> argv) {
-  out.raw("*" + std::to_string(argv.size()) + "\r\n");
+  header(out, '*', argv.size());
   for (std::string_view a : argv) bulk(out, a);
 }
 
@@ -41,7 +52,7 @@ class Batched {
   void add(std::initializer_list<std::string_view> group) {
     if (in_batch_ == 0) {
       const size_t n = std::min(left_, kItemsPerCommand);
-      out_.raw("*" + std::to_string(2 + n * arity_) + "\r\n");
+      header(out_, '*', 2 + n * arity_);
       bulk(out_, name_);
       bulk(out_, key_);
     }
@@ -60,6 +71,30 @@ std::string score_text(double score) {
   char buf[64];
   const int n = std::snprintf(buf, sizeof buf, "%.17g", score);
   return std::string(buf, static_cast<size_t>(n));
+}
+
+// Consumer groups as Redis 7.0 rewrites them: XGROUP CREATE with the last ID and entries
+// read (-1 when unknown), then per consumer either XGROUP CREATECONSUMER (nothing
+// pending) or one forced XCLAIM per pending ID, which recreates the PEL entry with its
+// delivery time and count. Seen times are not carried (the replayed commands set them),
+// and XCLAIM drops a pending ID whose entry was deleted, in Redis as in a replay here.
+void write_stream_groups(RdbOutput& out, std::string_view key, const StreamValue& value) {
+  for (const auto& [name, group] : value.groups()) {
+    command(out, {"XGROUP", "CREATE", key, name, group.last_id().text(), "ENTRIESREAD",
+                  std::to_string(group.entries_read())});
+    for (const auto& [consumer_name, consumer] : group.consumers()) {
+      if (consumer.pending.empty()) {
+        command(out, {"XGROUP", "CREATECONSUMER", key, name, consumer_name});
+        continue;
+      }
+      for (StreamID id : consumer.pending) {
+        const StreamPending& pending = group.pending().at(id);
+        command(out,
+                {"XCLAIM", key, name, consumer_name, "0", id.text(), "TIME", std::to_string(pending.delivery_time_ms),
+                 "RETRYCOUNT", std::to_string(pending.delivery_count), "JUSTID", "FORCE"});
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -127,6 +162,7 @@ void write_key_as_commands(RdbOutput& out, const KeyEntry& entry) {
       });
       command(out, {"XSETID", key, s.last_id().text(), "ENTRIESADDED", std::to_string(s.entries_added()),
                     "MAXDELETEDID", s.max_deleted_id().text()});
+      write_stream_groups(out, key, entry.object_as<StreamValue>());
       break;
     }
   }

@@ -1,7 +1,9 @@
 #pragma once
 // A key written as the commands that recreate it, for an AOF base without an RDB preamble
 // (aof-use-rdb-preamble no): SET, RPUSH, SADD, ZADD, HMSET in batches of 64 elements as
-// Redis writes them, then PEXPIREAT for a TTL and HPEXPIREAT for hash field deadlines.
+// Redis writes them; a stream as XADDs, XSETID and its consumer groups (XGROUP CREATE,
+// XGROUP CREATECONSUMER, XCLAIM ... FORCE); then PEXPIREAT for a TTL and HPEXPIREAT for
+// hash field deadlines.
 
 #include "db/key_entry.h"
 #include "persistence/rdb_output.h"

@@ -1,7 +1,9 @@
 #include "persistence/value_reader.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -352,6 +354,84 @@ StreamID read_stream_id(RdbInput& in) {
   return id;
 }
 
+StreamID read_raw_stream_id(RdbInput& in) {
+  char raw[16];
+  in.read(raw, sizeof raw);
+  return stream_id_from_key(std::string_view(raw, sizeof raw));
+}
+
+// The least bytes each record can take, so that no count read from the input loops (or
+// allocates) beyond what the input can still hold: a group PEL entry is a raw ID, an
+// 8-byte delivery time and a count; a consumer a name, its seen time (and, in type 21, its
+// active time) and a PEL count; a group a name, its last ID, entries read (not in type 15)
+// and two counts.
+constexpr size_t kRawStreamIdBytes = 16;
+constexpr size_t kMinGroupPendingBytes = kRawStreamIdBytes + 8 + 1;
+constexpr size_t kMinConsumerBytes = 1 + 8 + 1;
+constexpr size_t kMinGroupBytes = 1 + 2 + 2;
+
+// A group's PEL and consumers. The file stores the delivery data once, in the group PEL,
+// and each consumer's PEL as bare IDs; StreamGroup wants an owner for every pending entry,
+// so the group PEL waits in `unclaimed` until a consumer names each ID. A payload whose
+// PELs disagree (an ID twice, a consumer's ID missing from the group PEL, one ID held by
+// two consumers, a group entry nobody holds) would leave dangling or ownerless entries
+// behind: it is refused.
+void read_stream_group_members(RdbInput& in, uint8_t type, StreamGroup& group) {
+  struct Delivery {
+    int64_t time_ms;
+    uint64_t count;
+  };
+  std::map<StreamID, Delivery> unclaimed;
+  for (uint64_t n = in.count(kMinGroupPendingBytes); n > 0; --n) {
+    const StreamID id = read_raw_stream_id(in);
+    const int64_t time_ms = in.millis();
+    const uint64_t count = in.length();
+    require(unclaimed.emplace(id, Delivery{time_ms, count}).second, "duplicated stream group PEL entry");
+  }
+  const bool has_active_time = type == rdb::kStreamListpacks3;
+  for (uint64_t n = in.count(kMinConsumerBytes + (has_active_time ? 8 : 0)); n > 0; --n) {
+    const std::string name = in.string();
+    const int64_t seen_ms = in.millis();
+    if (has_active_time) (void)in.millis();  // Redis 7.2's active time: 7.0 has no such field
+    StreamConsumer* consumer = group.add_consumer(name, seen_ms);
+    require(consumer != nullptr, "duplicated stream consumer name");
+    for (uint64_t k = in.count(kRawStreamIdBytes); k > 0; --k) {
+      const StreamID id = read_raw_stream_id(in);
+      const auto it = unclaimed.find(id);
+      if (it == unclaimed.end()) {
+        throw RdbFormatError(group.find_pending(id) != nullptr ? "stream PEL entry listed by consumers twice"
+                                                               : "stream consumer PEL entry not in the group PEL");
+      }
+      group.assign(id, *consumer, it->second.time_ms, it->second.count);
+      unclaimed.erase(it);
+    }
+  }
+  require(unclaimed.empty(), "stream group PEL entry without a consumer");
+}
+
+// The consumer groups after a stream's numbers (the stream is complete by then: type 15
+// stores no entries read, which is estimated from the group's last ID as Redis does).
+void read_stream_groups(RdbInput& in, uint8_t type, StreamValue& value) {
+  const Stream& s = value.stream();
+  for (uint64_t n = in.count(kMinGroupBytes); n > 0; --n) {
+    std::string name = in.string();
+    const StreamID last_id = read_stream_id(in);
+    int64_t entries_read;
+    if (type == rdb::kStreamListpacks) {
+      entries_read = s.entries_read_at(last_id);
+    } else {
+      // Stored as unsigned; Redis only ever has -1 ("unknown") or a count, so anything that
+      // reads below -1 is damage, not data.
+      const uint64_t stored = in.length();
+      require(stored <= static_cast<uint64_t>(INT64_MAX) || stored == UINT64_MAX, "invalid stream group entries read");
+      entries_read = static_cast<int64_t>(stored);
+    }
+    auto [it, added] = value.groups().try_emplace(std::move(name), last_id, entries_read);
+    require(added, "duplicated stream consumer group name");
+    read_stream_group_members(in, type, it->second);
+  }
+}
+
 KeyEntry* read_stream(RdbInput& in, uint8_t type, std::string_view key, int64_t expire_at_ms) {
   auto value = std::make_unique<StreamValue>();
   Stream& s = value->stream();
@@ -385,7 +465,7 @@ KeyEntry* read_stream(RdbInput& in, uint8_t type, std::string_view key, int64_t 
   // later file's copy is not trusted over the entries.
   (void)first;
   s.set_loaded(length, last, first_live.value_or(StreamID{}), max_deleted, added);
-  require(in.length() == 0, "stream consumer groups are not supported yet");
+  read_stream_groups(in, type, *value);
   return KeyEntry::create_object(key, ValueType::Stream, std::move(value), expire_at_ms);
 }
 

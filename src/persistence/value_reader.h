@@ -1,9 +1,10 @@
 #pragma once
 // Builds a value from its RDB encoding: every type and encoding Redis 7.0 writes or
 // still loads (linked lists, ziplists, zipmaps, intsets, quicklists of ziplists or
-// listpacks, text and binary sorted-set scores), Redis 7.2's listpack sets and Redis
-// 7.4's hashes with field deadlines. The payload is untrusted: it is validated as it is
-// read (bounds, encodings, duplicates, scores), as Redis does with
+// listpacks, text and binary sorted-set scores), streams with their consumer groups
+// (types 15, 19 and Redis 7.2's 21), Redis 7.2's listpack sets and Redis 7.4's hashes
+// with field deadlines. The payload is untrusted: it is validated as it is read (bounds,
+// encodings, duplicates, scores, PELs that agree with each other), as Redis does with
 // sanitize-dump-payload yes, and anything malformed throws RdbFormatError.
 //
 // Values are built through their types' normal APIs with the configured thresholds, so

@@ -152,24 +152,52 @@ void write_hash(RdbOutput& out, const HashValue& hash, const std::string_view* k
   });
 }
 
-// A 128-bit stream ID as Redis keys its nodes: milliseconds then sequence, big-endian.
-std::string stream_id_key(StreamID id) {
-  std::string key(16, '\0');
-  for (int i = 0; i < 8; ++i) {
-    key[static_cast<size_t>(i)] = static_cast<char>(id.ms >> (56 - 8 * i));
-    key[static_cast<size_t>(8 + i)] = static_cast<char>(id.seq >> (56 - 8 * i));
+// A 128-bit stream ID as Redis keys its nodes and PELs: milliseconds then sequence,
+// big-endian. In a fixed buffer, since a PEL writes one per entry.
+struct StreamIdKey {
+  explicit StreamIdKey(StreamID id) {
+    for (int i = 0; i < 8; ++i) {
+      bytes[i] = static_cast<char>(id.ms >> (56 - 8 * i));
+      bytes[8 + i] = static_cast<char>(id.seq >> (56 - 8 * i));
+    }
   }
-  return key;
+  std::string_view view() const { return std::string_view(bytes, sizeof bytes); }
+  char bytes[16];
+};
+
+// A consumer group as RDB_TYPE_STREAM_LISTPACKS_2 stores it: name, last ID, entries read
+// (-1, "unknown", goes out as the 64-bit length 2^64-1), the group's PEL (raw ID, delivery
+// time, delivery count), then each consumer: name, seen time and its PEL as raw IDs only
+// (the delivery data is the group PEL's entry). Groups and consumers come in name order
+// and IDs ascending, as Redis walks its radix trees, so that DUMP payloads match Redis's.
+void write_stream_group(RdbOutput& out, std::string_view name, const StreamGroup& group) {
+  out.string(name);
+  out.length(group.last_id().ms);
+  out.length(group.last_id().seq);
+  out.length(static_cast<uint64_t>(group.entries_read()));
+  out.length(group.pending().size());
+  for (const auto& [id, entry] : group.pending()) {
+    out.raw(StreamIdKey(id).view());
+    out.millis(entry.delivery_time_ms);
+    out.length(entry.delivery_count);
+  }
+  out.length(group.consumers().size());
+  for (const auto& [consumer_name, consumer] : group.consumers()) {
+    out.string(consumer_name);
+    out.millis(consumer.seen_time_ms);
+    out.length(consumer.pending.size());
+    for (StreamID id : consumer.pending) out.raw(StreamIdKey(id).view());
+  }
 }
 
 // RDB_TYPE_STREAM_LISTPACKS_2 (Redis 7.0): the nodes as they are, then the stream's
-// numbers and its consumer groups (none yet).
+// numbers and its consumer groups.
 void write_stream(RdbOutput& out, const StreamValue& value, const std::string_view* key) {
   const Stream& s = value.stream();
   begin(out, rdb::kStreamListpacks2, key);
   out.length(s.node_count());
   s.for_each_node([&](StreamID master, std::string_view node) {
-    out.plain_string(stream_id_key(master));
+    out.plain_string(StreamIdKey(master).view());
     out.blob(node);
   });
   out.length(s.length());
@@ -180,7 +208,8 @@ void write_stream(RdbOutput& out, const StreamValue& value, const std::string_vi
   out.length(s.max_deleted_id().ms);
   out.length(s.max_deleted_id().seq);
   out.length(s.entries_added());
-  out.length(0);  // consumer groups
+  out.length(value.groups().size());
+  for (const auto& [name, group] : value.groups()) write_stream_group(out, name, group);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 //   hash, listpack         type 16  Redis listpack of field, value pairs
 //   hash, table            type 4   plain fields and values
 //   hash with field TTLs   type 25 (listpack) or 24 (table): Redis 7.4, RDB version 12
+//   stream                 type 19  the nodes' listpacks, the numbers, consumer groups
 
 #include <string_view>
 

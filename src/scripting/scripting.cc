@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii_case.h"
 #include "core/sha1.h"
 #include "replication/propagation.h"
 #include "core/monotonic.h"
@@ -49,12 +50,6 @@ std::optional<std::string> parse_shebang(std::string_view body, uint32_t& flags,
     }
   }
   return std::nullopt;
-}
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace

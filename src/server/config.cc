@@ -131,7 +131,7 @@ class Loader {
     } else if (values.size() != static_cast<size_t>(d->words)) {
       return std::string("wrong number of arguments");
     }
-    std::string_view shown = iequals(d->name, name) ? d->name : d->alias;
+    std::string_view shown = equals_ignore_case(d->name, name) ? d->name : d->alias;
     return assign(config_, *d, shown, values, /*loading=*/true);
   }
 
@@ -240,10 +240,10 @@ std::optional<std::string> load_config(Config& config, int argc, char** argv) {
         bool next_is_option = i != argc - 1 && starts_with_dashes(argv[i + 1]);
         // ... except after --save and --sentinel, which may be given without a value
         // ("--save --port 7000" means save "").
-        if (iequals(arg, "--save") && (next_is_option || i == argc - 1)) {
+        if (equals_ignore_case(arg, "--save") && (next_is_option || i == argc - 1)) {
           options += "\"\"";
           last_option_has_value = next_is_option;
-        } else if (iequals(arg, "--sentinel") && next_is_option) {
+        } else if (equals_ignore_case(arg, "--sentinel") && next_is_option) {
           last_option_has_value = true;
         }
       } else {
@@ -292,7 +292,7 @@ std::vector<std::pair<std::string, std::string>> config_get(const Config& config
   std::vector<std::pair<std::string, std::string>> found;
   auto listed = [&](std::string_view name) {
     for (const auto& entry : found) {
-      if (iequals(entry.first, name)) return true;
+      if (equals_ignore_case(entry.first, name)) return true;
     }
     return false;
   };
@@ -333,7 +333,7 @@ std::optional<std::string> config_set(Config& config,
       if (!allowed) return failed(name, "can't set protected config");
     }
     for (size_t j = 0; j < i; ++j) {
-      if (iequals(pairs[j].first, name)) return failed(name, "duplicate parameter");
+      if (equals_ignore_case(pairs[j].first, name)) return failed(name, "duplicate parameter");
     }
     directives.push_back(d);
   }
@@ -352,7 +352,7 @@ std::optional<std::string> config_set(Config& config,
         return failed(pairs[i].first, "wrong number of arguments");
       }
     }
-    std::string_view shown = iequals(d.name, pairs[i].first) ? d.name : d.alias;
+    std::string_view shown = equals_ignore_case(d.name, pairs[i].first) ? d.name : d.alias;
     std::string before = current_value(config, d);
     if (auto reason = assign(config, d, shown, words, /*loading=*/false)) {
       config = saved;

@@ -243,11 +243,11 @@ Outcome parse_output_limits(const Config& current, const std::vector<std::string
   store_output_limits(scratch, get_output_limits(current));
   for (size_t i = 0; i < words.size(); i += 4) {
     OutputBufferLimit* target = nullptr;
-    if (iequals(words[i], "normal")) {
+    if (equals_ignore_case(words[i], "normal")) {
       target = &scratch.output_limit_normal;
-    } else if (iequals(words[i], "slave") || iequals(words[i], "replica")) {
+    } else if (equals_ignore_case(words[i], "slave") || equals_ignore_case(words[i], "replica")) {
       target = &scratch.output_limit_replica;
-    } else if (iequals(words[i], "pubsub")) {
+    } else if (equals_ignore_case(words[i], "pubsub")) {
       target = &scratch.output_limit_pubsub;
     } else {
       return fail("Invalid client class specified in buffer limit configuration.");
@@ -307,7 +307,7 @@ std::string get_dir(const Config& c) { return c.dir.empty() ? current_dir() : c.
 
 // replicaof <host> <port> | no one: validated, but replication is not built.
 Outcome parse_replicaof(const Config&, const std::vector<std::string>& words, bool) {
-  if (iequals(words[0], "no") && iequals(words[1], "one")) return ok("");
+  if (equals_ignore_case(words[0], "no") && equals_ignore_case(words[1], "one")) return ok("");
   auto port = parse_lenient_int(words[1]);
   if (!port || *port < 0 || *port > 65535) return fail("Invalid master port");
   return ok(words[0] + " " + std::to_string(*port));
@@ -416,9 +416,9 @@ Outcome parse_shutdown_flags(const Config&, const std::vector<std::string>& word
   bool set[4] = {false, false, false, false};
   if (words.empty()) return fail("argument(s) must be one of the following: default, save, nosave, now, force");
   for (const std::string& w : words) {
-    bool known = iequals(w, "default");
+    bool known = equals_ignore_case(w, "default");
     for (size_t i = 0; i < 4; ++i) {
-      if (iequals(w, kFlags[i])) {
+      if (equals_ignore_case(w, kFlags[i])) {
         set[i] = true;
         known = true;
       }
@@ -720,7 +720,7 @@ const std::vector<Directive>& table() {
 
 const Directive* find_directive(std::string_view name) {
   for (const Directive& d : table()) {
-    if (iequals(d.name, name) || (!d.alias.empty() && iequals(d.alias, name))) return &d;
+    if (equals_ignore_case(d.name, name) || (!d.alias.empty() && equals_ignore_case(d.alias, name))) return &d;
   }
   return nullptr;
 }

@@ -21,20 +21,6 @@ int hex_value(char c) {
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string join(const std::vector<std::string>& words, std::string_view separator) {
   std::string out;
   for (size_t i = 0; i < words.size(); ++i) {
@@ -206,7 +192,7 @@ std::optional<uint64_t> parse_memory(std::string_view s) {
   uint64_t factor = 1;
   std::string_view digits = s;
   for (const Unit& unit : kUnits) {
-    if (s.size() >= unit.suffix.size() && iequals(s.substr(s.size() - unit.suffix.size()), unit.suffix)) {
+    if (s.size() >= unit.suffix.size() && equals_ignore_case(s.substr(s.size() - unit.suffix.size()), unit.suffix)) {
       factor = unit.factor;
       digits = s.substr(0, s.size() - unit.suffix.size());
       break;

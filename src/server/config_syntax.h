@@ -11,12 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii_case.h"
+
 namespace corvid::config_detail {
 
 // ---- Words ------------------------------------------------------------------------
 
-bool iequals(std::string_view a, std::string_view b);
-std::string lowercase(std::string_view s);
 std::string join(const std::vector<std::string>& words, std::string_view separator = " ");
 
 // CONFIG SET hands list-valued directives one string; Redis cuts it at every single space,

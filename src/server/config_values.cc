@@ -84,8 +84,8 @@ Outcome parse_value(const Config& c, const Directive& d, const std::vector<std::
   const std::string& v = words[0];
   switch (d.kind) {
     case Kind::Bool:
-      if (iequals(v, "yes")) return ok("yes");
-      if (iequals(v, "no")) return ok("no");
+      if (equals_ignore_case(v, "yes")) return ok("yes");
+      if (equals_ignore_case(v, "no")) return ok("no");
       return fail("argument must be 'yes' or 'no'");
     case Kind::Int: {
       std::optional<int64_t> n;
@@ -115,7 +115,7 @@ Outcome parse_value(const Config& c, const Directive& d, const std::vector<std::
         size_t comma = d.choices.find(',', start);
         if (comma == std::string_view::npos) comma = d.choices.size();
         std::string_view option = d.choices.substr(start, comma - start);
-        if (iequals(option, v)) return ok(std::string(option));
+        if (equals_ignore_case(option, v)) return ok(std::string(option));
         start = comma + 1;
       }
       std::string listing;
