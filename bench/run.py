@@ -487,21 +487,26 @@ def load_stream(server, key, entries, batch=10000):
             stop = min(entries + 1, start + batch)
             s.sendall(b"".join(encode(["XADD", key, "%d-0" % i, "field", "v" * 16]) for i in range(start, stop)))
             got = b""
-            while got.count(b"\r\n") < stop - start:
+            while got.count(b"\r\n") < 2 * (stop - start):  # each reply is a bulk string: two lines
                 got += s.recv(1 << 20)
 
 
 def fresh_group(server, key, deliver):
     """The group g made anew at the stream's start; with `deliver`, every entry read into
-    consumer c's pending list first (one XREADGROUP, reply discarded)."""
+    consumer c's pending list first (XREADGROUP COUNT 1000 until the stream is read, so
+    that no huge reply inflates either server's memory; replies discarded)."""
     server.call("XGROUP", "DESTROY", key, "g")
     server.call("XGROUP", "CREATE", key, "g", "0")
     if deliver:
         with socket.create_connection(("127.0.0.1", server.port)) as s:
-            s.sendall(encode(["XREADGROUP", "GROUP", "g", "c", "STREAMS", key, ">"]) + encode(["PING"]))
-            got = b""
-            while not got.endswith(b"+PONG\r\n"):
-                got += s.recv(1 << 22)
+            while True:
+                s.sendall(encode(["XREADGROUP", "GROUP", "g", "c", "COUNT", "1000", "STREAMS", key, ">"]) +
+                          encode(["PING"]))
+                got = b""
+                while not got.endswith(b"+PONG\r\n"):
+                    got += s.recv(1 << 22)
+                if got.startswith(b"*-1"):
+                    break
 
 
 def stream_group_throughput(servers, rounds, requests):
@@ -528,6 +533,22 @@ def stream_group_throughput(servers, rounds, requests):
             rows.append((test, pipeline, best))
             print("  %-13s P=%-2d corvid %10.0f rps  redis %10.0f rps  ratio %.2fx"
                   % (test, pipeline, best["corvid"], best["redis"], best["corvid"] / best["redis"]), flush=True)
+    return rows
+
+
+def pending_entry_memory(servers, entries):
+    """RSS growth per pending entry: a stream of `entries` entries read in full by one
+    consumer of a group (each entry then pending, in the group's and the consumer's PEL)."""
+    rows = {}
+    for s in servers:
+        load_stream(s, "mem:pel", entries)
+        time.sleep(0.5)
+        before = s.rss_bytes()
+        fresh_group(s, "mem:pel", deliver=True)
+        time.sleep(0.5)
+        rows[s.name] = (s.rss_bytes() - before) / entries
+    print("  RSS per pending entry (%d pending): corvid %.1f B  redis %.1f B  ratio %.2fx"
+          % (entries, rows["corvid"], rows["redis"], rows["corvid"] / rows["redis"]), flush=True)
     return rows
 
 
@@ -712,6 +733,8 @@ def main():
             stream_group_throughput(servers, rounds, requests)
         with server_pair(args.server) as servers:
             stream_memory(servers, 100000 if args.quick else 1000000)
+        with server_pair(args.server) as servers:
+            pending_entry_memory(servers, 100000 if args.quick else 1000000)
     if "geo" in sections:
         print("== geo (redis-benchmark, 50 clients)")
         with server_pair(args.server) as servers:

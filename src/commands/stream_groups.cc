@@ -289,7 +289,7 @@ void xpending(CommandContext& ctx) {
   if (count > 0 && start <= end) {
     if (consumer != nullptr) {
       for (auto it = consumer->pending.lower_bound(start); it != consumer->pending.end() && *it <= end; ++it) {
-        if (!consider(*it, group->pending().find(*it)->second)) break;
+        if (!consider(*it, *group->find_pending(*it))) break;
       }
     } else {
       for (auto it = group->pending().lower_bound(start); it != group->pending().end() && it->first <= end; ++it) {

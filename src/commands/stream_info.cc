@@ -105,7 +105,7 @@ void reply_full_groups(CommandContext& ctx, const StreamValue& value, int64_t co
       ctx.reply.array(own);
       auto id = consumer.pending.begin();
       for (size_t i = 0; i < own; ++i, ++id) {
-        const StreamPending& entry = group.pending().find(*id)->second;
+        const StreamPending& entry = *group.find_pending(*id);
         ctx.reply.array(3);
         ctx.reply.bulk(id->text());
         ctx.reply.integer(entry.delivery_time_ms);

@@ -41,10 +41,12 @@ class StreamValue final : public ValueObject {
     for (const auto& [name, group] : groups_) bytes += name.capacity() + group.memory_bytes();
     return bytes;
   }
-  // As Redis weighs it for lazy freeing: the nodes, and each group with its PEL.
+  // As Redis weighs it for lazy freeing: its radix tree's nodes, and each group with a
+  // PEL the size of the first group's (Redis's estimate, kept so that the same UNLINKs go
+  // to the background).
   size_t free_effort() const override {
-    size_t effort = stream_.node_count();
-    for (const auto& [name, group] : groups_) effort += 1 + group.pending().size();
+    size_t effort = stream_.radix_tree_nodes();
+    if (!groups_.empty()) effort += groups_.size() * (1 + groups_.begin()->second.pending().size());
     return effort;
   }
 

@@ -88,7 +88,7 @@ void write_stream_groups(RdbOutput& out, std::string_view key, const StreamValue
         continue;
       }
       for (StreamID id : consumer.pending) {
-        const StreamPending& pending = group.pending().at(id);
+        const StreamPending& pending = *group.find_pending(id);
         command(out,
                 {"XCLAIM", key, name, consumer_name, "0", id.text(), "TIME", std::to_string(pending.delivery_time_ms),
                  "RETRYCOUNT", std::to_string(pending.delivery_count), "JUSTID", "FORCE"});

@@ -61,6 +61,25 @@ def test_unlink_of_a_small_collection_is_freed_at_once(conn, kind):
     assert lazyfreed(conn) == before
 
 
+def test_unlink_of_streams_weighs_nodes_and_consumer_groups(conn):
+    """A stream weighs its radix tree's nodes, plus each group times the first group's
+    pending entries: a long stream and a short one with a big PEL go to the background, a
+    short one without groups does not."""
+    pipe = conn.pipeline(transaction=False)
+    for i in range(1, 10001):
+        pipe.execute_command("XADD", "long", "%d-0" % i, "f", "v")
+    for i in range(1, 101):
+        pipe.execute_command("XADD", "short", "%d-0" % i, "f", "v")
+        pipe.execute_command("XADD", "plain", "%d-0" % i, "f", "v")
+    pipe.execute()
+    conn.execute_command("XGROUP", "CREATE", "short", "g", "0")
+    conn.execute_command("XREADGROUP", "GROUP", "g", "c", "STREAMS", "short", ">")
+    for key, freed in (("long", 1), ("short", 1), ("plain", 0)):
+        before = lazyfreed(conn)
+        assert conn.unlink(key) == 1
+        assert lazyfreed(conn) == before + freed, key
+
+
 def test_flushall_async_frees_collections_in_the_background(conn):
     fill(conn, "zset", "z", 1000)
     fill(conn, "set", "s", 1000)
