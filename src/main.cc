@@ -1,5 +1,8 @@
 // corvid-server [/path/to/redis.conf] [--option value ...]
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +22,27 @@ void on_terminate(int signal) {
     running_server->signal_shutdown(signal);
     running_server->loop().wake();
   }
+}
+
+// daemonize yes: the process that was started returns at once (as init scripts expect) and
+// the server goes on in a child that has left the terminal's session, its standard streams
+// on /dev/null. Done before the server exists, so no thread is lost in the fork.
+bool daemonize() {
+  const pid_t child = fork();
+  if (child < 0) {
+    std::perror("fork");
+    return false;
+  }
+  if (child > 0) _exit(0);
+  setsid();
+  const int null = open("/dev/null", O_RDWR, 0);
+  if (null != -1) {
+    dup2(null, STDIN_FILENO);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    if (null > STDERR_FILENO) close(null);
+  }
+  return true;
 }
 
 }  // namespace
@@ -44,6 +68,11 @@ int main(int argc, char** argv) {
   if (auto error = corvid::load_config(config, argc, argv)) {
     std::fputs(error->c_str(), stderr);
     return 1;
+  }
+  if (config.daemonize) {
+    // Redis's default, which init scripts and supervisors look for.
+    if (config.pidfile.empty()) config.pidfile = "/var/run/redis.pid";
+    if (!daemonize()) return 1;
   }
   corvid::configure_log(config.logfile, config.loglevel);
   std::signal(SIGPIPE, SIG_IGN);

@@ -42,7 +42,7 @@ CommandTable::CommandTable() {
                       sort_commands, pubsub_commands,
                       transaction_commands, scripting_commands, function_commands, server_commands, persistence_commands, replication_commands,
                       config_commands, debug_commands, slowlog_commands, monitor_commands, latency_commands, memory_commands, module_commands, client_commands,
-                      introspection_commands}) {
+                      introspection_commands, lolwut_commands}) {
     for (const CommandSpec& spec : family()) add(spec);
   }
 }

@@ -71,6 +71,7 @@ std::span<const CommandSpec> slowlog_commands();
 std::span<const CommandSpec> monitor_commands();
 std::span<const CommandSpec> client_commands();
 std::span<const CommandSpec> introspection_commands();
+std::span<const CommandSpec> lolwut_commands();
 std::span<const CommandSpec> latency_commands();
 std::span<const CommandSpec> memory_commands();
 std::span<const CommandSpec> module_commands();

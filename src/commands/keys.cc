@@ -298,8 +298,8 @@ void object_refcount(CommandContext& ctx) {
     ctx.reply.null();
     return;
   }
-  bool shared = entry->is_int() && entry->int_value() >= 0 && entry->int_value() < kSharedIntegers &&
-                shares_integers(ctx);
+  bool shared = entry->is_int() && !entry->has_own_integer() && entry->int_value() >= 0 &&
+                entry->int_value() < kSharedIntegers && shares_integers(ctx);
   ctx.reply.integer(shared ? kSharedRefcount : 1);
 }
 

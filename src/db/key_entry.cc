@@ -38,6 +38,7 @@ KeyEntry* KeyEntry::allocate(std::string_view key, size_t inline_bytes, bool wit
   e->lfu_counter_ = kLfuInitialCounter;
   e->has_expiry_ = with_expiry;
   e->snapshot_mark_ = false;
+  e->own_integer_ = false;
   e->value_.integer = 0;
   if (with_expiry) {
     e->expiry_block()->expire_at_ms = expire_at_ms;
@@ -96,6 +97,7 @@ KeyEntry* KeyEntry::copy_header(const KeyEntry& source, std::string_view key, in
   e->encoding_ = source.encoding_;
   e->access_clock_ = source.access_clock_;
   e->lfu_counter_ = source.lfu_counter_;
+  e->own_integer_ = source.own_integer_;
   if (source.inline_length_ > 0) std::memcpy(e->inline_data(), source.inline_data(), source.inline_length_);
   e->value_ = source.value_;
   return e;
@@ -107,6 +109,8 @@ KeyEntry* KeyEntry::clone(const KeyEntry& source, std::string_view key, int64_t 
     e->value_.object = source.value_.object->clone().release();
   } else if (source.encoding_ == Encoding::Raw) {
     e->value_.raw = RawString::create(source.value_.raw->view(), source.value_.raw->length);
+  } else if (source.encoding_ == Encoding::Int) {
+    e->own_integer_ = true;  // Redis duplicates the object, shared or not
   }
   return e;
 }

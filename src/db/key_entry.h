@@ -81,7 +81,13 @@ class KeyEntry {
   // Takes ownership of a new raw buffer, freeing the old one.
   void replace_raw_string(RawString* value);
   // For int-encoded entries: INCR and friends update in place.
-  void set_int_value(int64_t value) { value_.integer = value; }
+  void set_int_value(int64_t value) {
+    value_.integer = value;
+    own_integer_ = false;
+  }
+  // An int-encoded value Redis would hold in an object of its own rather than its shared
+  // small integer: what COPY makes (OBJECT REFCOUNT then says 1, as in Redis).
+  bool has_own_integer() const { return own_integer_; }
 
   // Collection values (type() != String).
   ValueObject* object() const { return value_.object; }
@@ -138,6 +144,7 @@ class KeyEntry {
   bool has_expiry_ : 1;
   // Which side of a point-in-time snapshot this entry is on (see Database::claim_for_snapshot).
   bool snapshot_mark_ : 1;
+  bool own_integer_ : 1;  // see has_own_integer()
   union {
     int64_t integer;
     RawString* raw;

@@ -5,8 +5,10 @@
 #include <csignal>
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <random>
 
 #include "core/monotonic.h"
@@ -99,6 +101,7 @@ std::optional<std::string> Server::start() {
     attach_listener(std::move(listener));
   }
   if (listeners_.empty()) return std::string("Configured to not listen anywhere, exiting.");
+  write_pid_file();
   // With appendonly yes the AOF is the dataset (dump.rdb is not read), as in Redis.
   if (config_.appendonly) {
     if (auto error = aof_.start_loading()) return error;
@@ -255,9 +258,24 @@ bool Server::prepare_for_shutdown(ShutdownFlags flags) {
       }
     }
   }
-  if (!config_.pidfile.empty()) log_notice("Removing the pid file.");
+  if (!config_.pidfile.empty()) {
+    log_notice("Removing the pid file.");
+    unlink(config_.pidfile.c_str());
+  }
   log_warning("Redis is now ready to exit, bye bye...");
   return true;
+}
+
+void Server::write_pid_file() {
+  if (config_.pidfile.empty()) return;
+  // As in Redis, a PID file that cannot be written is worth a warning, not a refusal.
+  FILE* file = std::fopen(config_.pidfile.c_str(), "w");
+  if (file == nullptr) {
+    log_warning("Failed to write PID file: " + std::string(std::strerror(errno)));
+    return;
+  }
+  std::fprintf(file, "%d\n", static_cast<int>(getpid()));
+  std::fclose(file);
 }
 
 void Server::handle_shutdown_signal(int signal) {

@@ -297,6 +297,8 @@ class Server final : public KeyChangeListener,
   int exit_code_ = 0;
   bool announced_ready_ = false;
   void handle_shutdown_signal(int signal);
+  // pidfile: this process's ID, written once the listeners are bound (removed at shutdown).
+  void write_pid_file();
   static_assert(std::atomic<bool>::is_always_lock_free);
   std::string run_id_;
   int64_t start_time_ms_ = 0;
