@@ -300,7 +300,7 @@ void Database::untrack_volatile(KeyEntry* entry) {
   volatile_keys_.pop_back();
 }
 
-size_t Database::active_expire(int64_t budget_us) {
+size_t Database::active_expire(int64_t budget_us, ExpireTally* tally) {
   // Walk the TTL list in batches of 20 from where the last cycle stopped, and keep going
   // only while a good share of each batch had expired and the time budget lasts, like
   // Redis's slow cycle. The list is kept in random order (see track_volatile), so a batch
@@ -310,6 +310,8 @@ size_t Database::active_expire(int64_t budget_us) {
   constexpr size_t kAcceptableStalePercent = 10;
   int64_t start = monotonic_us();
   size_t removed = 0;
+  size_t sampled = 0;
+  bool out_of_time = false;
   for (size_t batches = 1; !volatile_keys_.empty(); ++batches) {
     size_t checked = 0;
     size_t expired = 0;
@@ -325,8 +327,17 @@ size_t Database::active_expire(int64_t budget_us) {
       }
     }
     removed += expired;
+    sampled += checked;
     if (expired * 100 <= checked * kAcceptableStalePercent) break;
-    if ((batches & 15) == 0 && monotonic_us() - start >= budget_us) break;
+    if ((batches & 15) == 0 && monotonic_us() - start >= budget_us) {
+      out_of_time = true;
+      break;
+    }
+  }
+  if (tally != nullptr) {
+    tally->sampled += sampled;
+    tally->expired += removed;
+    tally->out_of_time |= out_of_time;
   }
   return removed;
 }

@@ -26,7 +26,11 @@ struct KeyspaceStats {
   uint64_t misses = 0;
   uint64_t expired_keys = 0;
   uint64_t expired_subkeys = 0;  // hash fields reclaimed when their deadline passed
-  uint64_t expired_stale_perc_samples = 0;
+  // The active expiry cycle: a running estimate of the share of keys with a TTL that are
+  // expired (each cycle's sample weighs 5%, as in Redis), and how many cycles stopped
+  // because their time ran out.
+  double expired_stale_perc = 0;
+  uint64_t expired_time_cap_reached_count = 0;
   uint64_t dirty = 0;  // changes since the last save: rdb_changes_since_last_save
 };
 
@@ -104,7 +108,14 @@ class Database {
 
   // Expires keys with a TTL for at most `budget_us`; returns how many were removed.
   // Adapts like Redis: keeps going while a good share of the sampled keys were expired.
-  size_t active_expire(int64_t budget_us);
+  // `tally` (optional) accumulates how many keys the walk looked at and removed, and
+  // whether it stopped because its time ran out.
+  struct ExpireTally {
+    size_t sampled = 0;
+    size_t expired = 0;
+    bool out_of_time = false;
+  };
+  size_t active_expire(int64_t budget_us, ExpireTally* tally = nullptr);
 
   // Hash field expiry. Lookups drop a hash's due fields (and the hash, once empty) before
   // anyone sees them; these keep a registry of the hashes that may have field deadlines

@@ -275,8 +275,9 @@ void stats_section(Server& server, std::string& out) {
   appendf(out, "rejected_connections:%llu\r\n", static_cast<ull>(s.rejected_connections));
   out += "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n";
   appendf(out, "expired_keys:%llu\r\n", static_cast<ull>(k.expired_keys));
-  appendf(out, "expired_stale_perc:%.2f\r\n", static_cast<double>(k.expired_stale_perc_samples));
-  out += "expired_time_cap_reached_count:0\r\n";
+  appendf(out, "expired_stale_perc:%.2f\r\n", k.expired_stale_perc * 100);
+  appendf(out, "expired_time_cap_reached_count:%llu\r\n",
+          static_cast<unsigned long long>(k.expired_time_cap_reached_count));
   appendf(out, "expire_cycle_cpu_milliseconds:%llu\r\n", static_cast<ull>(s.expire_cycle_cpu_milliseconds));
   const Evictor& evictor = server.evictor();
   appendf(out, "evicted_keys:%llu\r\n", static_cast<ull>(evictor.evicted_keys()));

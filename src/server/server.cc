@@ -956,11 +956,21 @@ void Server::cron() {
   // Active expiry: a quarter of each cron period at most, as in Redis's slow cycle.
   int64_t budget_us = 250000 / std::max(1, hz_) * (config_.active_expire_effort + 3) / 4;
   int64_t started = monotonic_us();
+  Database::ExpireTally tally;
   for (auto& db : databases_) {
+    if (!active_expire_enabled_) break;
     int64_t left = budget_us - (monotonic_us() - started);
-    if (left <= 0 || !active_expire_enabled_) break;
-    db->active_expire(left);
+    if (left <= 0) {
+      tally.out_of_time = true;
+      break;
+    }
+    db->active_expire(left, &tally);
     db->active_expire_fields(budget_us - (monotonic_us() - started));
+  }
+  if (active_expire_enabled_) {
+    const double stale = tally.sampled != 0 ? static_cast<double>(tally.expired) / tally.sampled : 0;
+    keyspace_stats_.expired_stale_perc = stale * 0.05 + keyspace_stats_.expired_stale_perc * 0.95;
+    if (tally.out_of_time) ++keyspace_stats_.expired_time_cap_reached_count;
   }
   auto expire_cycle_us = static_cast<uint64_t>(monotonic_us() - started);
   stats_.expire_cycle_us += expire_cycle_us;
@@ -1016,6 +1026,8 @@ void Server::reset_stats() {
   keyspace_stats_.hits = 0;
   keyspace_stats_.misses = 0;
   keyspace_stats_.expired_keys = 0;
+  keyspace_stats_.expired_stale_perc = 0;
+  keyspace_stats_.expired_time_cap_reached_count = 0;
   commands_.reset_stats();
   evictor_.reset_stats();
   stat_reset_time_ms_ = clock_.now_ms;

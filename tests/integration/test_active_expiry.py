@@ -136,3 +136,24 @@ def test_expiry_runs_in_every_database(fresh_corvid):
     expired, keys = wait_for_active_expiry(client, lambda expired, keys: not keys)
     assert expired == 80000
     client.close()
+
+
+def test_info_reports_the_stale_share_and_the_cycles_cut_short(debug_server):
+    """INFO's expired_stale_perc (a running estimate of the share of keys with a TTL that
+    are expired) and expired_time_cap_reached_count (cycles that ran out of time) move
+    when many keys fall due at once, on Corvid as on Redis."""
+    client = redis.Redis(host="127.0.0.1", port=debug_server.port)
+    client.flushall()
+    client.execute_command("CONFIG", "RESETSTAT")
+    stats = client.info("stats")
+    assert stats["expired_stale_perc"] == 0 and stats["expired_time_cap_reached_count"] == 0
+    set_active_expire(client, False)
+    set_many(debug_server.port, [b"due:%d" % i for i in range(200000)], "PX", "1")
+    wait_until_due(client, 1)
+    set_active_expire(client, True)
+    wait_for_active_expiry(client, lambda expired, keys: not keys)
+    stats = client.info("stats")
+    # Removing 200,000 keys takes more than one cycle's time (a quarter of 100 ms).
+    assert stats["expired_time_cap_reached_count"] > 0
+    assert stats["expired_stale_perc"] > 0
+    client.close()
