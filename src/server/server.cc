@@ -493,9 +493,16 @@ void Server::rerun_blocked_command(Connection& client) {
   int saved_db = client.db_index;
   client.db_index = blocked.db;
   rerunning_blocked_ = true;
+  // The served client is the one running now: invalidations of keys it tracks and its own
+  // command changed follow its reply, as for any command of its own.
+  Tracking::CommandState outer = tracking_.suspend_command();
+  tracking_.begin_command(&client);
+  tracking_.set_executing(true);
   propagator_.begin_unit();
   run_command(client, *blocked.command, args);
   propagator_.end_unit();
+  tracking_.end_command();
+  tracking_.resume_command(std::move(outer));
   rerunning_blocked_ = false;
   client.db_index = saved_db;
   if (command_parked_) return;

@@ -514,3 +514,24 @@ def test_table_limit_evicts_and_invalidates(debug_servers):
         assert admin.call("CONFIG", "SET", "tracking-table-max-keys", "0")[0] == b"+OK\r\n"
         client.close()
         admin.close()
+
+
+def test_served_blocked_command_gets_its_reply_before_its_own_invalidation(server):
+    """A tracking client blocked in BLMOVE is served by another client's push: the move
+    changes a key the blocked client tracks, and the invalidation follows the BLMOVE reply,
+    as it does after any command of the client's own."""
+    waiter, pusher = RespConnection("127.0.0.1", server.port), RespConnection("127.0.0.1", server.port)
+    waiter.call("HELLO", "3")
+    waiter.call("CLIENT", "TRACKING", "on")
+    waiter.call("RPUSH", "dst", "x")
+    waiter.call("LRANGE", "dst", "0", "-1")  # dst is tracked now
+    waiter.send_raw(waiter.encode(["BLMOVE", "src", "dst", "LEFT", "LEFT", "0"]))
+    deadline = time.time() + 30
+    while b"blocked_clients:1\r" not in pusher.call("INFO", "clients")[0] and time.time() < deadline:
+        time.sleep(0.01)
+    pusher.call("RPUSH", "src", "v")
+    first, second = waiter.read_reply(), waiter.read_reply()
+    assert first[0] == b"$1\r\nv\r\n"
+    assert isinstance(second[1], Push) and second[1] == [b"invalidate", [b"dst"]]
+    waiter.close()
+    pusher.close()
