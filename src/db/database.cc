@@ -60,10 +60,10 @@ uint64_t Database::average_ttl_ms() const {
 KeyEntry* Database::expire_if_needed(KeyEntry* entry) {
   if (entry == nullptr) return nullptr;
   if (is_expired(*entry)) {
-    delete_expired(entry);
+    if (!expiry_paused_) delete_expired(entry);
     return nullptr;
   }
-  if (expire_hash_fields(entry)) return nullptr;
+  if (!expiry_paused_ && expire_hash_fields(entry)) return nullptr;
   return entry;
 }
 
@@ -114,6 +114,7 @@ size_t Database::active_expire_fields(int64_t budget_us) {
   // hashes with deadlines. Like active_expire, it stops early once a batch finds little
   // to do, and resumes from its cursor next time.
   constexpr size_t kBatch = 20;
+  if (expiry_paused_) return 0;
   constexpr size_t kAcceptableStalePercent = 10;
   const int64_t start = monotonic_us();
   const uint64_t expired_before = stats_.expired_subkeys;
@@ -308,6 +309,7 @@ size_t Database::active_expire(int64_t budget_us, ExpireTally* tally) {
   // re-sampling, a pass over due keys cleans everything it passes.
   constexpr size_t kBatch = 20;
   constexpr size_t kAcceptableStalePercent = 10;
+  if (expiry_paused_) return 0;
   int64_t start = monotonic_us();
   size_t removed = 0;
   size_t sampled = 0;
@@ -345,11 +347,17 @@ size_t Database::active_expire(int64_t budget_us, ExpireTally* tally) {
 KeyEntry* Database::random_key() {
   // Expired keys found by sampling are reclaimed on the way, as Redis does; each miss
   // removes a key, so this ends.
-  for (;;) {
+  for (int tries = 1;; ++tries) {
     KeyEntry* entry = keys_.fair_random_node(rng_);
     if (entry == nullptr) return nullptr;
     if (!is_expired(*entry)) return entry;
-    delete_expired(entry);
+    if (!expiry_paused_) {
+      delete_expired(entry);
+    } else if (tries >= 100) {
+      // Nothing may be removed now, and every key tried was expired: as a Redis replica
+      // does, give up looking and return one.
+      return entry;
+    }
   }
 }
 

@@ -137,6 +137,10 @@ class Database {
 
   KeyEntry* random_key();
 
+  // While clients are paused (CLIENT PAUSE, WRITE or ALL) the dataset must not change:
+  // expired keys read as missing but stay, and the active cycle does nothing.
+  void set_expiry_paused(bool paused) { expiry_paused_ = paused; }
+
   // maxmemory eviction. Candidates are raw entries: no lazy expiry, no access recorded.
   // Up to `count` entries from a random spot, of all keys or of those with a TTL.
   size_t sample_for_eviction(KeyEntry** out, size_t count, bool volatile_only);
@@ -234,6 +238,7 @@ class Database {
   };
 
   int index_;
+  bool expiry_paused_ = false;
   const Clock& clock_;
   KeyspaceStats& stats_;
   KeyChangeListener& listener_;

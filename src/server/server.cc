@@ -636,10 +636,12 @@ void Server::pause_clients(int64_t until_ms, bool writes_only) {
     pause_until_ms_ = until_ms;
     pause_writes_only_ = writes_only;
   }
+  for (auto& db : databases_) db->set_expiry_paused(true);
 }
 
 void Server::unpause_clients() {
   pause_until_ms_ = 0;
+  for (auto& db : databases_) db->set_expiry_paused(false);
   std::vector<Connection*> held;
   held.swap(paused_clients_);
   for (Connection* client : held) {

@@ -223,7 +223,8 @@ class Server final : public KeyChangeListener,
     if (&client != exec_client_) return std::nullopt;
     return exec_count_;
   }
-  uint64_t blocked_clients() const { return blocking_.blocked_clients(); }
+  // Clients waiting in blocking commands, and those held by CLIENT PAUSE (as Redis counts).
+  uint64_t blocked_clients() const { return blocking_.blocked_clients() + paused_clients_.size(); }
 
  private:
   void attach_listener(std::unique_ptr<Listener> listener);

@@ -390,3 +390,33 @@ def test_unix_socket_clients(fresh_corvid):
         assert entry["laddr"] == UNIX_SOCKET + ":0"
     finally:
         client.close()
+
+
+def test_a_pause_counts_held_clients_and_keeps_expired_keys(server):
+    """While clients are paused the dataset must not change: an expired key reads as
+    missing but is not deleted (neither by the lookup nor by the active cycle), and held
+    clients count in INFO blocked_clients; after CLIENT UNPAUSE expiry goes on. Checked on
+    Corvid and redis-server alike."""
+    admin = redis.Redis(host="127.0.0.1", port=server.port)
+    held = connect(server)
+    try:
+        admin.set("soon", "v", px=200)
+        admin.set("kept", "v")
+        assert admin.execute_command("CLIENT", "PAUSE", 600000, "WRITE") == b"OK"
+        held.send_raw(held.encode(["SET", "k", "v"]))
+        deadline = time.time() + 30
+        while admin.info("clients")["blocked_clients"] != 1 and time.time() < deadline:
+            time.sleep(0.01)
+        assert admin.info("clients")["blocked_clients"] == 1
+        time.sleep(0.5)  # "soon" is due, and several active cycles have run
+        assert admin.get("soon") is None
+        assert admin.exists("soon") == 0
+        assert admin.dbsize() == 2  # it is still there
+        assert admin.execute_command("CLIENT", "UNPAUSE") == b"OK"
+        assert held.read_reply()[0] == b"+OK\r\n"
+        assert admin.info("clients")["blocked_clients"] == 0
+        assert admin.get("soon") is None
+        assert admin.dbsize() == 2  # "kept" and "k"
+    finally:
+        held.close()
+        admin.close()
