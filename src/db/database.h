@@ -58,6 +58,8 @@ class Database {
   int index() const { return index_; }
   size_t size() const { return keys_.size(); }
   size_t volatile_count() const { return volatile_keys_.size(); }
+  // The key table's buckets (both tables while rehashing): Redis's "slots".
+  size_t slots() const { return keys_.bucket_count(); }
   uint64_t average_ttl_ms() const;
 
   // Reading: lazily expires, updates access time, counts keyspace hits and misses (a

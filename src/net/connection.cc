@@ -80,7 +80,11 @@ void Connection::on_readable() {
     // which can discard replies still queued in the kernel.
     char sink[kReadChunk];
     ssize_t n = read(fd_, sink, sizeof sink);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) server_.close_client(*this);
+    if (n == 0) {
+      server_.peer_closed(*this);
+    } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      server_.close_client(*this);
+    }
     if (n > 0) server_.stats().net_input_bytes += static_cast<uint64_t>(n);
     return;
   }
@@ -96,7 +100,11 @@ void Connection::on_readable() {
   }
   ssize_t n = read(fd_, query_.prepare(want), want);
   if (n <= 0) {
-    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) server_.close_client(*this);
+    if (n == 0) {
+      server_.peer_closed(*this);
+    } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      server_.close_client(*this);
+    }
     return;
   }
   query_.commit(static_cast<size_t>(n));

@@ -31,6 +31,8 @@ void configure_log(const std::string& path, std::string_view level) {
   else target().threshold = LogLevel::Notice;
 }
 
+bool log_enabled(LogLevel level) { return level >= target().threshold; }
+
 void log_line(LogLevel level, std::string_view message) {
   if (level < target().threshold) return;
   static constexpr char kMarks[] = {'.', '-', '*', '#'};

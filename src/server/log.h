@@ -12,6 +12,8 @@ enum class LogLevel { Debug, Verbose, Notice, Warning };
 // Where log lines go: a file path, or "" for standard output. Level as in `loglevel`.
 void configure_log(const std::string& path, std::string_view level);
 void log_line(LogLevel level, std::string_view message);
+// Whether lines of `level` are written now (to skip building ones that would not be).
+bool log_enabled(LogLevel level);
 inline void log_notice(std::string_view message) { log_line(LogLevel::Notice, message); }
 inline void log_warning(std::string_view message) { log_line(LogLevel::Warning, message); }
 inline void log_verbose(std::string_view message) { log_line(LogLevel::Verbose, message); }

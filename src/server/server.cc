@@ -16,6 +16,7 @@
 #include "commands/context.h"
 #include "core/number_format.h"
 #include "server/log.h"
+#include "server/client_info.h"
 #include "server/info.h"
 #include "server/log.h"
 #include "server/memory_gauge.h"
@@ -278,6 +279,26 @@ void Server::write_pid_file() {
   std::fclose(file);
 }
 
+void Server::log_periodic_report() {
+  // Every five seconds, as Redis: the non-empty databases at verbose, the clients at debug.
+  if (clock_.now_ms - last_report_ms_ < 5000) return;
+  last_report_ms_ = clock_.now_ms;
+  if (log_enabled(LogLevel::Verbose)) {
+    for (const auto& db : databases_) {
+      if (db->size() == 0 && db->volatile_count() == 0) continue;
+      log_verbose("DB " + std::to_string(db->index()) + ": " + std::to_string(db->size()) + " keys (" +
+                  std::to_string(db->volatile_count()) + " volatile) in " + std::to_string(db->slots()) +
+                  " slots HT.");
+    }
+  }
+  if (log_enabled(LogLevel::Debug)) {
+    const size_t replicas = replicas_.count();
+    log_line(LogLevel::Debug, std::to_string(clients_.size() - replicas) + " clients connected (" +
+                                  std::to_string(replicas) + " replicas), " + std::to_string(used_memory()) +
+                                  " bytes in use");
+  }
+}
+
 void Server::handle_shutdown_signal(int signal) {
   const char* name = signal == SIGINT ? "SIGINT" : "SIGTERM";
   log_warning(std::string("Received ") + name + " scheduling shutdown...");
@@ -315,11 +336,21 @@ void Server::accept_client(int fd, std::string peer, std::string local, bool uni
     return;
   }
   ++stats_.connections_received;
+  if (log_enabled(LogLevel::Verbose)) log_verbose(unix_socket ? "Accepted connection to " + config_.unixsocket : "Accepted " + peer);
   uint64_t id = next_client_id_++;
   auto client = std::make_unique<Connection>(*this, fd, id, std::move(peer), std::move(local), unix_socket,
                                              clock_.now_ms);
   client->authenticated = config_.requirepass.empty();
   clients_.emplace(id, std::move(client));
+}
+
+void Server::peer_closed(Connection& client) {
+  if (log_enabled(LogLevel::Verbose)) {
+    std::string info = client_info_line(*this, client, clock_.now_ms, nullptr);
+    info.pop_back();  // the newline
+    log_verbose("Client closed connection " + info);
+  }
+  close_client(client);
 }
 
 void Server::close_client(Connection& client) {
@@ -990,6 +1021,7 @@ void Server::cron() {
   // Incremental rehashing of idle tables, bounded per database.
   for (auto& db : databases_) db->rehash_steps(1000);
   close_idle_clients();
+  log_periodic_report();
   memory_gauge::note_peak(memory_gauge::used());
   if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
   if (pause_until_ms_ != 0 && clock_.now_ms >= pause_until_ms_) unpause_clients();

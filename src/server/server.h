@@ -65,6 +65,8 @@ class Server final : public KeyChangeListener,
   void accept_client(int fd, std::string peer, std::string local, bool unix_socket);
   // Frees a connection outside of its own handlers.
   void close_client(Connection& client) override;
+  // The client closed its end: logged at verbose as Redis does, then closed.
+  void peer_closed(Connection& client);
 
   // KeyChangeListener: the fan-out point of the key-change hook.
   void on_key_change(const KeyChange& change) override;
@@ -300,6 +302,9 @@ class Server final : public KeyChangeListener,
   void handle_shutdown_signal(int signal);
   // pidfile: this process's ID, written once the listeners are bound (removed at shutdown).
   void write_pid_file();
+  // The lines Redis logs every five seconds at verbose and debug levels.
+  void log_periodic_report();
+  int64_t last_report_ms_ = 0;
   static_assert(std::atomic<bool>::is_always_lock_free);
   std::string run_id_;
   int64_t start_time_ms_ = 0;
