@@ -18,9 +18,19 @@ def corvid_binary():
 
 
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free on 127.0.0.1 and on 127.0.0.2 (some tests bind both; a client socket
+    bound to 127.0.0.2 by an earlier test may hold that address's ephemeral port)."""
+    for _ in range(100):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+                try:
+                    other.bind(("127.0.0.2", port))
+                except OSError:
+                    continue
+            return port
+    raise RuntimeError("no port free on both 127.0.0.1 and 127.0.0.2")
 
 
 def wait_for_port(port, proc, timeout=60.0):
