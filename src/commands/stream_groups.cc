@@ -188,15 +188,10 @@ void xack(CommandContext& ctx) {
     ctx.reply.integer(0);
     return;
   }
-  // Every ID is checked before any is acknowledged: all or nothing.
-  std::vector<StreamID> ids;
-  for (size_t i = 3; i < ctx.argc(); ++i) {
-    auto id = stream_id_arg(ctx, i, 0, true);
-    if (!id) return;
-    ids.push_back(*id);
-  }
+  auto ids = stream_id_args(ctx, 3);
+  if (!ids) return;
   int64_t acknowledged = 0;
-  for (StreamID id : ids) acknowledged += group->acknowledge(id) ? 1 : 0;
+  for (StreamID id : *ids) acknowledged += group->acknowledge(id) ? 1 : 0;
   if (acknowledged > 0) ctx.db.key_changed_quietly(ctx.arg(1));
   ctx.reply.integer(acknowledged);
 }

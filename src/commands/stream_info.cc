@@ -54,13 +54,7 @@ const StreamValue* info_stream(CommandContext& ctx) {
 
 // The first or last live entry, or a null.
 void reply_end_entry(CommandContext& ctx, const Stream& s, bool last) {
-  bool found = false;
-  s.visit(StreamID::min(), StreamID::max(), last, [&](const Stream::Entry& e) {
-    reply_stream_entry(ctx, e);
-    found = true;
-    return false;
-  });
-  if (!found) ctx.reply.null();
+  if (!reply_first_stream_entry(ctx, s, StreamID::min(), StreamID::max(), last)) ctx.reply.null();
 }
 
 void reply_full_groups(CommandContext& ctx, const StreamValue& value, int64_t count) {

@@ -73,6 +73,17 @@ std::optional<StreamID> stream_bound_arg(CommandContext& ctx, size_t i, bool is_
   return id;
 }
 
+std::optional<std::vector<StreamID>> stream_id_args(CommandContext& ctx, size_t first) {
+  std::vector<StreamID> ids;
+  ids.reserve(ctx.argc() - first);
+  for (size_t i = first; i < ctx.argc(); ++i) {
+    auto id = stream_id_arg(ctx, i, 0, true);
+    if (!id) return std::nullopt;
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
 StreamLimits stream_limits(CommandContext& ctx) {
   const Config& config = ctx.server.config();
   return {static_cast<size_t>(config.stream_node_max_bytes), static_cast<int64_t>(config.stream_node_max_entries)};
@@ -104,9 +115,9 @@ void reply_stream_entry(CommandContext& ctx, const Stream::Entry& e) {
   }
 }
 
-bool reply_stream_entry_by_id(CommandContext& ctx, const Stream& s, StreamID id) {
+bool reply_first_stream_entry(CommandContext& ctx, const Stream& s, StreamID start, StreamID end, bool reverse) {
   bool found = false;
-  s.visit(id, id, false, [&](const Stream::Entry& e) {
+  s.visit(start, end, reverse, [&](const Stream::Entry& e) {
     reply_stream_entry(ctx, e);
     found = true;
     return false;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "commands/context.h"
 #include "db/stream_value.h"
@@ -24,6 +25,9 @@ std::optional<StreamID> stream_id_arg(CommandContext& ctx, size_t i, uint64_t mi
 // One end of an interval (XRANGE, XPENDING, XAUTOCLAIM): an ID, "-" or "+", or "(ID" for
 // an exclusive end, made inclusive by stepping past it.
 std::optional<StreamID> stream_bound_arg(CommandContext& ctx, size_t i, bool is_start);
+// Every argument from `first` on as a strict ID (XDEL, XACK), or nullopt after replying
+// the error for the first one that is not: such commands apply fully or not at all.
+std::optional<std::vector<StreamID>> stream_id_args(CommandContext& ctx, size_t first);
 
 StreamLimits stream_limits(CommandContext& ctx);
 StreamValue* read_stream(CommandContext& ctx, const KeyEntry* entry, bool* wrong);
@@ -33,9 +37,13 @@ StreamGroup* stream_group_arg(CommandContext& ctx, StreamValue** value);
 
 // [id, [field, value, ...]].
 void reply_stream_entry(CommandContext& ctx, const Stream::Entry& e);
-// A stream's entry by ID, replied as reply_stream_entry; false (nothing replied) when the
-// stream has no such live entry.
-bool reply_stream_entry_by_id(CommandContext& ctx, const Stream& s, StreamID id);
+// The first live entry with start <= ID <= end (the last when `reverse`), replied as
+// reply_stream_entry; false (nothing replied) when there is none.
+bool reply_first_stream_entry(CommandContext& ctx, const Stream& s, StreamID start, StreamID end, bool reverse);
+// A stream's entry by ID, as above.
+inline bool reply_stream_entry_by_id(CommandContext& ctx, const Stream& s, StreamID id) {
+  return reply_first_stream_entry(ctx, s, id, id, false);
+}
 
 // How a change to a PEL entry replays (AOF, replicas): "XCLAIM key group consumer 0 id
 // TIME t RETRYCOUNT n FORCE JUSTID LASTID last", which gives the entry to its owner with

@@ -297,15 +297,10 @@ void xlen(CommandContext& ctx) {
 void xdel(CommandContext& ctx) {
   StreamValue* value = stream_to_change(ctx);
   if (value == nullptr) return;
-  // Every ID is checked before any goes: the command applies fully or not at all.
-  std::vector<StreamID> ids;
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    auto id = stream_id_arg(ctx, i, 0, true);
-    if (!id) return;
-    ids.push_back(*id);
-  }
+  auto ids = stream_id_args(ctx, 2);
+  if (!ids) return;
   int64_t deleted = 0;
-  for (StreamID id : ids) deleted += value->stream().remove(id) ? 1 : 0;
+  for (StreamID id : *ids) deleted += value->stream().remove(id) ? 1 : 0;
   if (deleted > 0) ctx.db.key_changed(ctx.arg(1), kEventStream, "xdel");
   ctx.reply.integer(deleted);
 }
