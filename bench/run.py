@@ -205,6 +205,31 @@ def collection_memory(servers, hashes, zset_members):
     return rows
 
 
+def list_compression_memory(servers, elements):
+    """RSS growth of one long list of log-like text lines, pushed with list-compress-depth 0
+    and then 1 (each into a fresh list), and LRANGE throughput over its compressed middle."""
+    lines = ["2026-12-07 03:%02d:%02d INFO request id=%08d path=/api/v1/items/%d status=200 bytes=%d"
+             % (i // 60 % 60, i % 60, i, i % 977, i % 5000) for i in range(elements)]
+    commands = [["RPUSH", "log"] + lines[start:start + 100] for start in range(0, elements, 100)]
+    rows = {}
+    for s in servers:
+        figures = []
+        for depth in ("0", "1"):
+            s.call("CONFIG", "SET", "list-compress-depth", depth)
+            before = s.rss_bytes()
+            load_pipelined(s, commands, batch=100)
+            time.sleep(0.5)
+            figures.append((s.rss_bytes() - before) / elements)
+            s.call("DEL", "log")
+            time.sleep(0.5)
+        rows[s.name] = figures
+    c, r = rows["corvid"], rows["redis"]
+    for i, depth in enumerate(("0", "1")):
+        print("  RSS per list element (%d text lines, list-compress-depth %s): corvid %.1f B  redis %.1f B  "
+              "ratio %.2fx" % (elements, depth, c[i], r[i], c[i] / r[i]), flush=True)
+    return rows
+
+
 class SubscriberDrain(threading.Thread):
     """`count` connections SUBSCRIBEd to `channel`, read by one thread that only counts
     bytes: the subscribers cost the machine as little as they can."""
@@ -708,8 +733,8 @@ def main():
     ap.add_argument("--server", required=True)
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
     ap.add_argument("--sections",
-                    default="throughput,memory,collections,collection-memory,pubsub,transactions,eviction,growth,"
-                            "expiry,glob,snapshot,scripting,geo,streams")
+                    default="throughput,memory,collections,collection-memory,list-memory,pubsub,transactions,"
+                            "eviction,growth,expiry,glob,snapshot,scripting,geo,streams")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -749,6 +774,9 @@ def main():
     if "collection-memory" in sections:
         with server_pair(args.server) as servers:
             collection_memory(servers, 10000 if args.quick else 100000, 100000 if args.quick else 1000000)
+    if "list-memory" in sections:
+        with server_pair(args.server) as servers:
+            list_compression_memory(servers, 100000 if args.quick else 1000000)
     if "pubsub" in sections:
         print("publish throughput (best of %d alternating rounds, 50 clients):" % rounds)
         with server_pair(args.server) as servers:

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "server/config.h"
+#include "server/crash_report.h"
 #include "server/log.h"
 #include "server/server.h"
 
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   running_server = &server;
+  corvid::install_crash_handler(server);
   struct sigaction action {};
   action.sa_handler = on_terminate;
   sigaction(SIGTERM, &action, nullptr);

@@ -1,5 +1,7 @@
 // DEBUG: testing and inspection tools, gated by enable-debug-command as in Redis 7.
 
+#include <sys/mman.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -138,13 +140,12 @@ void debug_object(CommandContext& ctx) {
   std::string text = line;
   if (entry->type() == ValueType::List) {
     const Quicklist& items = entry->object_as<ListValue>().items();
-    size_t bytes = 0;
-    items.for_each_node([&bytes](const Listpack& node) { bytes += node.bytes(); });
+    // ql_compressed says whether the list compresses at all, as in Redis.
     std::snprintf(line, sizeof line,
-                  " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:0 ql_uncompressed_size:%zu",
+                  " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d ql_uncompressed_size:%zu",
                   items.node_count(),
                   items.node_count() == 0 ? 0.0 : static_cast<double>(items.size()) / items.node_count(),
-                  items.fill(), bytes);
+                  items.fill(), items.compress_depth() != 0 ? 1 : 0, items.uncompressed_bytes());
     text += line;
   }
   ctx.reply.simple(text);
@@ -194,6 +195,19 @@ void debug_loadaof(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+// DEBUG SEGFAULT: a real invalid write (to a page mapped read-only), so that the crash
+// handler sees what a bug would give it.
+void debug_segfault(CommandContext&) {
+  void* page = mmap(nullptr, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  *static_cast<volatile int*>(page) = 1;
+}
+
+// DEBUG PANIC: what an internal consistency check that fails does.
+void debug_panic(CommandContext&) {
+  log_warning("Guru Meditation: DEBUG PANIC called at Unix time " + std::to_string(std::time(nullptr)));
+  std::abort();
+}
+
 void debug_help(CommandContext& ctx) {
   // Only what this server implements.
   static constexpr std::string_view kLines[] = {
@@ -212,6 +226,8 @@ void debug_help(CommandContext& ctx) {
       "    Like HTSTATS but for the hash table stored at <key>'s value.",
       "OBJECT <key>",
       "    Show low level info about `key` and associated value.",
+      "PANIC",
+      "    Crash the server simulating a panic.",
       "POPULATE <count> [<prefix>] [<size>]",
       "    Create <count> string keys named key:<num>. If <prefix> is specified then",
       "    it is used instead of the 'key' prefix.",
@@ -221,6 +237,8 @@ void debug_help(CommandContext& ctx) {
       "    * NOFLUSH: the existing database will not be removed before load, but",
       "      conflicting keys make the load fail.",
       "    * NOSAVE: the database will be loaded from an existing RDB file.",
+      "SEGFAULT",
+      "    Crash the server with sigsegv.",
       "SET-ACTIVE-EXPIRE <0|1>",
       "    Setting it to 0 disables expiring keys in background when they are not",
       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -247,6 +265,7 @@ void debug(CommandContext& ctx) {
       {"digest", 2, 2, debug_digest},     {"digest-value", 2, SIZE_MAX, debug_digest_value},
       {"object", 3, 3, debug_object},     {"reload", 2, SIZE_MAX, debug_reload},
       {"loadaof", 2, 2, debug_loadaof},
+      {"segfault", 2, 2, debug_segfault}, {"panic", 2, 2, debug_panic},
   };
   for (const Subcommand& sub : kSubcommands) {
     if (equals_ignore_case(ctx.arg(1), sub.name) && ctx.argc() >= sub.min_args && ctx.argc() <= sub.max_args) {

@@ -88,7 +88,7 @@ void set_expiry(CommandContext& ctx, int64_t base_ms, bool in_seconds) {
   if (deadline <= ctx.clock.now_ms) {
     // A deadline already passed deletes the key now, and says so as a deletion (and
     // replays as one).
-    ctx.db.remove(key);
+    ctx.db.remove(key, EntryDisposer::Reason::Expired);
     ctx.db.key_changed(key, kEventGeneric, "del");
     ctx.propagate_as({ctx.server.config().lazyfree_lazy_expire ? "UNLINK" : "DEL", std::string(key)});
   } else {

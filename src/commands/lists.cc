@@ -58,12 +58,12 @@ Quicklist& items(KeyEntry& entry) { return entry.object_as<ListValue>().items();
 std::string_view pop_event(ListEnd end) { return end == ListEnd::Left ? "lpop" : "rpop"; }
 std::string_view push_event(ListEnd end) { return end == ListEnd::Left ? "lpush" : "rpush"; }
 
-// list-max-listpack-size applies to lists created from now on, as in Redis, where a
-// list keeps the fill it was created with.
+// list-max-listpack-size and list-compress-depth apply to lists created from now on, as
+// in Redis, where a list keeps the settings it was created with.
 void push(CommandContext& ctx, Quicklist& list, std::string_view value, ListEnd end) {
   if (list.empty()) {
-    const int64_t fill = ctx.server.config().list_max_listpack_size;
-    list.set_fill(static_cast<int>(std::clamp<int64_t>(fill, Quicklist::kMinFill, Quicklist::kMaxFill)));
+    list.set_fill(ctx.server.config().list_max_listpack_size);
+    list.set_compress_depth(ctx.server.config().list_compress_depth);
   }
   if (end == ListEnd::Left) {
     list.push_front(value);

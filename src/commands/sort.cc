@@ -433,8 +433,8 @@ void sort_generic(CommandContext& ctx, bool read_only) {
   }
 
   const std::string_view destination = *request.store;
-  const int64_t fill = ctx.server.config().list_max_listpack_size;
-  Quicklist stored(static_cast<int>(std::clamp<int64_t>(fill, Quicklist::kMinFill, Quicklist::kMaxFill)));
+  const ValueLimits limits = value_limits(ctx.server.config());
+  Quicklist stored(limits.list_fill, limits.list_compress_depth);
   for (int64_t j = window.start; j <= window.end; ++j) {
     const std::string& element = items[static_cast<size_t>(j)].element;
     if (request.gets.empty()) stored.push_back(element);

@@ -262,7 +262,7 @@ void getex(CommandContext& ctx) {
   // GETEX never replays as itself: DEL/UNLINK, PEXPIREAT or PERSIST, as in Redis.
   if (absolute && deadline <= ctx.clock.now_ms) {
     // A deadline already past deletes the key now rather than leaving it to expire.
-    ctx.db.remove(key);
+    ctx.db.remove(key, EntryDisposer::Reason::Expired);
     ctx.db.key_changed(key, kEventGeneric, "del");
     ctx.propagate_as({ctx.server.config().lazyfree_lazy_expire ? "UNLINK" : "DEL", std::string(key)});
   } else if (opts.expire != ExpireKind::None) {

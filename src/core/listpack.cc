@@ -221,6 +221,12 @@ std::optional<Listpack> Listpack::from_bytes(std::string_view raw) {
   return lp;
 }
 
+Listpack Listpack::adopt(uint8_t* block) {
+  Listpack lp;
+  lp.data_ = block;
+  return lp;
+}
+
 const uint8_t* Listpack::block() const { return data_ ? data_ : kEmptyBlock; }
 
 std::string_view Listpack::raw() const { return {reinterpret_cast<const char*>(block()), bytes()}; }

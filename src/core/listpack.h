@@ -74,6 +74,11 @@ class Listpack {
   bool validate() const { return validate(raw()); }
   // A copy of `block` if it validates.
   static std::optional<Listpack> from_bytes(std::string_view block);
+  // Takes ownership of `block`, a std::malloc'd block this process wrote itself (trusted,
+  // not validated): a compressed quicklist node expanded again.
+  static Listpack adopt(uint8_t* block);
+  // Whether a block is allocated (an empty listpack may have none).
+  bool allocated() const { return data_ != nullptr; }
   // The serialized form (the block itself).
   std::string_view raw() const;
 

@@ -1,7 +1,12 @@
 #include "core/quicklist.h"
 
+#include <liblzf/lzf.h>
+
 #include <algorithm>
 #include <cassert>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 #include <utility>
 
 namespace corvid {
@@ -15,6 +20,25 @@ constexpr size_t kSizeLevels[] = {4096, 8192, 16384, 32768, 65536};
 constexpr size_t kSafetyLimit = 8192;
 // What merging two blocks saves: one header and one terminator.
 constexpr size_t kBlockOverhead = Listpack::kHeaderSize + 1;
+// Nodes smaller than this are not worth compressing, and a compressed form must save at
+// least kMinCompressGain bytes to be kept.
+constexpr size_t kMinCompressBytes = 48;
+constexpr size_t kMinCompressGain = 8;
+// The compressed block's header: expanded bytes, entries, LZF bytes.
+constexpr size_t kPackedHeader = 12;
+// Where every listpack's first entry starts, compressed or not.
+constexpr Listpack::Pos kFirstEntry = Listpack::kHeaderSize;
+
+uint32_t load_u32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+void store_u32(uint8_t* p, size_t v) {
+  const auto narrow = static_cast<uint32_t>(v);
+  std::memcpy(p, &narrow, 4);
+}
 
 size_t backlen_bytes(size_t body) {
   size_t n = 1;
@@ -31,42 +55,231 @@ size_t entry_estimate(size_t length) {
 
 }  // namespace
 
+void Quicklist::Touched::add(Node* node) {
+  for (int i = 0; i < count; ++i) {
+    if (nodes[i] == node) return;
+  }
+  if (count == static_cast<int>(std::size(nodes))) {
+    overflowed = true;
+    return;
+  }
+  nodes[count++] = node;
+}
+
+void Quicklist::Touched::forget(Node* node) {
+  for (int i = 0; i < count; ++i) {
+    if (nodes[i] == node) {
+      nodes[i] = nodes[--count];
+      return;
+    }
+  }
+}
+
 Quicklist::Quicklist(Quicklist&& other) noexcept
     : head_(std::exchange(other.head_, nullptr)),
       tail_(std::exchange(other.tail_, nullptr)),
+      open_(std::exchange(other.open_, nullptr)),
       count_(std::exchange(other.count_, 0)),
       node_count_(std::exchange(other.node_count_, 0)),
-      fill_(other.fill_) {}
+      fill_(other.fill_),
+      compress_depth_(other.compress_depth_) {}
 
 Quicklist& Quicklist::operator=(Quicklist&& other) noexcept {
   if (this != &other) {
     clear();
     head_ = std::exchange(other.head_, nullptr);
     tail_ = std::exchange(other.tail_, nullptr);
+    open_ = std::exchange(other.open_, nullptr);
     count_ = std::exchange(other.count_, 0);
     node_count_ = std::exchange(other.node_count_, 0);
     fill_ = other.fill_;
+    compress_depth_ = other.compress_depth_;
   }
   return *this;
 }
 
 Quicklist Quicklist::clone() const {
-  Quicklist copy(fill_);
+  Quicklist copy(fill_, compress_depth_);
   for (const Node* n = head_; n != nullptr; n = n->next) {
     Node* node = new Node;
-    node->lp.append(n->lp);
+    if (n->packed != nullptr) {
+      const size_t size = kPackedHeader + load_u32(n->packed + 8);
+      node->packed = static_cast<uint8_t*>(std::malloc(size));
+      if (node->packed == nullptr) throw std::bad_alloc();
+      std::memcpy(node->packed, n->packed, size);
+    } else {
+      node->lp.append(n->lp);
+    }
     copy.link_after(copy.tail_, node);
   }
   copy.count_ = count_;
   return copy;
 }
 
-void Quicklist::set_fill(int fill) { fill_ = std::clamp(fill, kMinFill, kMaxFill); }
+void Quicklist::set_fill(int fill) { fill_ = static_cast<int16_t>(std::clamp(fill, kMinFill, kMaxFill)); }
+
+void Quicklist::set_compress_depth(int depth) {
+  compress_depth_ = static_cast<uint16_t>(std::clamp(depth, 0, kMaxCompressDepth));
+  Touched every;
+  every.overflowed = true;
+  settle(every);
+}
 
 size_t Quicklist::allocated_bytes() const {
   size_t total = 0;
-  for (const Node* n = head_; n != nullptr; n = n->next) total += sizeof(Node) + n->lp.bytes();
+  for (const Node* n = head_; n != nullptr; n = n->next) {
+    total += sizeof(Node);
+    if (n->lp.allocated() || n->packed == nullptr) total += n->lp.bytes();
+    if (n->packed != nullptr) total += kPackedHeader + load_u32(n->packed + 8);
+  }
   return total;
+}
+
+size_t Quicklist::compressed_node_count() const {
+  size_t compressed = 0;
+  for (const Node* n = head_; n != nullptr; n = n->next) compressed += n->packed != nullptr ? 1 : 0;
+  return compressed;
+}
+
+std::string Quicklist::node_states() const {
+  std::string states;
+  for (const Node* n = head_; n != nullptr; n = n->next) states += n->packed == nullptr ? 'r' : is_closed(n) ? 'c' : 'o';
+  return states;
+}
+
+size_t Quicklist::uncompressed_bytes() const {
+  size_t total = 0;
+  for (const Node* n = head_; n != nullptr; n = n->next) total += node_bytes(n);
+  return total;
+}
+
+// ---- Compression -----------------------------------------------------------------------
+
+size_t Quicklist::entries(const Node* n) { return is_closed(n) ? load_u32(n->packed + 4) : n->lp.size(); }
+
+size_t Quicklist::node_bytes(const Node* n) { return is_closed(n) ? load_u32(n->packed) : n->lp.bytes(); }
+
+Listpack Quicklist::expand(const Node* n) {
+  const size_t bytes = load_u32(n->packed);
+  auto* block = static_cast<uint8_t*>(std::malloc(bytes));
+  if (block == nullptr) throw std::bad_alloc();
+  const unsigned expanded = lzf_decompress(n->packed + kPackedHeader, load_u32(n->packed + 8), block,
+                                           static_cast<unsigned>(bytes));
+  // The data was compressed here from a listpack of exactly this size.
+  assert(expanded == bytes);
+  (void)expanded;
+  return Listpack::adopt(block);
+}
+
+const Listpack& Quicklist::view(Node* n) const {
+  if (is_closed(n)) {
+    if (open_ != nullptr) close(open_);
+    n->lp = expand(n);
+    open_ = n;
+  }
+  return n->lp;
+}
+
+Listpack& Quicklist::edit(Node* n, Touched& touched) {
+  view(n);
+  if (n->packed != nullptr) {
+    std::free(n->packed);
+    n->packed = nullptr;
+    if (open_ == n) open_ = nullptr;
+  }
+  if (compress_depth_ != 0) touched.add(n);
+  return n->lp;
+}
+
+void Quicklist::close(Node* n) const {
+  n->lp.clear();
+  if (open_ == n) open_ = nullptr;
+}
+
+void Quicklist::compress(Node* n) {
+  if (n->packed != nullptr) {
+    if (n->lp.allocated()) close(n);
+    return;
+  }
+  const std::string_view raw = n->lp.raw();
+  if (raw.size() < kMinCompressBytes) return;
+  const size_t budget = raw.size() - kMinCompressGain;
+  auto* packed = static_cast<uint8_t*>(std::malloc(kPackedHeader + budget));
+  if (packed == nullptr) throw std::bad_alloc();
+  const unsigned written = lzf_compress(raw.data(), static_cast<unsigned>(raw.size()), packed + kPackedHeader,
+                                        static_cast<unsigned>(budget));
+  if (written == 0) {  // would not save enough
+    std::free(packed);
+    return;
+  }
+  if (auto* shrunk = static_cast<uint8_t*>(std::realloc(packed, kPackedHeader + written))) packed = shrunk;
+  store_u32(packed, raw.size());
+  store_u32(packed + 4, n->lp.size());
+  store_u32(packed + 8, written);
+  n->packed = packed;
+  n->lp.clear();
+}
+
+bool Quicklist::is_inner(const Node* n) const {
+  const Node* back = n;
+  const Node* ahead = n;
+  for (int i = 0; i < compress_depth_; ++i) {
+    back = back->prev;
+    ahead = ahead->next;
+    if (back == nullptr || ahead == nullptr) return false;
+  }
+  return true;
+}
+
+void Quicklist::settle(const Touched& touched) {
+  if (compress_depth_ == 0) {
+    // Compression switched off: whatever was compressed is expanded for good.
+    if (!touched.overflowed) return;
+    Touched ignored;
+    for (Node* n = head_; n != nullptr; n = n->next) {
+      if (n->packed != nullptr) edit(n, ignored);
+    }
+    return;
+  }
+  if (touched.overflowed) {
+    size_t index = 0;
+    for (Node* n = head_; n != nullptr; n = n->next, ++index) {
+      const bool inner = index >= compress_depth_ && index + compress_depth_ < node_count_;
+      if (inner) {
+        compress(n);
+      } else if (n->packed != nullptr) {
+        Touched ignored;
+        edit(n, ignored);
+      }
+    }
+    return;
+  }
+  for (int i = 0; i < touched.count; ++i) {
+    if (is_inner(touched.nodes[i])) compress(touched.nodes[i]);
+  }
+  // Nodes near the ends stay raw; a change near an end can push up to two nodes past
+  // the depth (a split plus a new node), which become inner.
+  constexpr size_t kPushedInward = 2;
+  const size_t depth = compress_depth_;
+  auto walk_from = [&](Node* n, Node* Node::*toward_middle) {
+    Touched ignored;
+    for (size_t index = 0; n != nullptr && index < depth + kPushedInward; ++index, n = n->*toward_middle) {
+      if (index < depth) {
+        if (n->packed != nullptr) edit(n, ignored);
+      } else if (node_count_ > 2 * depth && index < node_count_ - depth) {
+        compress(n);
+      }
+    }
+  };
+  walk_from(head_, &Node::next);
+  walk_from(tail_, &Node::prev);
+}
+
+void Quicklist::free_node(Node* n, Touched* touched) {
+  if (open_ == n) open_ = nullptr;
+  if (touched != nullptr) touched->forget(n);
+  std::free(n->packed);
+  delete n;
 }
 
 bool Quicklist::fits_bytes(size_t bytes, size_t entries) const {
@@ -75,7 +288,7 @@ bool Quicklist::fits_bytes(size_t bytes, size_t entries) const {
 }
 
 bool Quicklist::fits(const Node* node, size_t value_bytes) const {
-  return node != nullptr && fits_bytes(node->lp.bytes() + entry_estimate(value_bytes), node->lp.size() + 1);
+  return node != nullptr && fits_bytes(node_bytes(node) + entry_estimate(value_bytes), entries(node) + 1);
 }
 
 void Quicklist::link_after(Node* at, Node* node) {
@@ -108,75 +321,83 @@ void Quicklist::unlink(Node* node) {
   --node_count_;
 }
 
-Quicklist::Node* Quicklist::add_node_after(Node* at, std::string_view value) {
+Quicklist::Node* Quicklist::add_node_after(Node* at, std::string_view value, Touched& touched) {
   Node* node = new Node;
   node->lp.push_back(value);
   link_after(at, node);
+  if (compress_depth_ != 0) touched.add(node);
   return node;
 }
 
-bool Quicklist::try_merge(Node* a, Node* b) {
+bool Quicklist::try_merge(Node* a, Node* b, Touched& touched) {
   if (a == nullptr || b == nullptr) return false;
-  if (!fits_bytes(a->lp.bytes() + b->lp.bytes() - kBlockOverhead, a->lp.size() + b->lp.size())) return false;
-  a->lp.append(b->lp);
+  if (!fits_bytes(node_bytes(a) + node_bytes(b) - kBlockOverhead, entries(a) + entries(b))) return false;
+  Listpack& into = edit(a, touched);
+  into.append(view(b));
   unlink(b);
-  delete b;
+  free_node(b, &touched);
   return true;
 }
 
-void Quicklist::insert_at(Node* node, Listpack::Pos before, std::string_view value) {
+void Quicklist::insert_at(Node* node, Listpack::Pos before, std::string_view value, Touched& touched) {
   ++count_;
+  Listpack& lp = edit(node, touched);
   if (fits(node, value.size())) {
-    node->lp.insert(before, value);
+    lp.insert(before, value);
     return;
   }
-  if (before == node->lp.end()) {
+  if (before == lp.end()) {
     if (fits(node->next, value.size())) {
-      node->next->lp.push_front(value);
+      edit(node->next, touched).push_front(value);
     } else {
-      add_node_after(node, value);
+      add_node_after(node, value, touched);
     }
     return;
   }
-  if (before == node->lp.begin()) {
+  if (before == lp.begin()) {
     if (fits(node->prev, value.size())) {
-      node->prev->lp.push_back(value);
+      edit(node->prev, touched).push_back(value);
     } else {
-      add_node_after(node->prev, value);
+      add_node_after(node->prev, value, touched);
     }
     return;
   }
   // The middle of a full node: split it there and put the value at the seam.
   Node* right = new Node;
-  right->lp = node->lp.split_off(before);
+  right->lp = lp.split_off(before);
   link_after(node, right);
+  if (compress_depth_ != 0) touched.add(right);
   if (fits(node, value.size())) {
-    node->lp.push_back(value);
+    lp.push_back(value);
   } else if (fits(right, value.size())) {
     right->lp.push_front(value);
   } else {
-    add_node_after(node, value);
+    add_node_after(node, value, touched);
   }
-  try_merge(right, right->next);
-  try_merge(node->prev, node);
+  try_merge(right, right->next, touched);
+  try_merge(node->prev, node, touched);
 }
 
 void Quicklist::push_front(std::string_view value) {
+  Touched touched;
   if (head_ == nullptr) {
-    add_node_after(nullptr, value);
+    add_node_after(nullptr, value, touched);
     ++count_;
-    return;
+  } else {
+    insert_at(head_, kFirstEntry, value, touched);
   }
-  insert_at(head_, head_->lp.begin(), value);
+  settle(touched);
 }
 
 void Quicklist::push_back(std::string_view value) {
+  Touched touched;
   if (tail_ == nullptr) {
-    add_node_after(nullptr, value);
+    add_node_after(nullptr, value, touched);
     ++count_;
-    return;
+  } else {
+    insert_at(tail_, view(tail_).end(), value, touched);
   }
-  insert_at(tail_, tail_->lp.end(), value);
+  settle(touched);
 }
 
 void Quicklist::pop_front() {
@@ -196,7 +417,7 @@ Quicklist::Position Quicklist::first() const {
 
 Quicklist::Position Quicklist::last() const {
   if (tail_ == nullptr) return {};
-  return {tail_, *tail_->lp.last()};
+  return {tail_, *view(tail_).last()};
 }
 
 Quicklist::Position Quicklist::at(int64_t index) const {
@@ -206,35 +427,35 @@ Quicklist::Position Quicklist::at(int64_t index) const {
   if (index < n / 2) {
     Node* node = head_;
     auto offset = static_cast<size_t>(index);
-    while (offset >= node->lp.size()) {
-      offset -= node->lp.size();
+    while (offset >= entries(node)) {
+      offset -= entries(node);
       node = node->next;
     }
-    return {node, *node->lp.at(static_cast<int64_t>(offset))};
+    return {node, *view(node).at(static_cast<int64_t>(offset))};
   }
   Node* node = tail_;
   auto from_back = static_cast<size_t>(n - 1 - index);
-  while (from_back >= node->lp.size()) {
-    from_back -= node->lp.size();
+  while (from_back >= entries(node)) {
+    from_back -= entries(node);
     node = node->prev;
   }
-  return {node, *node->lp.at(-1 - static_cast<int64_t>(from_back))};
+  return {node, *view(node).at(-1 - static_cast<int64_t>(from_back))};
 }
 
 Quicklist::Position Quicklist::step(Position p, Direction direction) const {
-  const Listpack& lp = p.node->lp;
+  const Listpack& lp = view(p.node);
   if (direction == Direction::Forward) {
     const Listpack::Pos next = lp.next(p.pos);
     if (next != lp.end()) return {p.node, next};
     Node* node = p.node->next;
-    return node ? Position{node, node->lp.begin()} : Position{};
+    return node ? Position{node, lp.begin()} : Position{};
   }
   if (auto prev = lp.prev(p.pos)) return {p.node, *prev};
   Node* node = p.node->prev;
-  return node ? Position{node, *node->lp.last()} : Position{};
+  return node ? Position{node, *view(node).last()} : Position{};
 }
 
-std::string_view Quicklist::get(Position p, Scratch& scratch) const { return p.node->lp.get(p.pos, scratch); }
+std::string_view Quicklist::get(Position p, Scratch& scratch) const { return view(p.node).get(p.pos, scratch); }
 
 bool Quicklist::equals(Position p, std::string_view value) const {
   Scratch scratch;
@@ -242,83 +463,102 @@ bool Quicklist::equals(Position p, std::string_view value) const {
 }
 
 void Quicklist::insert(Position p, std::string_view value, bool after) {
-  insert_at(p.node, after ? p.node->lp.next(p.pos) : p.pos, value);
+  Touched touched;
+  insert_at(p.node, after ? view(p.node).next(p.pos) : p.pos, value, touched);
+  settle(touched);
 }
 
 void Quicklist::replace(Position p, std::string_view value) {
-  Listpack& lp = p.node->lp;
+  Touched touched;
+  Listpack& lp = edit(p.node, touched);
   const size_t old_entry = lp.next(p.pos) - p.pos;
   if (lp.size() == 1 || fits_bytes(lp.bytes() - old_entry + entry_estimate(value.size()), lp.size())) {
     lp.replace(p.pos, value);
-    return;
+  } else {
+    // Too big for this node: take the old one out and insert as LINSERT would. The node
+    // keeps its other elements, so it survives the erase.
+    const Listpack::Pos following = lp.erase(p.pos);
+    --count_;
+    insert_at(p.node, following, value, touched);
   }
-  // Too big for this node: take the old one out and insert as LINSERT would. The node
-  // keeps its other elements, so it survives the erase.
-  const Listpack::Pos following = lp.erase(p.pos);
-  --count_;
-  insert_at(p.node, following, value);
+  settle(touched);
 }
 
 Quicklist::Position Quicklist::erase(Position p, Direction direction) {
+  Touched touched;
+  const Position next = erase_at(p, direction, touched);
+  settle(touched);
+  return next;
+}
+
+Quicklist::Position Quicklist::erase_at(Position p, Direction direction, Touched& touched) {
   Node* node = p.node;
   --count_;
-  if (node->lp.size() == 1) {
+  if (entries(node) == 1) {
     Node* prev = node->prev;
     Node* next = node->next;
     unlink(node);
-    delete node;
-    if (direction == Direction::Forward) return next ? Position{next, next->lp.begin()} : Position{};
-    return prev ? Position{prev, *prev->lp.last()} : Position{};
+    free_node(node, &touched);
+    if (direction == Direction::Forward) return next ? Position{next, kFirstEntry} : Position{};
+    return prev ? Position{prev, *view(prev).last()} : Position{};
   }
   // Entries before the erased one keep their offsets; the following one takes its place.
-  const Listpack::Pos following = node->lp.erase(p.pos);
+  Listpack& lp = edit(node, touched);
+  const Listpack::Pos following = lp.erase(p.pos);
   if (direction == Direction::Forward) {
-    if (following != node->lp.end()) return {node, following};
-    return node->next ? Position{node->next, node->next->lp.begin()} : Position{};
+    if (following != lp.end()) return {node, following};
+    return node->next ? Position{node->next, lp.begin()} : Position{};
   }
-  if (auto prev = node->lp.prev(following)) return {node, *prev};
-  return node->prev ? Position{node->prev, *node->prev->lp.last()} : Position{};
+  if (auto prev = lp.prev(following)) return {node, *prev};
+  return node->prev ? Position{node->prev, *view(node->prev).last()} : Position{};
 }
 
 void Quicklist::erase_front(size_t n) {
+  Touched touched;
   while (n > 0 && head_ != nullptr) {
-    const size_t in_node = head_->lp.size();
+    const size_t in_node = entries(head_);
     if (in_node > n) {
-      head_->lp.erase(head_->lp.begin(), n);
+      Listpack& lp = edit(head_, touched);
+      lp.erase(lp.begin(), n);
       count_ -= n;
-      return;
+      break;
     }
     Node* node = head_;
     unlink(node);
-    delete node;
+    free_node(node, &touched);
     count_ -= in_node;
     n -= in_node;
   }
+  settle(touched);
 }
 
 void Quicklist::erase_back(size_t n) {
+  Touched touched;
   while (n > 0 && tail_ != nullptr) {
-    const size_t in_node = tail_->lp.size();
+    const size_t in_node = entries(tail_);
     if (in_node > n) {
-      tail_->lp.erase(*tail_->lp.at(-static_cast<int64_t>(n)), n);
+      Listpack& lp = edit(tail_, touched);
+      lp.erase(*lp.at(-static_cast<int64_t>(n)), n);
       count_ -= n;
-      return;
+      break;
     }
     Node* node = tail_;
     unlink(node);
-    delete node;
+    free_node(node, &touched);
     count_ -= in_node;
     n -= in_node;
   }
+  settle(touched);
 }
 
 void Quicklist::clear() {
   for (Node* n = head_; n != nullptr;) {
     Node* next = n->next;
-    delete n;
+    free_node(n, nullptr);
     n = next;
   }
   head_ = tail_ = nullptr;
+  open_ = nullptr;
   count_ = 0;
   node_count_ = 0;
 }

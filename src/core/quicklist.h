@@ -9,12 +9,23 @@
 // limit gets a node of its own. Insertion into the middle of a full node splits it, and
 // the halves merge with their neighbours when the result fits.
 //
-// Positions name one element (a node and an offset in its listpack). Any mutation
-// invalidates every Position except the ones the mutator returns.
+// Compression (list-compress-depth): with a depth d > 0, every node more than d nodes
+// from both ends is kept LZF-compressed when that saves space (small nodes, and nodes
+// that do not shrink, stay raw), so a long list's middle costs a fraction of its text.
+// The d nodes at each end, where pushes and pops happen, are never compressed. Reading
+// an element in a compressed node expands that node and keeps it expanded ("open") until
+// another compressed node is read; at most one node is open at a time. Writing a node expands it for good, and the mutator compresses it again before
+// it returns if it lies inside.
+//
+// Positions name one element (a node and an offset in its listpack); they survive a
+// node's compression and expansion. Any mutation invalidates every Position except the
+// ones the mutator returns. A view returned by get() lives until the next call that
+// changes the list or reads another node.
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/listpack.h"
@@ -28,10 +39,11 @@ class Quicklist {
  public:
   using Scratch = Listpack::Scratch;
 
-  // Redis clamps list-max-listpack-size to this range.
+  // Redis clamps list-max-listpack-size to this range, and list-compress-depth to 0..65535.
   static constexpr int kMinFill = -5;
   static constexpr int kMaxFill = (1 << 15) - 1;
   static constexpr int kDefaultFill = -2;
+  static constexpr int kMaxCompressDepth = (1 << 16) - 1;
 
   enum class Direction : uint8_t { Forward, Backward };
 
@@ -42,7 +54,10 @@ class Quicklist {
     explicit operator bool() const { return node != nullptr; }
   };
 
-  explicit Quicklist(int fill = kDefaultFill) { set_fill(fill); }
+  explicit Quicklist(int fill = kDefaultFill, int compress_depth = 0) {
+    set_fill(fill);
+    set_compress_depth(compress_depth);
+  }
   ~Quicklist() { clear(); }
   Quicklist(Quicklist&& other) noexcept;
   Quicklist& operator=(Quicklist&& other) noexcept;
@@ -54,11 +69,21 @@ class Quicklist {
   int fill() const { return fill_; }
   // Applies to nodes filled from now on; existing nodes are left as they are.
   void set_fill(int fill);
+  int compress_depth() const { return compress_depth_; }
+  // Compresses (or expands) the existing nodes to match.
+  void set_compress_depth(int depth);
+  // Nodes held compressed now (an open node counts), and the bytes the nodes' listpacks
+  // take expanded: DEBUG OBJECT's ql_uncompressed_size.
+  size_t compressed_node_count() const;
+  size_t uncompressed_bytes() const;
+  // Each node's state, front to back: 'r' raw, 'c' compressed, 'o' compressed and open
+  // (tests).
+  std::string node_states() const;
 
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
   size_t node_count() const { return node_count_; }
-  // Node headers and listpack blocks, as the allocator is asked for them.
+  // Node headers, listpack blocks and compressed blocks, as the allocator is asked for them.
   size_t allocated_bytes() const;
 
   void push_front(std::string_view value);
@@ -87,47 +112,91 @@ class Quicklist {
   void erase_back(size_t n);
   void clear();
 
-  // visit(std::string_view) for every element, front to back.
+  // visit(std::string_view) for every element, front to back. Compressed nodes are
+  // expanded into a temporary, one at a time, and left compressed.
   template <class F>
   void for_each(F&& visit) const {
-    Scratch scratch;
-    for (const Node* n = head_; n != nullptr; n = n->next) {
-      for (Listpack::Pos p = n->lp.begin(); p != n->lp.end(); p = n->lp.next(p)) visit(n->lp.get(p, scratch));
-    }
+    for_each_node([&visit](const Listpack& lp) {
+      Scratch scratch;
+      for (Listpack::Pos p = lp.begin(); p != lp.end(); p = lp.next(p)) visit(lp.get(p, scratch));
+    });
   }
 
-  // visit(const Listpack&) for every node, front to back (tests, memory introspection).
+  // visit(const Listpack&) for every node, front to back, expanded (serialization, tests).
   template <class F>
   void for_each_node(F&& visit) const {
-    for (const Node* n = head_; n != nullptr; n = n->next) visit(n->lp);
+    for (const Node* n = head_; n != nullptr; n = n->next) {
+      if (is_closed(n)) {
+        const Listpack expanded = expand(n);
+        visit(expanded);
+      } else {
+        visit(n->lp);
+      }
+    }
   }
 
  private:
   struct Node {
     Node* prev = nullptr;
     Node* next = nullptr;
+    // The entries; unallocated while the node is compressed and not open.
     Listpack lp;
+    // While compressed: a std::malloc'd [expanded bytes: u32][entries: u32][LZF bytes:
+    // u32][LZF data]. An open node has both; a write drops this.
+    uint8_t* packed = nullptr;
   };
+  // Nodes a change wrote or created, to compress again if they lie inside. One change
+  // touches at most the node it starts at, its neighbours and two new nodes.
+  struct Touched {
+    Node* nodes[6] = {};
+    int count = 0;
+    bool overflowed = false;  // more than fit: settle() then checks every node
+    void add(Node* node);
+    void forget(Node* node);
+  };
+
+  static bool is_closed(const Node* n) { return n->packed != nullptr && !n->lp.allocated(); }
+  static size_t entries(const Node* n);
+  static size_t node_bytes(const Node* n);
+  // A fresh expanded copy of a compressed node's listpack.
+  static Listpack expand(const Node* n);
+  // The node's listpack for reading, opening it (and closing the open one) if compressed.
+  const Listpack& view(Node* n) const;
+  // The node's listpack for writing: expanded for good and remembered in `touched`.
+  Listpack& edit(Node* n, Touched& touched);
+  // Drops an open node's expanded copy.
+  void close(Node* n) const;
+  // Compresses a raw node when that pays; closes an open one.
+  void compress(Node* n);
+  // Whether more than compress_depth_ nodes lie on each side of `n`.
+  bool is_inner(const Node* n) const;
+  // After a change: nodes near the ends raw, touched and newly inner nodes compressed.
+  void settle(const Touched& touched);
+  void free_node(Node* n, Touched* touched);
 
   // Whether `node` may take an element of `value_bytes` more (Redis's estimate, which
   // counts integers as their text).
   bool fits(const Node* node, size_t value_bytes) const;
   bool fits_bytes(size_t bytes, size_t entries) const;
   // Links a new node holding `value` after `at` (at the head when `at` is null).
-  Node* add_node_after(Node* at, std::string_view value);
+  Node* add_node_after(Node* at, std::string_view value, Touched& touched);
   void link_after(Node* at, Node* node);
   void unlink(Node* node);
   // Inserts `value` before entry `before` of `node` (its end() appends to the node),
   // splitting the node when it is full and the spot is in its middle.
-  void insert_at(Node* node, Listpack::Pos before, std::string_view value);
+  void insert_at(Node* node, Listpack::Pos before, std::string_view value, Touched& touched);
   // Folds `b` (a's successor) into `a` when the result fits; false otherwise.
-  bool try_merge(Node* a, Node* b);
+  bool try_merge(Node* a, Node* b, Touched& touched);
+  Position erase_at(Position p, Direction direction, Touched& touched);
 
   Node* head_ = nullptr;
   Node* tail_ = nullptr;
+  // The compressed node open for reading, if any.
+  mutable Node* open_ = nullptr;
   size_t count_ = 0;
   uint32_t node_count_ = 0;
-  int32_t fill_ = kDefaultFill;
+  int16_t fill_ = kDefaultFill;
+  uint16_t compress_depth_ = 0;
 };
 
 }  // namespace corvid

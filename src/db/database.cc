@@ -237,14 +237,14 @@ void Database::replace(KeyEntry* current, KeyEntry* replacement) {
     if (replacement->has_expiry()) track_volatile(replacement);
   }
   keys_.replace(current, replacement);
-  KeyEntry::destroy(current);
+  dispose(current, EntryDisposer::Reason::Deleted);
   track_if_field_deadlines(replacement);
 }
 
-bool Database::remove(std::string_view key) {
+bool Database::remove(std::string_view key, EntryDisposer::Reason reason) {
   KeyEntry* entry = detach(key);
   if (entry == nullptr) return false;
-  KeyEntry::destroy(entry);
+  dispose(entry, reason);
   return true;
 }
 

@@ -84,10 +84,10 @@ class Database {
   // Adds or replaces (SET): the old value and its expiry are freed.
   void upsert(KeyEntry* entry);
   // Puts `replacement` (same key) where `current` was, keeping expiry bookkeeping right.
-  // Frees `current`.
+  // Frees `current` (through the disposer: an overwritten value is an implicit delete).
   void replace(KeyEntry* current, KeyEntry* replacement);
-  // Removes and frees. False when absent.
-  bool remove(std::string_view key);
+  // Removes and frees (through the disposer, for `reason`). False when absent.
+  bool remove(std::string_view key, EntryDisposer::Reason reason = EntryDisposer::Reason::Deleted);
   // Removes without freeing; the caller owns the entry.
   KeyEntry* detach(std::string_view key);
 

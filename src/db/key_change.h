@@ -53,11 +53,13 @@ struct KeyChange {
 
 class KeyEntry;
 
-// Frees the entries a Database removes on its own (expiry, eviction): at once, or on a
-// background thread when the owner's lazyfree settings ask for it.
+// Frees the entries a Database lets go of: expired and evicted keys, and the values that
+// commands delete or overwrite as a side effect (RENAME's destination, SET over a list,
+// RESTORE REPLACE...): at once, or on a background thread when the owner's lazyfree
+// settings ask for it. DEL, UNLINK and FLUSH* free through their own paths.
 class EntryDisposer {
  public:
-  enum class Reason { Expired, Evicted };
+  enum class Reason { Expired, Evicted, Deleted };
   virtual void dispose(KeyEntry* entry, Reason reason) = 0;
 
  protected:

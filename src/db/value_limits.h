@@ -13,6 +13,7 @@ struct ValueLimits {
   SetLimits set;
   ZSetLimits zset;
   int list_fill = -2;  // list-max-listpack-size
+  int list_compress_depth = 0;  // list-compress-depth
 };
 
 }  // namespace corvid

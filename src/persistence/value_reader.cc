@@ -41,7 +41,8 @@ KeyEntry* finish(std::string_view key, ValueType type, std::unique_ptr<ValueObje
 
 class ListBuilder {
  public:
-  explicit ListBuilder(const ValueLimits& limits) : list_(std::make_unique<ListValue>(Quicklist(limits.list_fill))) {}
+  explicit ListBuilder(const ValueLimits& limits) : list_(std::make_unique<ListValue>(
+                                                    Quicklist(limits.list_fill, limits.list_compress_depth))) {}
   void push(std::string_view element) { list_->items().push_back(element); }
   void push(const Element& e) {
     if (e.is_int) {

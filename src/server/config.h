@@ -70,6 +70,9 @@ struct Config {
   std::string dir;  // the working directory (absolute); load_config fills it in
   // What SIGINT / SIGTERM do: "default" or words among save, nosave, now, force.
   std::string shutdown_on_sigint = "default";
+  // On a fatal signal: write the crash report, and test memory after it (crash_report.h).
+  bool crash_log_enabled = true;
+  bool crash_memcheck_enabled = true;
   std::string shutdown_on_sigterm = "default";
   // RDB snapshots
   std::vector<SavePoint> save_points = {{3600, 1}, {300, 100}, {60, 10000}};
@@ -114,6 +117,7 @@ struct Config {
   std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
   bool lazyfree_lazy_user_del = false;
   bool lazyfree_lazy_user_flush = false;
+  bool lazyfree_lazy_server_del = false;
   bool lazyfree_lazy_eviction = false;
   bool lazyfree_lazy_expire = false;
   // notify-keyspace-events: KeyEventClass bits plus KeyEventChannels (db/key_change.h);
@@ -124,6 +128,7 @@ struct Config {
   uint64_t hash_max_listpack_entries = 512;
   uint64_t hash_max_listpack_value = 64;
   int list_max_listpack_size = -2;
+  int list_compress_depth = 0;
   uint64_t set_max_intset_entries = 512;
   uint64_t set_max_listpack_entries = 128;  // Redis 7.2
   uint64_t set_max_listpack_value = 64;     // Redis 7.2
@@ -151,6 +156,7 @@ inline ValueLimits value_limits(const Config& c) {
                 static_cast<size_t>(c.set_max_listpack_value)};
   limits.zset = {static_cast<size_t>(c.zset_max_listpack_entries), static_cast<size_t>(c.zset_max_listpack_value)};
   limits.list_fill = c.list_max_listpack_size;
+  limits.list_compress_depth = c.list_compress_depth;
   return limits;
 }
 

@@ -522,8 +522,7 @@ std::vector<Directive> build_table() {
       boolean("activerehashing", kFixed, "yes").off_only("yes", "turning active rehashing off is not supported yet"),
       boolean("lazyfree-lazy-eviction", &C::lazyfree_lazy_eviction, "no"),
       boolean("lazyfree-lazy-expire", &C::lazyfree_lazy_expire, "no"),
-      boolean("lazyfree-lazy-server-del", kFixed, "no")
-          .off_only("no", "lazy freeing of implicitly deleted keys is not supported yet"),
+      boolean("lazyfree-lazy-server-del", &C::lazyfree_lazy_server_del, "no"),
       boolean("lazyfree-lazy-user-del", &C::lazyfree_lazy_user_del, "no"),
       boolean("lazyfree-lazy-user-flush", &C::lazyfree_lazy_user_flush, "no"),
       boolean("activedefrag", kFixed, "no").off_only("no", "active defragmentation is not supported yet"),
@@ -540,7 +539,7 @@ std::vector<Directive> build_table() {
       integer("hash-max-listpack-entries", &C::hash_max_listpack_entries, 0, kLlongMax, "512").aka("hash-max-ziplist-entries"),
       memory("hash-max-listpack-value", &C::hash_max_listpack_value, 0, kLlongMax, "64").aka("hash-max-ziplist-value"),
       integer("list-max-listpack-size", &C::list_max_listpack_size, kIntMin, kIntMax, "-2").aka("list-max-ziplist-size"),
-      integer("list-compress-depth", kFixed, 0, kIntMax, "0"),
+      integer("list-compress-depth", &C::list_compress_depth, 0, kIntMax, "0"),
       integer("set-max-intset-entries", &C::set_max_intset_entries, 0, kLlongMax, "512"),
       // Redis 7.2's listpack encoding of small sets (not in 7.0, which has no such directives).
       integer("set-max-listpack-entries", &C::set_max_listpack_entries, 0, kLlongMax, "128"),
@@ -574,8 +573,8 @@ std::vector<Directive> build_table() {
       boolean("always-show-logo", kFixed, "no").with(kImmutable),
       boolean("set-proc-title", kFixed, "yes").with(kImmutable),
       text("proc-title-template", kFixed, "{title} {listen-addr} {server-mode}").checked(check_proc_title),
-      boolean("crash-log-enabled", kFixed, "yes"),
-      boolean("crash-memcheck-enabled", kFixed, "yes"),
+      boolean("crash-log-enabled", &C::crash_log_enabled, "yes"),
+      boolean("crash-memcheck-enabled", &C::crash_memcheck_enabled, "yes"),
       boolean("disable-thp", kFixed, "yes").with(kImmutable),
       choice("oom-score-adj", kFixed, "no,yes,relative,absolute", "no")
           .off_only("no", "OOM score adjustment is not supported yet"),

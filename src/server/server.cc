@@ -255,6 +255,7 @@ bool Server::prepare_for_shutdown(ShutdownFlags flags) {
         log_warning("Error trying to save the DB. Exit anyway.");
       } else {
         log_warning("Error trying to save the DB, can't exit.");
+        log_warning("Errors trying to shut down the server. Check the logs for more information.");
         return false;
       }
     }
@@ -308,12 +309,7 @@ void Server::handle_shutdown_signal(int signal) {
   flags.nosave = setting.find("nosave") != std::string::npos;
   flags.now = setting.find("now") != std::string::npos;
   flags.force = setting.find("force") != std::string::npos;
-  if (prepare_for_shutdown(flags)) {
-    request_shutdown();
-  } else {
-    log_warning(std::string(name) + " received but errors trying to shut down the server, check the logs for more "
-                "information");
-  }
+  if (prepare_for_shutdown(flags)) request_shutdown();
 }
 
 void Server::accept_client(int fd, std::string peer, std::string local, bool unix_socket) {
@@ -843,7 +839,10 @@ void Server::free_entry(KeyEntry* entry, bool lazy) {
 }
 
 void Server::dispose(KeyEntry* entry, EntryDisposer::Reason reason) {
-  bool lazy = reason == EntryDisposer::Reason::Expired ? config_.lazyfree_lazy_expire : config_.lazyfree_lazy_eviction;
+  using Reason = EntryDisposer::Reason;
+  const bool lazy = reason == Reason::Expired   ? config_.lazyfree_lazy_expire
+                    : reason == Reason::Evicted ? config_.lazyfree_lazy_eviction
+                                                : config_.lazyfree_lazy_server_del;
   free_entry(entry, lazy);
 }
 
@@ -902,7 +901,10 @@ void Server::run_command(Connection& client, const Command& command, std::span<c
   CommandContext context{*this, client, *databases_[client.db_index], args, client.reply(), command, clock_};
   command_parked_ = false;
   const uint64_t changes_before = keyspace_stats_.dirty;
+  // Commands nest (scripts, EXEC): the outer one is running again once the inner returns.
+  const RunningCommand outer = std::exchange(running_, RunningCommand{&client, args});
   command.spec->handler(context);
+  running_ = outer;
   // What the command changed goes to the AOF and replicas (a parked command changed nothing).
   propagator_.command_done(context.db.index(), args, !command_parked_ && keyspace_stats_.dirty != changes_before);
   if (!monitors_.empty()) feed_monitors(client, command, args);

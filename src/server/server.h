@@ -127,7 +127,7 @@ class Server final : public KeyChangeListener,
   // Frees a removed key: on the background thread when `lazy` and the value is big enough
   // for that to pay (UNLINK, lazyfree-lazy-* settings), else at once.
   void free_entry(KeyEntry* entry, bool lazy);
-  // EntryDisposer: expired and evicted keys, as lazyfree-lazy-expire/-eviction say.
+  // EntryDisposer: as lazyfree-lazy-expire, -eviction and -server-del say.
   void dispose(KeyEntry* entry, EntryDisposer::Reason reason) override;
   Evictor& evictor() { return evictor_; }
   // maxmemory-policy and the lfu-* directives changed: keys record their use accordingly.
@@ -194,6 +194,12 @@ class Server final : public KeyChangeListener,
   // Blocking commands run inside EXEC and scripts do not wait: they reply as if their
   // timeout had passed.
   bool may_block() const { return exec_client_ == nullptr && !scripting_.running(); }
+  // The command being run now, innermost first (the crash report names it).
+  struct RunningCommand {
+    Connection* client = nullptr;
+    std::span<const std::string_view> args;
+  };
+  RunningCommand running_command() const { return running_; }
   // The internal client scripts' commands run on.
   bool is_script_client(const Connection& client) const { return &client == script_client_; }
 
@@ -285,6 +291,7 @@ class Server final : public KeyChangeListener,
   Evictor evictor_{*this};
   Transactions transactions_;
   const Connection* exec_client_ = nullptr;  // whose EXEC is running, if any
+  RunningCommand running_;
   size_t exec_count_ = 0;
   std::vector<Connection*> unblocked_clients_;
   bool serving_ready_keys_ = false;

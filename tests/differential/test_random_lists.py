@@ -5,7 +5,9 @@ a hash, for WRONGTYPE) with a small pool of elements that repeat (so LREM, LPOS 
 LINSERT find matches), integers in the listpack's integer forms, and elements of a few KB
 that overflow listpack nodes. Every seed runs with its own list-max-listpack-size, so the
 node splitting and merging of both positive (count) and negative (size) limits is
-exercised; the replies must be byte-identical.
+exercised; the replies must be byte-identical. Some seeds also set list-compress-depth,
+so that commands reach elements in LZF-compressed inner nodes (long text elements
+compress well).
 """
 
 import random
@@ -15,14 +17,16 @@ import pytest
 from differential.harness import ServerPair
 
 STEPS = 600
-# (seed, list-max-listpack-size)
-SEEDS = [(3, -2), (11, 2), (23, 5), (37, -1), (41, 1), (53, -5)]
+# (seed, list-max-listpack-size, list-compress-depth)
+SEEDS = [(3, -2, 0), (11, 2, 0), (23, 5, 0), (37, -1, 0), (41, 1, 0), (53, -5, 0),
+         (61, -2, 1), (67, 3, 1), (73, 128, 2), (79, -1, 3)]
 
 ELEMENTS = [
     "a", "b", "c", "a", "", "0", "1", "-1", "01", "-0", "127", "128", "4095", "-4096", "4096",
     "9223372036854775807", "-9223372036854775808", "9223372036854775808", "x" * 63, "y" * 64,
 ]
-BIG = ["B" * 1000, "C" * 3000, "D" * 5000, "E" * 9000]
+BIG = ["B" * 1000, "C" * 3000, "D" * 5000, "E" * 9000,
+       "the quick brown fox jumps over the lazy dog " * 30, "lorem ipsum dolor sit amet " * 12]
 INDEXES = ["0", "1", "2", "-1", "-2", "-3", "5", "10", "-10", "100", "-100", "x", "9223372036854775807",
            "-9223372036854775808"]
 
@@ -110,13 +114,14 @@ class Generator:
                            ["LSET", k, "0"], ["LPOS", k]])
 
 
-def run_seed(seed, fill, corvid_port, redis_port, protocol):
+def run_seed(seed, fill, corvid_port, redis_port, protocol, depth=0):
     gen = Generator(seed)
     with ServerPair(corvid_port, redis_port, seed) as pair:
         if protocol == 3:
             pair.both(["HELLO", "3"])
         pair.both(["DEL"] + gen.keys)
         pair.both(["CONFIG", "SET", "list-max-listpack-size", str(fill)])
+        pair.both(["CONFIG", "SET", "list-compress-depth", str(depth)])
         try:
             for step in range(STEPS):
                 args = gen.command()
@@ -126,12 +131,13 @@ def run_seed(seed, fill, corvid_port, redis_port, protocol):
                 assert raw_ours == raw_theirs, "seed %d final contents of %s" % (seed, k)
         finally:
             pair.both(["CONFIG", "SET", "list-max-listpack-size", "-2"])
+            pair.both(["CONFIG", "SET", "list-compress-depth", "0"])
             pair.both(["DEL"] + gen.keys)
 
 
-@pytest.mark.parametrize("seed,fill", SEEDS)
-def test_random_lists(seed, fill, corvid_server, redis_server):
-    run_seed(seed, fill, corvid_server.port, redis_server.port, protocol=2)
+@pytest.mark.parametrize("seed,fill,depth", SEEDS)
+def test_random_lists(seed, fill, depth, corvid_server, redis_server):
+    run_seed(seed, fill, corvid_server.port, redis_server.port, protocol=2, depth=depth)
 
 
 def test_random_lists_resp3(corvid_server, redis_server):

@@ -134,3 +134,43 @@ def test_lazyfree_lazy_eviction_frees_evicted_collections_in_the_background(conn
         conn.config_set("maxmemory", 0)
         conn.config_set("maxmemory-policy", "noeviction")
         conn.config_set("lazyfree-lazy-eviction", "no")
+
+
+# Commands that delete or overwrite a value as a side effect: with lazyfree-lazy-server-del
+# the old big value goes to the background thread, without it it is freed at once.
+IMPLICIT_DELETES = {
+    "set_over": lambda c: c.set("big", "x"),
+    "rename_onto": lambda c: (c.set("src", "x"), c.rename("src", "big")),
+    "copy_replace": lambda c: (c.set("src", "x"), c.copy("src", "big", replace=True)),
+    "restore_replace": lambda c: c.restore("big", 0, c.dump("small"), replace=True),
+    "sunionstore_onto": lambda c: (c.sadd("s", "a"), c.sunionstore("big", ["s"])),
+    "sort_store_onto": lambda c: (c.rpush("l", 1), c.sort("l", store="big")),
+    "bitop_onto": lambda c: (c.set("s1", "a"), c.bitop("AND", "big", "s1")),
+}
+
+
+@pytest.mark.parametrize("setting", ["yes", "no"])
+@pytest.mark.parametrize("case", sorted(IMPLICIT_DELETES))
+def test_lazyfree_lazy_server_del_frees_overwritten_values_in_the_background(conn, case, setting):
+    fill(conn, "hash", "big", 1000)
+    fill(conn, "hash", "small", 10)
+    before = lazyfreed(conn)
+    conn.config_set("lazyfree-lazy-server-del", setting)
+    try:
+        IMPLICIT_DELETES[case](conn)
+        assert lazyfreed(conn) == before + (1 if setting == "yes" else 0)
+    finally:
+        conn.config_set("lazyfree-lazy-server-del", "no")
+    assert conn.type("big") != "hash" or conn.hlen("big") == 10  # the old value is gone
+
+
+def test_expire_in_the_past_honours_lazyfree_lazy_expire(conn):
+    fill(conn, "hash", "big", 1000)
+    before = lazyfreed(conn)
+    conn.config_set("lazyfree-lazy-expire", "yes")
+    try:
+        assert conn.pexpireat("big", 1) == 1
+        assert lazyfreed(conn) == before + 1
+    finally:
+        conn.config_set("lazyfree-lazy-expire", "no")
+    assert conn.exists("big") == 0

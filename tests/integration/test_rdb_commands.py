@@ -203,19 +203,43 @@ def test_shutdown_that_cannot_save(which, own_servers):
     assert "Error trying to save the DB. Exit anyway." in s.read_log()
 
 
-@pytest.mark.parametrize("setting,saves", [("default", True), ("nosave", False), ("save", True)])
-def test_sigterm_follows_shutdown_on_sigterm(which, setting, saves):
-    s = start(which, "--shutdown-on-sigterm", setting)
+SIGNALS = [(signal.SIGTERM, "--shutdown-on-sigterm"), (signal.SIGINT, "--shutdown-on-sigint")]
+
+
+@pytest.mark.parametrize("sig,directive", SIGNALS)
+@pytest.mark.parametrize("setting,saves", [("default", True), ("nosave", False), ("save", True), ("save now", True)])
+def test_shutdown_signal_follows_its_setting(which, sig, directive, setting, saves):
+    s = start(which, directive, *setting.split())
     c = client_for(s)
     c.set("k", "v")
     if os.path.exists(s.path("dump.rdb")):
         os.unlink(s.path("dump.rdb"))
-    s.proc.send_signal(signal.SIGTERM)
+    s.proc.send_signal(sig)
     assert s.wait_exit() == 0
     assert os.path.exists(s.path("dump.rdb")) == saves
-    assert "Received SIGTERM scheduling shutdown..." in s.read_log()
+    assert "Received %s scheduling shutdown..." % sig.name in s.read_log()
     if saves:
         assert "Saving the final RDB snapshot before exiting." in s.read_log()
+
+
+@pytest.mark.parametrize("sig,directive", SIGNALS)
+def test_shutdown_signal_that_cannot_save_waits_unless_forced(which, own_servers, sig, directive):
+    """A signal whose shutdown cannot save leaves the server running; with `force` in the
+    setting it exits anyway."""
+    s = start(which, directive, "save")
+    own_servers.append(s)
+    c = client_for(s)
+    c.set("k", "v")
+    shutil.rmtree(data_dir(s))
+    s.proc.send_signal(sig)
+    wait_until(lambda: "Received %s scheduling shutdown" % sig.name in s.read_log() and
+               "Errors trying to shut down the server. Check the logs for more information." in s.read_log(),
+               "the failed shutdown logged")
+    assert c.ping()
+    c.config_set(directive[2:], "save force")
+    s.proc.send_signal(sig)
+    assert s.wait_exit() == 0
+    assert "Error trying to save the DB. Exit anyway." in s.read_log()
 
 
 def test_flushall_drops_a_running_bgsave_and_saves_the_empty_dataset(own_servers):

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <liblzf/lzf.h>
+
+#include <algorithm>
 #include <deque>
 #include <random>
 #include <string>
@@ -272,17 +275,49 @@ TEST(QuicklistTest, ListpackSplitAndAppendCopyEntries) {
   EXPECT_EQ(all.size(), 5u);
 }
 
-// Random operations against std::deque, for several fills, with elements small and large.
+// Compression's invariant: the `depth` nodes at each end raw, at most one node open, and
+// every inner node compressed unless compressing it would not pay.
+void expect_compression_settled(const Quicklist& q) {
+  const std::string states = q.node_states();
+  const size_t depth = static_cast<size_t>(q.compress_depth());
+  EXPECT_LE(std::count(states.begin(), states.end(), 'o'), 1) << states;
+  std::vector<std::string> raw_nodes;
+  q.for_each_node([&](const Listpack& lp) { raw_nodes.emplace_back(lp.raw()); });
+  ASSERT_EQ(raw_nodes.size(), states.size());
+  for (size_t i = 0; i < states.size(); ++i) {
+    const bool inner = depth > 0 && i >= depth && i + depth < states.size();
+    if (!inner) {
+      EXPECT_EQ(states[i], 'r') << "node " << i << " of " << states;
+    } else if (states[i] == 'r') {
+      // Left raw: too small, or LZF cannot save 8 bytes of it.
+      const std::string& raw = raw_nodes[i];
+      std::string out(raw.size(), '\0');
+      const unsigned written = raw.size() < 48 ? 0
+                                               : lzf_compress(raw.data(), static_cast<unsigned>(raw.size()),
+                                                              out.data(), static_cast<unsigned>(raw.size() - 8));
+      EXPECT_EQ(written, 0u) << "inner node " << i << " of " << states << " left raw";
+    }
+  }
+}
+
+// Random operations against std::deque, for several fills and compression depths, with
+// elements small and large, compressible and not.
 TEST(QuicklistTest, RandomOpsMatchDeque) {
+  for (int depth : {0, 1, 2}) {
   for (int fill : {1, 2, 3, 7, 128, -1, -2, -5}) {
-    std::mt19937 rng(static_cast<unsigned>(fill + 100));
-    Quicklist q(fill);
+    std::mt19937 rng(static_cast<unsigned>(fill + 100 + depth));
+    Quicklist q(fill, depth);
     std::deque<std::string> model;
     auto value = [&]() -> std::string {
-      switch (rng() % 6) {
+      switch (rng() % 7) {
         case 0: return std::to_string(static_cast<int>(rng() % 2000) - 1000);
         case 1: return std::string(rng() % 3000, 'a' + rng() % 26);
         case 2: return "";
+        case 3: {
+          std::string noise(rng() % 200, ' ');
+          for (char& c : noise) c = static_cast<char>(rng());
+          return noise;
+        }
         default: return "v" + std::to_string(rng() % 50);
       }
     };
@@ -373,14 +408,57 @@ TEST(QuicklistTest, RandomOpsMatchDeque) {
           break;
       }
       ASSERT_EQ(q.size(), model.size()) << "fill " << fill << " step " << step;
+      expect_compression_settled(q);
       if (step % 100 == 0) {
         ASSERT_EQ(contents(q), std::vector<std::string>(model.begin(), model.end())) << "fill " << fill;
         expect_well_formed(q);
+        const Quicklist copy = q.clone();
+        ASSERT_EQ(contents(copy), contents(q));
+        ASSERT_EQ(copy.node_states().size(), q.node_count());
       }
     }
     ASSERT_EQ(contents(q), std::vector<std::string>(model.begin(), model.end())) << "fill " << fill;
     expect_well_formed(q);
   }
+  }
+}
+
+TEST(QuicklistTest, CompressesInnerNodesOfText) {
+  Quicklist q(-2, 1);
+  const std::string line = "the quick brown fox jumps over the lazy dog, again and again and again";
+  for (int i = 0; i < 2000; ++i) q.push_back(line + std::to_string(i % 10));
+  ASSERT_GT(q.node_count(), 4u);
+  const std::string states = q.node_states();
+  EXPECT_EQ(states.front(), 'r');
+  EXPECT_EQ(states.back(), 'r');
+  EXPECT_EQ(states.substr(1, states.size() - 2), std::string(states.size() - 2, 'c'));
+  EXPECT_LT(q.allocated_bytes() * 4, q.uncompressed_bytes());
+  // Reading the middle opens one node; reading elsewhere closes it again.
+  Quicklist::Scratch scratch;
+  auto open_nodes = [&q] {
+    const std::string now = q.node_states();
+    return std::count(now.begin(), now.end(), 'o');
+  };
+  EXPECT_EQ(q.get(q.at(1000), scratch), line + "0");
+  EXPECT_EQ(open_nodes(), 1);
+  EXPECT_EQ(q.get(q.at(1500), scratch), line + "0");
+  EXPECT_EQ(open_nodes(), 1);
+  q.push_front("x");  // a change elsewhere leaves the open node open
+  EXPECT_EQ(open_nodes(), 1);
+  // Switching compression off expands everything; a deeper depth keeps more raw.
+  q.set_compress_depth(0);
+  EXPECT_EQ(q.compressed_node_count(), 0u);
+  q.set_compress_depth(3);
+  const std::string deeper = q.node_states();
+  EXPECT_EQ(deeper.substr(0, 3), "rrr");
+  EXPECT_EQ(deeper.substr(deeper.size() - 3), "rrr");
+  EXPECT_EQ(q.compressed_node_count(), q.node_count() - 6);
+  expect_compression_settled(q);
+}
+
+TEST(QuicklistTest, CompressDepthIsClamped) {
+  EXPECT_EQ(Quicklist(-2, -1).compress_depth(), 0);
+  EXPECT_EQ(Quicklist(-2, 1 << 20).compress_depth(), Quicklist::kMaxCompressDepth);
 }
 
 }  // namespace
