@@ -29,8 +29,8 @@ bool valid_client_attribute(std::string_view value) {
   return true;
 }
 
-// Client types as CLIENT LIST TYPE and CLIENT KILL TYPE name them. Every connection is a
-// normal or pub/sub client until replication exists.
+// Client types as CLIENT LIST TYPE and CLIENT KILL TYPE name them. A SYNC connection is a
+// replica; no connection is a master (Corvid is never a replica itself).
 enum class ClientType { Normal, Master, Replica, PubSub };
 
 std::optional<ClientType> parse_client_type(std::string_view name) {
@@ -41,7 +41,10 @@ std::optional<ClientType> parse_client_type(std::string_view name) {
   return std::nullopt;
 }
 
-ClientType client_type(const Connection& c) { return c.subscribed() ? ClientType::PubSub : ClientType::Normal; }
+ClientType client_type(const Connection& c) {
+  if (c.replica && !c.monitor) return ClientType::Replica;
+  return c.subscribed() ? ClientType::PubSub : ClientType::Normal;
+}
 
 void unknown_client_type(CommandContext& ctx, std::string_view name) {
   ctx.reply.error("ERR Unknown client type '" + std::string(name) + "'");

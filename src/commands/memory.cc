@@ -92,7 +92,7 @@ void memory_stats(CommandContext& ctx) {
   field("total.allocated", static_cast<int64_t>(figures.used));
   field("startup.allocated", static_cast<int64_t>(overview.startup));
   field("replication.backlog", 0);
-  field("clients.slaves", 0);
+  field("clients.slaves", static_cast<int64_t>(overview.clients_slaves));
   field("clients.normal", static_cast<int64_t>(overview.clients_normal));
   field("cluster.links", 0);
   field("aof.buffer", 0);
@@ -165,7 +165,7 @@ void memory_doctor(CommandContext& ctx) {
   }
   size_t clients = 0;
   for (const auto& [id, client] : ctx.server.clients()) {
-    if (!client->closed()) ++clients;
+    if (!client->closed() && !client->replica) ++clients;
   }
   if (clients != 0 && overview.clients_normal / clients > (200ull << 10)) {
     std::snprintf(buffer, sizeof buffer,

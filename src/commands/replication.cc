@@ -11,15 +11,31 @@ namespace corvid {
 namespace {
 
 void sync(CommandContext& ctx) {
-  // No reply: the dump and the stream that follow are the answer.
+  // No reply: the dump and the stream that follow are the answer, so they must be the
+  // first bytes the replica reads after sending SYNC. Replies still unsent (those of
+  // commands pipelined before it) make Redis refuse, and Corvid too. A replica's or a
+  // MONITOR client's SYNC is ignored.
+  if (ctx.client.replica || ctx.client.monitor) return;
+  if (ctx.client.has_pending_output()) {
+    ctx.reply.error("ERR SYNC and PSYNC are invalid with pending output");
+    return;
+  }
+  // Redis sends filtered dumps only in its diskless form, to replicas that read it; Corvid
+  // sends them with their size, but asks for the capability as Redis does.
+  if (ctx.client.sync_filter != Connection::SyncFilter::Everything && !ctx.client.sync_capa_eof) {
+    ctx.reply.error("ERR Filtered replica requires EOF capability");
+    return;
+  }
   ctx.server.start_sync(ctx.client);
 }
 
 // REPLCONF <option> <value> [<option> <value> ...]. What is built: capa (announced
-// capabilities; Corvid's SYNC sends a disk-based dump whatever they are, which every
-// replica accepts), rdb-only and rdb-filter-only (redis-cli --rdb / --functions-rdb). The
-// options of replicas that stay connected (listening-port, ack, getack ...) belong with
-// PSYNC, which is not built: they are refused as unknown.
+// capabilities; Corvid's SYNC sends a dump with its size whatever they are, which every
+// replica reads, but a filtered dump needs "eof" as in Redis), rdb-only and
+// rdb-filter-only (redis-cli --rdb / --functions-rdb, and --replica, whose empty filter
+// list asks for a dump without keys or functions). The options of replicas that stay
+// connected (listening-port, ack, getack ...) belong with PSYNC, which is not built: they
+// are refused as unknown.
 void replconf(CommandContext& ctx) {
   if (ctx.argc() % 2 == 0) {
     ctx.reply.error(errors::kSyntax);
@@ -30,7 +46,7 @@ void replconf(CommandContext& ctx) {
     const std::string_view option = ctx.arg(i);
     const std::string_view value = ctx.arg(i + 1);
     if (equals_ignore_case(option, "capa")) {
-      continue;
+      if (equals_ignore_case(value, "eof")) client.sync_capa_eof = true;
     } else if (equals_ignore_case(option, "rdb-only")) {
       auto flag = ctx.int_arg(i + 1);
       if (!flag) return;
@@ -54,7 +70,7 @@ void replconf(CommandContext& ctx) {
         }
         functions = true;
       }
-      client.sync_functions_only = functions;
+      client.sync_filter = functions ? Connection::SyncFilter::Functions : Connection::SyncFilter::Nothing;
     } else {
       ctx.reply.error("ERR Unrecognized REPLCONF option: " + std::string(option));
       return;

@@ -90,9 +90,13 @@ class Connection final : public IoHandler {
   // meant for users, such as XADD's trimming LIMIT, do not apply).
   bool replaying = false;
   // What REPLCONF asked of the SYNC to come: the dump only, without the stream after it
-  // (rdb-only), and of the dump only the function libraries (rdb-filter-only functions).
+  // (rdb-only), and what the dump holds (rdb-filter-only): everything when no filter was
+  // given, the function libraries alone ("functions"), or nothing (an empty list, what
+  // redis-cli --replica asks for).
+  enum class SyncFilter : uint8_t { Everything, Functions, Nothing };
   bool sync_rdb_only = false;
-  bool sync_functions_only = false;
+  bool sync_capa_eof = false;  // REPLCONF capa eof
+  SyncFilter sync_filter = SyncFilter::Everything;
   int64_t soft_limit_since_ms = 0;
   bool write_queued = false;  // in the server's list of clients to write before sleeping  // when output first went over the soft limit
   // Pub/Sub subscription counts (server/pubsub.h keeps the names), for CLIENT LIST. A

@@ -17,8 +17,33 @@ void Replicas::sync(Connection& client) {
   if (is_replica(client)) return;
   log_notice("Replica " + client.peer_address() + " asks for synchronization");
   log_notice("Full resync requested by replica " + client.peer_address());
-  replicas_.push_back(Replica{&client, State::WaitBgsaveStart, -1, {}});
+  replicas_.push_back(Replica{&client, State::WaitBgsaveStart, -1, host_.unix_seconds(), {}});
   start_bgsave_if_needed();
+}
+
+void Replicas::attach_online(Connection& client) {
+  if (is_replica(client)) return;
+  replicas_.push_back(Replica{&client, State::Online, -1, host_.unix_seconds(), {}});
+}
+
+std::string Replicas::info_lines() const {
+  std::string out;
+  const int64_t now = host_.unix_seconds();
+  size_t n = 0;
+  for (const Replica& r : replicas_) {
+    // The peer's address without its port ("[::1]:5000" and "127.0.0.1:5000" alike); Redis
+    // shows "/unixsocket" for a replica on the unix socket.
+    std::string ip = "/unixsocket";
+    if (!r.client->is_unix_socket()) {
+      ip = r.client->peer_address();
+      ip.erase(std::min(ip.size(), ip.rfind(':')));
+      if (ip.size() >= 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+    }
+    const char* state = r.state == State::Online ? "online" : "wait_bgsave";
+    out += "slave" + std::to_string(n++) + ":ip=" + ip + ",port=0,state=" + state +
+           ",offset=0,lag=" + std::to_string(std::max<int64_t>(0, now - r.since_s)) + "\r\n";
+  }
+  return out;
 }
 
 void Replicas::start_bgsave_if_needed() {
@@ -77,6 +102,7 @@ void Replicas::send_dump(Replica& replica) {
   replica.pending.clear();
   replica.pending.shrink_to_fit();
   replica.state = State::Online;
+  replica.since_s = host_.unix_seconds();
   host_.queue_write(*replica.client);
   log_notice("Synchronization with replica " + replica.client->peer_address() + " succeeded");
 }

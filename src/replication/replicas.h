@@ -8,7 +8,9 @@
 // replica's stream could be kept): the stream is collected from the moment that BGSAVE
 // began, the dump is sent as "$<size>\r\n<bytes>" once written, then what was collected,
 // then every operation as it happens. Until then the replica gets a newline a second,
-// as Redis sends it, so that it does not time out.
+// as Redis sends it, so that it does not time out. A replica whose dump holds no keys
+// (REPLCONF rdb-filter-only) needs no snapshot: it is sent its dump by the server and
+// joins online at once.
 
 #include <cstdint>
 #include <string>
@@ -32,6 +34,8 @@ class Replicas final : public PropagationSink {
     virtual void dump_sent() = 0;
     virtual void queue_write(Connection& client) = 0;
     virtual void close_client(Connection& client) = 0;
+    // Unix time in seconds (the lag INFO reports counts from it).
+    virtual int64_t unix_seconds() const = 0;
 
    protected:
     ~Host() = default;
@@ -41,6 +45,8 @@ class Replicas final : public PropagationSink {
 
   // SYNC from `client`: it becomes a replica waiting for its snapshot.
   void sync(Connection& client);
+  // A replica that already has its dump: the stream follows from now on.
+  void attach_online(Connection& client);
   // A BGSAVE ended: replicas waiting for it get the file (or are dropped if it failed);
   // replicas waiting for the next one get it started.
   void bgsave_done(bool ok);
@@ -49,6 +55,11 @@ class Replicas final : public PropagationSink {
   void forget(Connection& client);
   size_t count() const { return replicas_.size(); }
   bool is_replica(const Connection& client) const;
+  // INFO replication's "slave<n>:ip=...,port=...,state=...,offset=...,lag=..." lines. The
+  // port is 0 and the offset 0: replicas cannot announce a listening port (REPLCONF
+  // listening-port is not built) nor acknowledge an offset (no REPLCONF ACK); the lag is
+  // the seconds since the replica asked for its sync or went online.
+  std::string info_lines() const;
 
   void propagate(int db, std::string_view resp, uint8_t targets) override;
 
@@ -58,6 +69,7 @@ class Replicas final : public PropagationSink {
     Connection* client;
     State state;
     int selected_db = -1;
+    int64_t since_s = 0;  // when it asked for the sync, then when it went online
     std::string pending;  // the stream since the snapshot began, until the dump is sent
   };
   void start_bgsave_if_needed();

@@ -11,7 +11,11 @@ std::string client_info_line(Server& server, Connection& c, int64_t now_ms, cons
   const std::optional<size_t> running = server.transaction_running(c);
   const bool in_multi = running || transactions.in_multi(c);
   std::string flags;  // in Redis's order
-  if (c.monitor) flags += 'O';
+  if (c.monitor) {
+    flags += 'O';
+  } else if (c.replica) {
+    flags += 'S';
+  }
   if (c.subscribed()) flags += 'P';
   if (in_multi) flags += 'x';
   if (c.blocked()) flags += 'b';

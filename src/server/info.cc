@@ -141,10 +141,11 @@ void server_section(Server& server, std::string& out) {
 }
 
 struct ClientFigures {
-  size_t connected = 0;
+  size_t connected = 0;  // replicas are not counted: INFO shows them as connected_slaves
   size_t max_input_buffer = 0;
   size_t max_output_buffer = 0;
   uint64_t memory = 0;
+  uint64_t replica_memory = 0;
 };
 
 // Approximates a connection's footprint: the object and its two buffers (arguments
@@ -157,6 +158,10 @@ ClientFigures client_figures(Server& server) {
   ClientFigures figures;
   for (const auto& [id, client] : server.clients()) {
     if (client->closed()) continue;
+    if (client->replica) {
+      figures.replica_memory += connection_memory(*client);
+      continue;
+    }
     ++figures.connected;
     figures.max_input_buffer = std::max(figures.max_input_buffer, client->query_buffer_size());
     figures.max_output_buffer = std::max(figures.max_output_buffer, client->pending_output_bytes());
@@ -236,8 +241,8 @@ void memory_section(Server& server, std::string& out) {
   appendf(out, "mem_fragmentation_ratio:%.2f\r\n", ratio(memory.rss, memory.used));
   appendf(out, "mem_fragmentation_bytes:%lld\r\n", difference(memory.rss, memory.used));
   out +=
-      "mem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\n"
-      "mem_clients_slaves:0\r\n";
+      "mem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\n";
+  appendf(out, "mem_clients_slaves:%llu\r\n", static_cast<ull>(overview.clients_slaves));
   appendf(out, "mem_clients_normal:%llu\r\n", static_cast<ull>(overview.clients_normal));
   out += "mem_cluster_links:0\r\nmem_aof_buffer:0\r\n";
   appendf(out, "mem_allocator:%s\r\n", memory.allocator.c_str());
@@ -273,7 +278,8 @@ void stats_section(Server& server, std::string& out) {
   appendf(out, "instantaneous_output_kbps:%.2f\r\n", rate(s.output_kbps) / 1024);
   out += "instantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\n";
   appendf(out, "rejected_connections:%llu\r\n", static_cast<ull>(s.rejected_connections));
-  out += "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n";
+  appendf(out, "sync_full:%llu\r\n", static_cast<ull>(s.sync_full));
+  out += "sync_partial_ok:0\r\nsync_partial_err:0\r\n";
   appendf(out, "expired_keys:%llu\r\n", static_cast<ull>(k.expired_keys));
   appendf(out, "expired_stale_perc:%.2f\r\n", k.expired_stale_perc * 100);
   appendf(out, "expired_time_cap_reached_count:%llu\r\n",
@@ -312,7 +318,10 @@ void stats_section(Server& server, std::string& out) {
 }
 
 void replication_section(Server& server, std::string& out) {
-  out += "# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\n";
+  out += "# Replication\r\nrole:master\r\n";
+  appendf(out, "connected_slaves:%zu\r\n", server.replicas().count());
+  out += server.replicas().info_lines();
+  out += "master_failover_state:no-failover\r\n";
   appendf(out, "master_replid:%s\r\n", master_replid().c_str());
   out +=
       "master_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\n"
@@ -553,10 +562,12 @@ MemoryOverview memory_overview(Server& server) {
   const uint64_t used = overview.figures.used;
   overview.peak = std::max(memory_gauge::peak(), used);
   overview.startup = startup_used;
-  overview.clients_normal = client_figures(server).memory;
+  const ClientFigures clients = client_figures(server);
+  overview.clients_normal = clients.memory;
+  overview.clients_slaves = clients.replica_memory;
   // Structure rather than data: what the process held at start, the clients, and the
   // keyspace's bucket arrays and TTL lists.
-  uint64_t overhead = startup_used + overview.clients_normal;
+  uint64_t overhead = startup_used + overview.clients_normal + overview.clients_slaves;
   for (int i = 0; i < server.database_count(); ++i) {
     Database& db = server.db(i);
     MemoryOverview::DatabaseTables tables;

@@ -41,6 +41,7 @@ struct MemoryOverview {
   uint64_t peak = 0;             // the highest used figure, now included
   uint64_t startup = 0;          // what the process held before serving (used_memory_startup)
   uint64_t clients_normal = 0;   // the connections and their buffers
+  uint64_t clients_slaves = 0;   // the same for replicas (SYNC connections)
   uint64_t overhead = 0;         // start-up, clients and keyspace tables, at most `used`
   uint64_t dataset = 0;          // used - overhead
   uint64_t net_used = 0;         // used - startup (0 if below)

@@ -211,24 +211,40 @@ void Server::dump_sent() {
 
 void Server::start_sync(Connection& client) {
   if (replicas_.is_replica(client)) return;
-  if (client.sync_functions_only) {
-    // The libraries alone (redis-cli --functions-rdb): small enough to send at once, with
-    // no snapshot and no stream after them.
+  ++stats_.sync_full;
+  if (client.sync_filter != Connection::SyncFilter::Everything) {
+    // A dump without keys (redis-cli --functions-rdb, --replica): the function libraries
+    // or nothing, small enough to send at once. Nothing in it can go stale, so the stream
+    // (unless rdb-only said not to send one) follows it without a snapshot.
     RdbHeader header;
     header.ctime_s = clock_.now_ms / 1000;
     header.used_mem = used_memory();
-    const std::string dump = rdb_of_functions(header, function_libraries(), config_.rdbcompression);
-    log_notice("Replica " + client.peer_address() + " asks for the function libraries only");
+    header.repl_id = replication_id();
+    const bool functions = client.sync_filter == Connection::SyncFilter::Functions;
+    const std::string dump =
+        rdb_of_functions(header, functions ? function_libraries() : std::vector<std::string>{}, config_.rdbcompression);
+    log_notice("Replica " + client.peer_address() + " asks for " +
+               (functions ? "the function libraries only" : "no keys nor functions"));
     client.reply().raw("$" + std::to_string(dump.size()) + "\r\n");
     client.reply().raw(dump);
-    client.close_after_reply();
+    client.keep_pushed_output();  // not a reply: a replica's replies are dropped from now on
+    if (client.sync_rdb_only) {
+      client.close_after_reply();
+      return;
+    }
+    become_replica(client);
+    replicas_.attach_online(client);
     return;
   }
+  become_replica(client);
+  replicas_.sync(client);
+}
+
+void Server::become_replica(Connection& client) {
   // A replica's own commands get no replies: what it receives is the stream.
   client.reply_mode = Connection::ReplyMode::Off;
   client.replica = true;
   if (replicas_.count() == 0) propagator_.add_sink(&replicas_);
-  replicas_.sync(client);
 }
 
 void Server::fatal(const std::string& message) {
@@ -1058,6 +1074,7 @@ void Server::reset_stats() {
   stats_.connections_received = 0;
   stats_.commands_processed = 0;
   stats_.rejected_connections = 0;
+  stats_.sync_full = 0;
   stats_.net_input_bytes = 0;
   stats_.net_output_bytes = 0;
   stats_.total_error_replies = 0;

@@ -121,8 +121,10 @@ class Server final : public KeyChangeListener,
   bool start_bgsave_for_replication() override;
   std::string dump_path() const override { return config_.dbfilename; }
   void dump_sent() override;
+  int64_t unix_seconds() const override { return clock_.now_ms / 1000; }
   // SYNC: the client becomes a replica (replication/replicas.h).
   void start_sync(Connection& client);
+  const Replicas& replicas() const { return replicas_; }
   LazyFreer& lazy_freer() { return lazy_freer_; }
   // Frees a removed key: on the background thread when `lazy` and the value is big enough
   // for that to pay (UNLINK, lazyfree-lazy-* settings), else at once.
@@ -266,6 +268,8 @@ class Server final : public KeyChangeListener,
   // The client runs the requests that arrived while it was blocked, before the loop sleeps.
   void resume_unblocked(Connection& client);
   void free_closed_clients();
+  // SYNC: the client stops getting replies and hears the propagation stream.
+  void become_replica(Connection& client);
 
   Config config_;
   Clock clock_;

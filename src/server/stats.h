@@ -33,6 +33,7 @@ struct ServerStats {
   uint64_t connections_received = 0;
   uint64_t commands_processed = 0;
   uint64_t rejected_connections = 0;
+  uint64_t sync_full = 0;  // SYNCs served (each is a full synchronization)
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
   uint64_t total_error_replies = 0;
