@@ -10,6 +10,7 @@
 
 #include "commands/admin_flags.h"
 #include "commands/context.h"
+#include "commands/debug_encodings.h"
 #include "core/number_format.h"
 #include "db/digest.h"
 #include "db/list_value.h"
@@ -218,6 +219,14 @@ void debug_help(CommandContext& ctx) {
       "ERROR <string>",
       "    Return a Redis protocol error with <string> as message. Useful for clients",
       "    unit tests to simulate Redis errors.",
+      "QUICKLIST-PACKED-THRESHOLD <size>",
+      "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+      "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+      "LISTPACK <key>",
+      "    Show low level info about the listpack encoding of <key>.",
+      "QUICKLIST <key> [<0|1>]",
+      "    Show low level info about the quicklist encoding of <key>.",
+      "    The optional argument (0 by default) sets the level of detail",
       "LOADAOF",
       "    Flush the AOF buffers on disk and reload the AOF in memory.",
       "LOG <message>",
@@ -266,6 +275,8 @@ void debug(CommandContext& ctx) {
       {"object", 3, 3, debug_object},     {"reload", 2, SIZE_MAX, debug_reload},
       {"loadaof", 2, 2, debug_loadaof},
       {"segfault", 2, 2, debug_segfault}, {"panic", 2, 2, debug_panic},
+      {"listpack", 3, 3, debug_listpack}, {"quicklist", 3, 4, debug_quicklist},
+      {"quicklist-packed-threshold", 3, 3, debug_quicklist_packed_threshold},
   };
   for (const Subcommand& sub : kSubcommands) {
     if (equals_ignore_case(ctx.arg(1), sub.name) && ctx.argc() >= sub.min_args && ctx.argc() <= sub.max_args) {

@@ -110,10 +110,18 @@ Quicklist Quicklist::clone() const {
     } else {
       node->lp.append(n->lp);
     }
+    node->plain = n->plain;
     copy.link_after(copy.tail_, node);
   }
   copy.count_ = count_;
   return copy;
+}
+
+bool Quicklist::set_packed_threshold(uint64_t bytes) {
+  constexpr uint64_t kLargest = (uint64_t{1} << 32) - (uint64_t{1} << 20);
+  if (bytes > kLargest) return false;
+  packed_threshold_ = bytes == 0 ? kDefaultPackedThreshold : static_cast<size_t>(bytes);
+  return true;
 }
 
 void Quicklist::set_fill(int fill) { fill_ = static_cast<int16_t>(std::clamp(fill, kMinFill, kMaxFill)); }
@@ -288,7 +296,8 @@ bool Quicklist::fits_bytes(size_t bytes, size_t entries) const {
 }
 
 bool Quicklist::fits(const Node* node, size_t value_bytes) const {
-  return node != nullptr && fits_bytes(node_bytes(node) + entry_estimate(value_bytes), entries(node) + 1);
+  if (node == nullptr || node->plain || value_bytes >= packed_threshold_) return false;
+  return fits_bytes(node_bytes(node) + entry_estimate(value_bytes), entries(node) + 1);
 }
 
 void Quicklist::link_after(Node* at, Node* node) {
@@ -324,13 +333,14 @@ void Quicklist::unlink(Node* node) {
 Quicklist::Node* Quicklist::add_node_after(Node* at, std::string_view value, Touched& touched) {
   Node* node = new Node;
   node->lp.push_back(value);
+  node->plain = value.size() >= packed_threshold_;
   link_after(at, node);
   if (compress_depth_ != 0) touched.add(node);
   return node;
 }
 
 bool Quicklist::try_merge(Node* a, Node* b, Touched& touched) {
-  if (a == nullptr || b == nullptr) return false;
+  if (a == nullptr || b == nullptr || a->plain || b->plain) return false;
   if (!fits_bytes(node_bytes(a) + node_bytes(b) - kBlockOverhead, entries(a) + entries(b))) return false;
   Listpack& into = edit(a, touched);
   into.append(view(b));
@@ -470,10 +480,31 @@ void Quicklist::insert(Position p, std::string_view value, bool after) {
 
 void Quicklist::replace(Position p, std::string_view value) {
   Touched touched;
+  const bool large = value.size() >= packed_threshold_;
+  if (p.node->plain) {
+    // The element's own node goes. A small new element joins the front of the next node
+    // when it fits there (never the previous one, as in Redis); otherwise, or when it is
+    // large too, it gets a node where the old one was.
+    Node* prev = p.node->prev;
+    Node* next = p.node->next;
+    erase_at(p, Direction::Forward, touched);
+    if (fits(next, value.size())) {
+      edit(next, touched).push_front(value);
+    } else {
+      add_node_after(prev, value, touched);
+    }
+    ++count_;
+    settle(touched);
+    return;
+  }
   Listpack& lp = edit(p.node, touched);
   const size_t old_entry = lp.next(p.pos) - p.pos;
-  if (lp.size() == 1 || fits_bytes(lp.bytes() - old_entry + entry_estimate(value.size()), lp.size())) {
+  if (!large && (lp.size() == 1 || fits_bytes(lp.bytes() - old_entry + entry_estimate(value.size()), lp.size()))) {
     lp.replace(p.pos, value);
+  } else if (large && lp.size() == 1) {
+    // A lone element replaced by a plain one: the node becomes its plain node.
+    lp.replace(p.pos, value);
+    p.node->plain = true;
   } else {
     // Too big for this node: take the old one out and insert as LINSERT would. The node
     // keeps its other elements, so it survives the erase.

@@ -9,6 +9,11 @@
 // limit gets a node of its own. Insertion into the middle of a full node splits it, and
 // the halves merge with their neighbours when the result fits.
 //
+// An element of at least the packed threshold (1 GB unless DEBUG QUICKLIST-PACKED-
+// THRESHOLD lowers it) is "plain", as in Redis 7.0: it always sits alone in its node, which
+// never takes other elements nor merges, and RDB files store it as a plain string rather
+// than a listpack. Such nodes come and go with their element.
+//
 // Compression (list-compress-depth): with a depth d > 0, every node more than d nodes
 // from both ends is kept LZF-compressed when that saves space (small nodes, and nodes
 // that do not shrink, stay raw), so a long list's middle costs a fraction of its text.
@@ -27,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "core/listpack.h"
 
@@ -44,6 +50,13 @@ class Quicklist {
   static constexpr int kMaxFill = (1 << 15) - 1;
   static constexpr int kDefaultFill = -2;
   static constexpr int kMaxCompressDepth = (1 << 16) - 1;
+  static constexpr size_t kDefaultPackedThreshold = size_t{1} << 30;
+
+  // The packed threshold, for every list of the process (Redis keeps one too). 0 restores
+  // the default; false (and no change) above 4 GB less 1 MB, which a listpack could not
+  // hold beside its header.
+  static bool set_packed_threshold(uint64_t bytes);
+  static size_t packed_threshold() { return packed_threshold_; }
 
   enum class Direction : uint8_t { Forward, Backward };
 
@@ -122,15 +135,18 @@ class Quicklist {
     });
   }
 
-  // visit(const Listpack&) for every node, front to back, expanded (serialization, tests).
+  // visit(const Listpack&) for every node, front to back, expanded (serialization, tests);
+  // or visit(const Listpack&, bool plain) to learn which nodes hold a plain element.
   template <class F>
   void for_each_node(F&& visit) const {
     for (const Node* n = head_; n != nullptr; n = n->next) {
-      if (is_closed(n)) {
-        const Listpack expanded = expand(n);
-        visit(expanded);
+      std::optional<Listpack> expanded;
+      if (is_closed(n)) expanded = expand(n);
+      const Listpack& lp = expanded ? *expanded : n->lp;
+      if constexpr (std::is_invocable_v<F, const Listpack&, bool>) {
+        visit(lp, n->plain);
       } else {
-        visit(n->lp);
+        visit(lp);
       }
     }
   }
@@ -144,6 +160,7 @@ class Quicklist {
     // While compressed: a std::malloc'd [expanded bytes: u32][entries: u32][LZF bytes:
     // u32][LZF data]. An open node has both; a write drops this.
     uint8_t* packed = nullptr;
+    bool plain = false;  // holds one element of at least the packed threshold
   };
   // Nodes a change wrote or created, to compress again if they lie inside. One change
   // touches at most the node it starts at, its neighbours and two new nodes.
@@ -197,6 +214,8 @@ class Quicklist {
   uint32_t node_count_ = 0;
   int16_t fill_ = kDefaultFill;
   uint16_t compress_depth_ = 0;
+
+  static inline size_t packed_threshold_ = kDefaultPackedThreshold;
 };
 
 }  // namespace corvid

@@ -36,8 +36,14 @@ void write_list(RdbOutput& out, const ListValue& list, const std::string_view* k
   begin(out, rdb::kListQuicklist, key);
   out.length(list.items().node_count());
   redis_format::ListpackBuilder builder;
-  list.items().for_each_node([&](const Listpack& node) {
+  list.items().for_each_node([&](const Listpack& node, bool plain) {
     Listpack::Scratch scratch;
+    if (plain) {
+      // A plain node is its element, stored as a string (Redis 7.0's PLAIN container).
+      out.length(rdb::kQuicklistPlain);
+      out.string(node.get(node.begin(), scratch));
+      return;
+    }
     for (Listpack::Pos p = node.begin(); p != node.end(); p = node.next(p)) {
       if (std::optional<int64_t> v = node.is_int(p) ? node.get_int(p) : std::nullopt) {
         builder.add_int(*v);

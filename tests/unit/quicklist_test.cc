@@ -456,6 +456,77 @@ TEST(QuicklistTest, CompressesInnerNodesOfText) {
   expect_compression_settled(q);
 }
 
+// Plain nodes: with the packed threshold lowered, every element at least that long sits
+// alone in a node flagged plain, and no packed node holds one; checked through random
+// operations of every kind, with compression on and off.
+TEST(QuicklistTest, LargeElementsLiveInPlainNodes) {
+  ASSERT_TRUE(Quicklist::set_packed_threshold(100));
+  for (int depth : {0, 1}) {
+    std::mt19937 rng(static_cast<unsigned>(7 + depth));
+    Quicklist q(-2, depth);
+    std::deque<std::string> model;
+    auto value = [&]() -> std::string {
+      const size_t length = rng() % 3 == 0 ? 100 + rng() % 300 : rng() % 99;
+      return std::string(length, static_cast<char>('a' + rng() % 3));
+    };
+    for (int step = 0; step < 4000; ++step) {
+      const size_t n = model.size();
+      const unsigned op = rng() % 6;
+      if (op == 0 || n == 0) {
+        auto v = value();
+        q.push_back(v);
+        model.push_back(v);
+      } else if (op == 1) {
+        auto v = value();
+        q.push_front(v);
+        model.push_front(v);
+      } else if (op == 2) {
+        const size_t i = rng() % n;
+        auto v = value();
+        const bool after = rng() % 2;
+        q.insert(q.at(static_cast<int64_t>(i)), v, after);
+        model.insert(model.begin() + static_cast<long>(i + (after ? 1 : 0)), v);
+      } else if (op == 3) {
+        const size_t i = rng() % n;
+        auto v = value();
+        q.replace(q.at(static_cast<int64_t>(i)), v);
+        model[i] = v;
+      } else if (op == 4) {
+        const size_t i = rng() % n;
+        q.erase(q.at(static_cast<int64_t>(i)), Direction::Forward);
+        model.erase(model.begin() + static_cast<long>(i));
+      } else if (rng() % 2) {
+        q.pop_front();
+        model.pop_front();
+      } else {
+        q.pop_back();
+        model.pop_back();
+      }
+      ASSERT_EQ(q.size(), model.size());
+      if (step % 50 == 0) {
+        ASSERT_EQ(contents(q), std::vector<std::string>(model.begin(), model.end())) << step;
+        size_t nodes = 0;
+        q.for_each_node([&](const Listpack& lp, bool plain) {
+          ++nodes;
+          Listpack::Scratch scratch;
+          if (plain) {
+            ASSERT_EQ(lp.size(), 1u);
+            EXPECT_GE(lp.get(lp.begin(), scratch).size(), 100u);
+          } else {
+            for (auto p = lp.begin(); p != lp.end(); p = lp.next(p)) EXPECT_LT(lp.get(p, scratch).size(), 100u);
+          }
+        });
+        EXPECT_EQ(nodes, q.node_count());
+        expect_compression_settled(q);
+      }
+    }
+  }
+  EXPECT_FALSE(Quicklist::set_packed_threshold((uint64_t{1} << 32) - (1 << 20) + 1));
+  EXPECT_EQ(Quicklist::packed_threshold(), 100u);
+  ASSERT_TRUE(Quicklist::set_packed_threshold(0));
+  EXPECT_EQ(Quicklist::packed_threshold(), Quicklist::kDefaultPackedThreshold);
+}
+
 TEST(QuicklistTest, CompressDepthIsClamped) {
   EXPECT_EQ(Quicklist(-2, -1).compress_depth(), 0);
   EXPECT_EQ(Quicklist(-2, 1 << 20).compress_depth(), Quicklist::kMaxCompressDepth);
