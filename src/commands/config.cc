@@ -42,8 +42,8 @@ std::optional<std::string> apply_config(Server& server, std::string_view name) {
       return std::string(name == "port" ? "Unable to listen on this port. Check server logs."
                                         : "Failed to bind to specified addresses.");
     }
-  } else if (name == "hz") {
-    server.set_hz(config.hz);
+  } else if (name == "hz" || name == "dynamic-hz") {
+    server.update_dynamic_hz();
   } else if (name == "maxmemory" && config.maxmemory != 0) {
     uint64_t used = memory_gauge::used();
     if (config.maxmemory < used) {

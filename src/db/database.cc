@@ -301,14 +301,17 @@ void Database::untrack_volatile(KeyEntry* entry) {
   volatile_keys_.pop_back();
 }
 
-size_t Database::active_expire(int64_t budget_us, ExpireTally* tally) {
+size_t Database::active_expire(int64_t budget_us, ExpireTally* tally, int effort) {
   // Walk the TTL list in batches of 20 from where the last cycle stopped, and keep going
   // only while a good share of each batch had expired and the time budget lasts, like
   // Redis's slow cycle. The list is kept in random order (see track_volatile), so a batch
   // is a fair sample of what is left; and because the walk moves on instead of
   // re-sampling, a pass over due keys cleans everything it passes.
-  constexpr size_t kBatch = 20;
-  constexpr size_t kAcceptableStalePercent = 10;
+  // Effort 1 is Redis's defaults: batches of 20 keys, stop when at most 10% expired; each
+  // step of effort adds a quarter batch and tolerates one point less.
+  const size_t extra_effort = static_cast<size_t>(std::clamp(effort, 1, 10) - 1);
+  const size_t kBatch = 20 + 20 / 4 * extra_effort;
+  const size_t kAcceptableStalePercent = 10 - extra_effort;
   if (expiry_paused_) return 0;
   int64_t start = monotonic_us();
   size_t removed = 0;

@@ -110,14 +110,15 @@ class Database {
 
   // Expires keys with a TTL for at most `budget_us`; returns how many were removed.
   // Adapts like Redis: keeps going while a good share of the sampled keys were expired.
-  // `tally` (optional) accumulates how many keys the walk looked at and removed, and
-  // whether it stopped because its time ran out.
+  // `effort` (active-expire-effort, 1-10) scales the batch and lowers the share of
+  // expired keys that is tolerated, as it does in Redis. `tally` (optional) accumulates
+  // how many keys the walk looked at and removed, and whether its time ran out.
   struct ExpireTally {
     size_t sampled = 0;
     size_t expired = 0;
     bool out_of_time = false;
   };
-  size_t active_expire(int64_t budget_us, ExpireTally* tally = nullptr);
+  size_t active_expire(int64_t budget_us, ExpireTally* tally = nullptr, int effort = 1);
 
   // Hash field expiry. Lookups drop a hash's due fields (and the hash, once empty) before
   // anyone sees them; these keep a registry of the hashes that may have field deadlines

@@ -61,7 +61,7 @@ Server::Server(Config config) : config_(std::move(config)), run_id_(random_hex(4
     databases_.push_back(std::make_unique<Database>(i, clock_, keyspace_stats_, *this, access_policy_));
     databases_.back()->set_disposer(this);
   }
-  hz_ = std::clamp(config_.hz, 1, 500);
+  hz_ = std::clamp(config_.hz, 1, kMaxHz);
 }
 
 Server::~Server() {
@@ -1011,8 +1011,11 @@ void Server::close_idle_clients() {
 void Server::cron() {
   clock_.refresh();
   ++cron_loops_;
-  // Active expiry: a quarter of each cron period at most, as in Redis's slow cycle.
-  int64_t budget_us = 250000 / std::max(1, hz_) * (config_.active_expire_effort + 3) / 4;
+  update_dynamic_hz();
+  // Active expiry: a quarter of each cron period at most, as in Redis's slow cycle, and
+  // two points more per step of active-expire-effort.
+  const int64_t budget_percent = 25 + 2 * (std::clamp(config_.active_expire_effort, 1, 10) - 1);
+  const int64_t budget_us = budget_percent * 10000 / std::max(1, hz_);
   int64_t started = monotonic_us();
   Database::ExpireTally tally;
   for (auto& db : databases_) {
@@ -1022,7 +1025,7 @@ void Server::cron() {
       tally.out_of_time = true;
       break;
     }
-    db->active_expire(left, &tally);
+    db->active_expire(left, &tally, config_.active_expire_effort);
     db->active_expire_fields(budget_us - (monotonic_us() - started));
   }
   if (active_expire_enabled_) {
@@ -1064,8 +1067,22 @@ bool Server::protected_command_allowed(const Connection& client, ProtectedAccess
 }
 
 void Server::set_hz(int hz) {
-  hz_ = std::clamp(hz, 1, 500);
+  hz = std::clamp(hz, 1, kMaxHz);
+  if (hz == hz_) return;
+  hz_ = hz;
   loop_.set_period(cron_timer_, 1000 / hz_);
+}
+
+void Server::update_dynamic_hz() {
+  // With dynamic-hz the cron runs faster as clients grow, so that timeouts and buffer
+  // checks keep visiting each client about as often: it doubles the configured hz until
+  // no tick has more than 200 clients to look at (up to 500), as Redis does.
+  constexpr size_t kClientsPerTick = 200;
+  int hz = std::clamp(config_.hz, 1, kMaxHz);
+  if (config_.dynamic_hz) {
+    while (clients_.size() / static_cast<size_t>(hz) > kClientsPerTick && hz < kMaxHz) hz = std::min(hz * 2, kMaxHz);
+  }
+  set_hz(hz);
 }
 
 void Server::reset_stats() {

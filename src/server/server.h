@@ -179,6 +179,9 @@ class Server final : public KeyChangeListener,
   static bool protected_command_allowed(const Connection& client, ProtectedAccess access);
   // CONFIG SET hz: the cron runs at the new rate from its next tick.
   void set_hz(int hz);
+  // The rate the cron runs at: hz, raised with the client count under dynamic-hz.
+  void update_dynamic_hz();
+  static constexpr int kMaxHz = 500;
   // DEBUG SET-ACTIVE-EXPIRE: tests turn the active cycle off to observe lazy expiry.
   void set_active_expire(bool enabled) { active_expire_enabled_ = enabled; }
   uint64_t cron_loops() const { return cron_loops_; }

@@ -1,10 +1,14 @@
-"""Switches that change how expiry runs: DEBUG SET-ACTIVE-EXPIRE and CONFIG SET hz."""
+"""Switches that change how expiry and the cron run: DEBUG SET-ACTIVE-EXPIRE, CONFIG SET
+hz and dynamic-hz."""
 
 import math
+import socket
 import time
 
 import pytest
 import redis
+
+from support.waiting import wait_until
 
 
 @pytest.mark.corvid_args("--enable-debug-command", "yes")
@@ -157,3 +161,31 @@ def test_config_set_hz_changes_the_cron_rate(fresh_corvid):
     assert client.info("server")["hz"] == 500
     counter.close()
     client.close()
+
+
+def test_dynamic_hz_doubles_hz_with_the_clients(server):
+    """More than 200 clients per tick double the effective hz (INFO hz) until they are not,
+    unless dynamic-hz is off; configured_hz stays what was set."""
+    admin = redis.Redis(host="127.0.0.1", port=server.port, decode_responses=True)
+    admin.config_set("hz", "1")
+    extra = []
+    try:
+        for _ in range(450):
+            s = socket.create_connection(("127.0.0.1", server.port))
+            extra.append(s)
+        # The clients are counted once they have been accepted; the cron then adjusts.
+        wait_until(lambda: admin.info("server")["hz"] == 4, "hz raised for 451 clients")
+        assert admin.info("server")["configured_hz"] == 1
+        admin.config_set("dynamic-hz", "no")
+        wait_until(lambda: admin.info("server")["hz"] == 1, "hz back to the configured value")
+        admin.config_set("dynamic-hz", "yes")
+        for s in extra[:300]:
+            s.close()
+        wait_until(lambda: admin.info("server")["hz"] == 1 and admin.info("clients")["connected_clients"] <= 160,
+                   "hz follows the clients down")
+    finally:
+        for s in extra:
+            s.close()
+        admin.config_set("hz", "10")
+        admin.config_set("dynamic-hz", "yes")
+        admin.close()

@@ -96,6 +96,19 @@ TEST_F(DatabaseTest, ActiveExpiryRemovesDueKeysAndSparesOthers) {
   EXPECT_NE(db.find("keep:0"), nullptr);
 }
 
+// active-expire-effort scales the batch: 20 keys at effort 1, 65 at effort 10 (a walk
+// that finds nothing due stops after one batch). The tolerated share of expired keys
+// (10% down to 1%) is not checked here: the TTL list's random order makes any one
+// batch's share a matter of chance.
+TEST_F(DatabaseTest, ActiveExpiryEffortScalesTheBatch) {
+  for (int i = 0; i < 1000; ++i) put("later:" + std::to_string(i), "v", clock.now_ms + 100000);
+  Database::ExpireTally low, high;
+  db.active_expire(1'000'000, &low, 1);
+  db.active_expire(1'000'000, &high, 10);
+  EXPECT_EQ(low.sampled, 20u);
+  EXPECT_EQ(high.sampled, 65u);
+}
+
 TEST_F(DatabaseTest, RemovingAndReplacingKeepsTheTtlListConsistent) {
   for (int i = 0; i < 100; ++i) put("k" + std::to_string(i), "v", clock.now_ms + 1000 + i);
   for (int i = 0; i < 100; i += 2) EXPECT_TRUE(db.remove("k" + std::to_string(i)));
