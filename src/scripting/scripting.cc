@@ -212,7 +212,7 @@ LuaHost::CallReply Scripting::call(std::span<const std::string_view> argv, int r
     return {refusal_, true};
   }
   Connection& client = *client_;
-  client.discard_output_from(0);
+  client.discard_output();
   client.reply().set_protocol(resp);
   if (command->spec->flags & kCmdWrite) running_->wrote = true;
   host_.run_script_command(client, *command, argv);
