@@ -6,17 +6,21 @@
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
+#include <random>
 #include <string>
 
 #include "commands/admin_flags.h"
 #include "commands/context.h"
 #include "commands/debug_encodings.h"
+#include "commands/debug_protocol.h"
+#include "core/glob.h"
 #include "core/number_format.h"
 #include "db/digest.h"
 #include "db/list_value.h"
 #include "persistence/rdb_output.h"
 #include "persistence/value_writer.h"
 #include "server/config.h"
+#include "server/info.h"
 #include "server/log.h"
 #include "server/server.h"
 
@@ -209,9 +213,69 @@ void debug_panic(CommandContext&) {
   std::abort();
 }
 
+// Redis's flags here are read with atoi: anything that is not a number means 0.
+bool atoi_flag(CommandContext& ctx, size_t i) { return std::atoi(std::string(ctx.arg(i)).c_str()) != 0; }
+
+// Stops the cron (active expiry, client checks, save points...) until PAUSE-CRON 0.
+void debug_pause_cron(CommandContext& ctx) {
+  ctx.server.set_cron_paused(atoi_flag(ctx, 2));
+  ctx.reply.ok();
+}
+
+// REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|ms> / RESIZING <0|1>.
+void debug_replybuffer(CommandContext& ctx) {
+  if (equals_ignore_case(ctx.arg(2), "peak-reset-time")) {
+    if (equals_ignore_case(ctx.arg(3), "never")) {
+      ctx.server.set_reply_buffer_peak_reset_ms(-1);
+    } else if (equals_ignore_case(ctx.arg(3), "reset")) {
+      ctx.server.set_reply_buffer_peak_reset_ms(Server::kReplyBufferPeakResetMs);
+    } else {
+      auto ms = ctx.int_arg(3);
+      if (!ms) return;
+      ctx.server.set_reply_buffer_peak_reset_ms(*ms);
+    }
+  } else if (equals_ignore_case(ctx.arg(2), "resizing")) {
+    ctx.server.set_reply_buffer_resizing(atoi_flag(ctx, 3));
+  } else {
+    ctx.subcommand_syntax_error();
+    return;
+  }
+  ctx.reply.ok();
+}
+
+// Lets scripts call commands flagged noscript (MULTI, CLIENT, DEBUG ...).
+void debug_set_disable_deny_scripts(CommandContext& ctx) {
+  ctx.server.scripting().set_deny_disabled(atoi_flag(ctx, 2));
+  ctx.reply.ok();
+}
+
+void debug_change_repl_id(CommandContext& ctx) {
+  change_master_replid();
+  ctx.reply.ok();
+}
+
+// Random patterns (heavy in wildcards, sets and escapes) against random subjects: the
+// matcher must come back from each, whatever it answers.
+void debug_stringmatch_test(CommandContext& ctx) {
+  static constexpr char kAlphabet[] = "*?[]^-\\ab*c*";
+  std::mt19937 rng(std::random_device{}());
+  std::string pattern, subject;
+  for (int i = 0; i < 100000; ++i) {
+    pattern.resize(rng() % 64);
+    for (char& c : pattern) c = rng() % 4 == 0 ? static_cast<char>(rng() & 0xff) : kAlphabet[rng() % (sizeof kAlphabet - 1)];
+    subject.resize(rng() % 64);
+    for (char& c : subject) c = rng() % 4 == 0 ? static_cast<char>(rng() & 0xff) : kAlphabet[rng() % (sizeof kAlphabet - 1)];
+    glob_match(pattern, subject, rng() % 2 == 0);
+  }
+  ctx.reply.simple("Apparently Redis did not crash: test passed");
+}
+
 void debug_help(CommandContext& ctx) {
   // Only what this server implements.
   static constexpr std::string_view kLines[] = {
+      "CHANGE-REPL-ID",
+      "    Change the replication IDs of the instance.",
+      "    Dangerous: should be used only for testing the replication subsystem.",
       "DIGEST",
       "    Output a hex signature representing the current DB content.",
       "DIGEST-VALUE <key> [<key> ...]",
@@ -219,41 +283,64 @@ void debug_help(CommandContext& ctx) {
       "ERROR <string>",
       "    Return a Redis protocol error with <string> as message. Useful for clients",
       "    unit tests to simulate Redis errors.",
-      "QUICKLIST-PACKED-THRESHOLD <size>",
-      "    Sets the threshold for elements to be inserted as plain vs packed nodes",
-      "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
-      "LISTPACK <key>",
-      "    Show low level info about the listpack encoding of <key>.",
-      "QUICKLIST <key> [<0|1>]",
-      "    Show low level info about the quicklist encoding of <key>.",
-      "    The optional argument (0 by default) sets the level of detail",
-      "LOADAOF",
-      "    Flush the AOF buffers on disk and reload the AOF in memory.",
       "LOG <message>",
       "    Write <message> to the server log.",
       "HTSTATS-KEY <key>",
       "    Like HTSTATS but for the hash table stored at <key>'s value.",
+      "LOADAOF",
+      "    Flush the AOF buffers on disk and reload the AOF in memory.",
       "OBJECT <key>",
       "    Show low level info about `key` and associated value.",
       "PANIC",
       "    Crash the server simulating a panic.",
       "POPULATE <count> [<prefix>] [<size>]",
       "    Create <count> string keys named key:<num>. If <prefix> is specified then",
-      "    it is used instead of the 'key' prefix.",
+      "    it is used instead of the 'key' prefix. These are not propagated to",
+      "    replicas. Cluster slots are not respected so keys not belonging to the",
+      "    current node can be created in cluster mode.",
+      "PROTOCOL <type>",
+      "    Reply with a test value of the specified type. <type> can be: string,",
+      "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+      "    true, false.",
       "RELOAD [option ...]",
       "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
       "    * MERGE: conflicting keys will be loaded from RDB.",
       "    * NOFLUSH: the existing database will not be removed before load, but",
       "      conflicting keys make the load fail.",
       "    * NOSAVE: the database will be loaded from an existing RDB file.",
+      "    Examples:",
+      "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+      "      the database.",
+      "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+      "      existing RDB file.",
+      "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+      "      file to the database.",
       "SEGFAULT",
       "    Crash the server with sigsegv.",
       "SET-ACTIVE-EXPIRE <0|1>",
       "    Setting it to 0 disables expiring keys in background when they are not",
       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
       "    default.",
+      "QUICKLIST-PACKED-THRESHOLD <size>",
+      "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+      "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
       "SLEEP <seconds>",
       "    Stop the server for <seconds>. Decimals allowed.",
+      "STRINGMATCH-TEST",
+      "    Run a fuzz tester against the stringmatchlen() function.",
+      "LISTPACK <key>",
+      "    Show low level info about the listpack encoding of <key>.",
+      "QUICKLIST <key> [<0|1>]",
+      "    Show low level info about the quicklist encoding of <key>.",
+      "    The optional argument (0 by default) sets the level of detail",
+      "PAUSE-CRON <0|1>",
+      "    Stop periodic cron job processing.",
+      "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+      "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+      "    In case NEVER is provided the last observed peak will never be reset",
+      "    In case RESET is provided the peak reset time will be restored to the default value",
+      "REPLYBUFFER RESIZING <0|1>",
+      "    Enable or disable the reply buffer resize cron job",
   };
   ctx.help(kLines);
 }
@@ -269,6 +356,12 @@ void debug(CommandContext& ctx) {
   };
   static constexpr Subcommand kSubcommands[] = {
       {"help", 2, 2, debug_help},         {"sleep", 3, 3, debug_sleep}, {"populate", 3, 5, debug_populate},
+      {"protocol", 3, 3, debug_protocol},
+      {"stringmatch-test", 2, 2, debug_stringmatch_test},
+      {"pause-cron", 3, 3, debug_pause_cron},
+      {"replybuffer", 4, 4, debug_replybuffer},
+      {"set-disable-deny-scripts", 3, 3, debug_set_disable_deny_scripts},
+      {"change-repl-id", 2, 2, debug_change_repl_id},
       {"htstats-key", 3, 3, debug_htstats_key}, {"log", 3, 3, debug_log},     {"error", 3, 3, debug_error},
       {"set-active-expire", 3, 3, debug_set_active_expire},
       {"digest", 2, 2, debug_digest},     {"digest-value", 2, SIZE_MAX, debug_digest_value},

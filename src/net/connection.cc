@@ -4,6 +4,7 @@
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +23,8 @@ constexpr size_t kReadChunk = 16 * 1024;
 // Past this much unsent output, stop reading the client's requests until it reads
 // its replies: a client that pipelines without reading cannot grow us without bound.
 constexpr size_t kOutputBackPressure = 64 * 1024 * 1024;
+// Pieces of output (the fixed buffer, then blocks) handed to one writev.
+constexpr int kWritePieces = 16;
 
 // Probes start after `seconds` idle and give up after about twice that, as Redis's
 // tcp-keepalive does.
@@ -50,6 +53,7 @@ Connection::Connection(Server& server, int fd, uint64_t id, std::string peer_add
       writer_(out_, &server) {
   created_ms = now_ms;
   last_interaction_ms = now_ms;
+  out_.set_peak_reset_time(now_ms);
   // Read from the configuration per connection, so CONFIG SET tcp-keepalive applies to
   // the next client accepted.
   if (fd_ < 0) return;  // an internal client (AOF replay): no socket
@@ -176,24 +180,20 @@ void Connection::resume_after_pause() {
 bool Connection::flush() {
   if (fd_ < 0) {  // an internal client's replies go nowhere
     out_.clear();
-    out_sent_ = 0;
     return true;
   }
-  while (out_sent_ < out_.size()) {
-    ssize_t n = send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
+  while (out_.pending() != 0) {
+    iovec pieces[kWritePieces];
+    int count = out_.gather(pieces, kWritePieces);
+    ssize_t n = writev(fd_, pieces, count);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
       return false;
     }
-    out_sent_ += static_cast<size_t>(n);
+    out_.consume(static_cast<size_t>(n));
     server_.stats().net_output_bytes += static_cast<uint64_t>(n);
     ++server_.stats().io_writes_processed;
-  }
-  if (out_sent_ == out_.size()) {
-    out_.clear();
-    out_sent_ = 0;
-    if (out_.capacity() > 1024 * 1024) out_.shrink_to_fit();
   }
   bool want_write = has_pending_output();
   if (want_write != watching_write_) {
@@ -225,10 +225,6 @@ size_t Connection::args_memory() const {
   size_t total = 0;
   for (std::string_view a : parser_.args()) total += a.size();
   return total;
-}
-
-void Connection::discard_output_from(size_t size) {
-  if (size < out_.size() && size >= out_sent_) out_.resize(size);
 }
 
 }  // namespace corvid

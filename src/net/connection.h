@@ -9,6 +9,7 @@
 
 #include "core/byte_buffer.h"
 #include "net/event_loop.h"
+#include "net/reply_buffer.h"
 #include "net/reply_writer.h"
 #include "net/request_parser.h"
 
@@ -31,8 +32,8 @@ class Connection final : public IoHandler {
   // no socket, and its replies are dropped.
   // Writes as much pending output as the socket takes. Returns false if the connection broke.
   bool flush();
-  bool has_pending_output() const { return out_sent_ < out_.size(); }
-  size_t pending_output_bytes() const { return out_.size() - out_sent_; }
+  bool has_pending_output() const { return out_.pending() != 0; }
+  size_t pending_output_bytes() const { return out_.pending(); }
   // Re-runs the request that CLIENT PAUSE held back, and reading.
   void resume_after_pause();
   // While this client's script runs past busy-reply-threshold the server answers other
@@ -108,23 +109,29 @@ class Connection final : public IoHandler {
   bool subscribed() const { return subscribed_channels + subscribed_patterns + subscribed_shard_channels != 0; }
   // Pub/Sub pushes are not replies: CLIENT REPLY OFF/SKIP do not silence them (Redis 7.0),
   // so a silenced command's output is discarded only after the last push it wrote.
-  size_t begin_command_output() { return kept_output_end_ = out_.size(); }
-  void keep_pushed_output() { kept_output_end_ = out_.size(); }
-  size_t kept_output_end() const { return kept_output_end_; }
+  void begin_command_output() { kept_output_end_ = out_.end(); }
+  void keep_pushed_output() { kept_output_end_ = out_.end(); }
+  uint64_t kept_output_end() const { return kept_output_end_; }
   // CLIENT REPLY: ON, OFF, or SKIP the next command's reply.
   enum class ReplyMode { On, Off, SkipNext } reply_mode = ReplyMode::On;
 
   // For CLIENT LIST.
   size_t query_buffer_size() const { return query_.size() - query_start_; }
   size_t query_buffer_capacity() const { return query_.capacity(); }
-  size_t output_buffer_capacity() const { return out_.capacity(); }
+  // The reply buffer (Redis 7's model: fixed buffer, then a list of blocks).
+  const ReplyBuffer& output_buffer() const { return out_; }
+  ReplyBuffer& output_buffer() { return out_; }
   size_t args_memory() const;
   bool wants_write() const { return watching_write_; }
 
-  // Output written by a command may be dropped (CLIENT REPLY OFF/SKIP).
-  void discard_output_from(size_t size);
-  size_t output_size() const { return out_.size(); }
-  std::string_view output() const { return out_; }
+  // Output written by a command may be dropped (CLIENT REPLY OFF/SKIP), from a
+  // position kept_output_end() gave.
+  void discard_output_from(uint64_t position) { out_.truncate(position); }
+  // Drops all unsent output.
+  void discard_output() { out_.clear(); }
+  // An internal client's unsent output in one piece (scripts read their commands'
+  // replies from it); valid until the output changes.
+  std::string_view output() { return out_.contiguous(); }
 
  private:
   void process_input();
@@ -141,9 +148,8 @@ class Connection final : public IoHandler {
   size_t query_start_ = 0;  // first unconsumed byte of query_
   RequestParser parser_;
 
-  std::string out_;
-  size_t out_sent_ = 0;
-  size_t kept_output_end_ = 0;
+  ReplyBuffer out_;
+  uint64_t kept_output_end_ = 0;
   ReplyWriter writer_;
 
   bool close_after_reply_ = false;

@@ -1,5 +1,7 @@
 #include "net/reply_writer.h"
 
+#include <string>
+
 #include "core/number_format.h"
 
 namespace corvid {
@@ -26,10 +28,14 @@ void ReplyWriter::error(std::string_view message) {
 void ReplyWriter::error_already_counted(std::string_view message) {
   out_->push_back('-');
   // A CR or LF inside an error would break the framing; Redis replaces them with spaces.
-  size_t start = out_->size();
-  out_->append(message);
-  for (size_t i = start; i < out_->size(); ++i) {
-    if ((*out_)[i] == '\r' || (*out_)[i] == '\n') (*out_)[i] = ' ';
+  if (message.find_first_of("\r\n") == std::string_view::npos) {
+    out_->append(message);
+  } else {
+    std::string text(message);
+    for (char& c : text) {
+      if (c == '\r' || c == '\n') c = ' ';
+    }
+    out_->append(text);
   }
   out_->append("\r\n", 2);
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "net/reply_buffer.h"
+
 namespace corvid {
 
 class ReplyWriter {
@@ -20,7 +22,7 @@ class ReplyWriter {
     ~ErrorObserver() = default;
   };
 
-  ReplyWriter(std::string& out, ErrorObserver* observer) : out_(&out), observer_(observer) {}
+  ReplyWriter(ReplyBuffer& out, ErrorObserver* observer) : out_(&out), observer_(observer) {}
 
   int protocol() const { return protocol_; }
   void set_protocol(int version) { protocol_ = version; }
@@ -48,12 +50,10 @@ class ReplyWriter {
   // Bytes already encoded as RESP (e.g. a cached reply).
   void raw(std::string_view encoded) { out_->append(encoded); }
 
-  size_t size() const { return out_->size(); }
-
  private:
   void header(char type, int64_t length);
 
-  std::string* out_;
+  ReplyBuffer* out_;
   ErrorObserver* observer_;
   int protocol_ = 2;
 };

@@ -180,7 +180,22 @@ std::optional<std::string> Scripting::refuse_call(const Command& command, size_t
     return "ERR Wrong number of args calling Redis command from script";
   }
   const uint32_t flags = command.spec->flags;
-  if (flags & kCmdNoScript) return "ERR This Redis command is not allowed from script";
+  if (flags & kCmdNoScript) {
+    if (!deny_disabled_) return "ERR This Redis command is not allowed from script";
+    // DEBUG SET-DISABLE-DENY-SCRIPTS lets the rest through. Subscribing refuses a client
+    // that may not block, as Redis's does; a transaction or a replication stream on the
+    // script client would outlive the script here, so those stay refused.
+    const std::string& name = command.full_name;
+    if (name == "subscribe" || name == "psubscribe" || name == "ssubscribe") {
+      std::string upper = "ERR " + name + " isn't allowed for a DENY BLOCKING client";
+      for (size_t i = 4; i < 4 + name.size(); ++i) upper[i] = static_cast<char>(upper[i] - 'a' + 'A');
+      return upper;
+    }
+    if (name == "multi" || name == "exec" || name == "discard" || name == "watch" || name == "unwatch" ||
+        name == "sync" || name == "psync" || name == "replconf") {
+      return "ERR This Redis command is not allowed from script";
+    }
+  }
   // May-replicate commands (PUBLISH, PFCOUNT) count as writes for read-only scripts.
   if ((flags & (kCmdWrite | kCmdMayReplicate)) && running_->read_only) {
     return "ERR Write commands are not allowed from read-only scripts.";
@@ -212,7 +227,7 @@ LuaHost::CallReply Scripting::call(std::span<const std::string_view> argv, int r
     return {refusal_, true};
   }
   Connection& client = *client_;
-  client.discard_output_from(0);
+  client.discard_output();
   client.reply().set_protocol(resp);
   if (command->spec->flags & kCmdWrite) running_->wrote = true;
   host_.run_script_command(client, *command, argv);

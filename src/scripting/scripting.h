@@ -109,6 +109,9 @@ class Scripting final : public LuaHost {
   std::span<const std::string_view> running_command() const { return running_->command; }
   int64_t running_ms() const;
 
+  // DEBUG SET-DISABLE-DENY-SCRIPTS: lets scripts call commands flagged noscript.
+  void set_deny_disabled(bool disabled) { deny_disabled_ = disabled; }
+
   // INFO memory / INFO scripts figures.
   size_t cached_scripts() const { return scripts_.size(); }
   uint64_t lua_memory() const { return engine_->memory_bytes(); }
@@ -154,6 +157,7 @@ class Scripting final : public LuaHost {
   FunctionLibraries functions_;
   std::unordered_map<std::string, Script> scripts_;
   uint64_t scripts_memory_ = 0;
+  bool deny_disabled_ = false;
   std::unique_ptr<Connection> client_;
   Run* running_ = nullptr;
   std::string refusal_;  // the bytes of the last refused call

@@ -6,6 +6,12 @@
 
 namespace corvid {
 
+uint64_t connection_memory(const Connection& c) {
+  // Arguments are views into the query buffer, so the object, the query buffer and the
+  // reply buffer (fixed part and blocks) are all the memory a connection holds.
+  return sizeof(Connection) + c.query_buffer_capacity() + c.output_buffer().memory();
+}
+
 std::string client_info_line(Server& server, Connection& c, int64_t now_ms, const std::string* current) {
   Transactions& transactions = server.transactions();
   const std::optional<size_t> running = server.transaction_running(c);
@@ -34,10 +40,8 @@ std::string client_info_line(Server& server, Connection& c, int64_t now_ms, cons
   if (c.wants_write()) events += 'w';
   size_t qbuf = c.query_buffer_size();
   size_t qbuf_capacity = c.query_buffer_capacity();
-  size_t pending = c.pending_output_bytes();
-  // Arguments are views into the query buffer, so the two buffers and the object are
-  // all the memory a connection holds.
-  size_t total = sizeof(Connection) + qbuf_capacity + c.output_buffer_capacity();
+  const ReplyBuffer& out = c.output_buffer();
+  size_t total = connection_memory(c);
 
   std::string line;
   line.reserve(320);
@@ -66,14 +70,14 @@ std::string client_info_line(Server& server, Connection& c, int64_t now_ms, cons
   number("qbuf-free", static_cast<int64_t>(qbuf_capacity > qbuf ? qbuf_capacity - qbuf : 0));
   number("argv-mem", static_cast<int64_t>(c.args_memory()));
   number("multi-mem", 0);
-  // One contiguous reply buffer: its size, and how much of it is in use now.
-  number("rbs", static_cast<int64_t>(c.output_buffer_capacity()));
-  number("rbp", static_cast<int64_t>(c.output_size()));
-  // No reply list exists: everything unsent is in that buffer, and it is what the
-  // output-buffer limits count.
-  number("obl", static_cast<int64_t>(pending));
-  number("oll", 0);
-  number("omem", static_cast<int64_t>(pending));
+  // The fixed reply buffer's size and peak use, the bytes in it, the overflow blocks
+  // and their memory (what Redis calls the output buffer's memory: the fixed buffer is
+  // not counted in omem).
+  number("rbs", static_cast<int64_t>(out.buffer_size()));
+  number("rbp", static_cast<int64_t>(out.peak()));
+  number("obl", static_cast<int64_t>(out.buffer_used()));
+  number("oll", static_cast<int64_t>(out.block_count()));
+  number("omem", static_cast<int64_t>(out.block_memory()));
   number("tot-mem", static_cast<int64_t>(total));
   field("events", events);
   field("cmd", current ? *current : c.last_command);

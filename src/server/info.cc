@@ -15,6 +15,7 @@
 #include <random>
 #include <vector>
 
+#include "server/client_info.h"
 #include "server/config.h"
 #include "server/memory_gauge.h"
 #include "server/server.h"
@@ -148,12 +149,6 @@ struct ClientFigures {
   uint64_t replica_memory = 0;
 };
 
-// Approximates a connection's footprint: the object and its two buffers (arguments
-// are views into the query buffer and cost nothing extra).
-uint64_t connection_memory(const Connection& c) {
-  return sizeof(Connection) + c.query_buffer_capacity() + c.output_buffer_capacity();
-}
-
 ClientFigures client_figures(Server& server) {
   ClientFigures figures;
   for (const auto& [id, client] : server.clients()) {
@@ -164,7 +159,7 @@ ClientFigures client_figures(Server& server) {
     }
     ++figures.connected;
     figures.max_input_buffer = std::max(figures.max_input_buffer, client->query_buffer_size());
-    figures.max_output_buffer = std::max(figures.max_output_buffer, client->pending_output_bytes());
+    figures.max_output_buffer = std::max(figures.max_output_buffer, client->output_buffer().block_memory());
     figures.memory += connection_memory(*client);
   }
   return figures;
@@ -313,8 +308,9 @@ void stats_section(Server& server, std::string& out) {
   appendf(out, "total_reads_processed:%llu\r\n", static_cast<ull>(s.io_reads_processed));
   appendf(out, "total_writes_processed:%llu\r\n", static_cast<ull>(s.io_writes_processed));
   out +=
-      "io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\nreply_buffer_shrinks:0\r\n"
-      "reply_buffer_expands:0\r\n";
+      "io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n";
+  appendf(out, "reply_buffer_shrinks:%llu\r\n", static_cast<ull>(s.reply_buffer_shrinks));
+  appendf(out, "reply_buffer_expands:%llu\r\n", static_cast<ull>(s.reply_buffer_expands));
 }
 
 void replication_section(Server& server, std::string& out) {
@@ -470,18 +466,29 @@ uint32_t section_bit(const std::string& name) {
 
 }  // namespace
 
-// One replication id per process, as a master that has never had a replica keeps.
-const std::string& master_replid() {
-  static const std::string id = [] {
-    std::random_device device;
-    std::mt19937_64 rng((static_cast<uint64_t>(device()) << 32) ^ device());
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string hex(40, '0');
-    for (char& c : hex) c = kDigits[rng() & 15];
-    return hex;
-  }();
+namespace {
+
+std::string random_replid() {
+  std::random_device device;
+  std::mt19937_64 rng((static_cast<uint64_t>(device()) << 32) ^ device());
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex(40, '0');
+  for (char& c : hex) c = kDigits[rng() & 15];
+  return hex;
+}
+
+std::string& replid_storage() {
+  static std::string id = random_replid();
   return id;
 }
+
+}  // namespace
+
+// One replication id per process, as a master that has never had a replica keeps,
+// until DEBUG CHANGE-REPL-ID draws another.
+const std::string& master_replid() { return replid_storage(); }
+
+void change_master_replid() { replid_storage() = random_replid(); }
 
 
 std::string bytes_to_human(uint64_t bytes) {

@@ -21,6 +21,8 @@ std::string build_info(Server& server, std::span<const std::string_view> section
 // The replication id this process reports (INFO replication, RDB aux fields): one per
 // process, as a master that has never had a replica keeps.
 const std::string& master_replid();
+// DEBUG CHANGE-REPL-ID: a new random replication id.
+void change_master_replid();
 
 // Memory as INFO reports it, from jemalloc when the server is linked with it, else
 // from the sanitizer's or glibc's allocator statistics.

@@ -178,7 +178,7 @@ std::optional<std::string> Server::replay(std::span<const std::string_view> argv
   std::optional<std::string> error;
   const std::string_view out = client.output();
   if (!out.empty() && out[0] == '-') error = std::string(out.substr(1, out.find('\r') - 1));
-  client.discard_output_from(0);
+  client.discard_output();
   client.flush();
   return error;
 }
@@ -981,7 +981,9 @@ void Server::enforce_output_limits(Connection& client) {
   const OutputBufferLimit& limit = client.replica      ? config_.output_limit_replica
                                     : client.subscribed() ? config_.output_limit_pubsub
                                                           : config_.output_limit_normal;
-  size_t pending = client.pending_output_bytes();
+  // Redis counts the overflow blocks (omem), not the fixed buffer. A replica is fed the
+  // stream through its own buffer here (Redis shares a backlog): all of it counts.
+  size_t pending = client.replica ? client.pending_output_bytes() : client.output_buffer().block_memory();
   bool over_hard = limit.hard_bytes != 0 && pending >= limit.hard_bytes;
   bool over_soft = false;
   if (limit.soft_bytes != 0 && pending >= limit.soft_bytes) {
@@ -1008,8 +1010,33 @@ void Server::close_idle_clients() {
   }
 }
 
+void Server::resize_reply_buffers() {
+  // As Redis's clients cron: clients/hz of them per tick, at least 5 (all when fewer),
+  // so each is looked at about once a second, or every tick when there are few.
+  const size_t clients = clients_.size();
+  if (clients == 0) return;
+  size_t per_tick = clients / static_cast<size_t>(hz_);
+  if (per_tick < 5) per_tick = std::min<size_t>(clients, 5);
+  const uint64_t period = (clients + per_tick - 1) / per_tick;
+  for (auto& [id, client] : clients_) {
+    if (client->closed() || (id + cron_loops_) % period != 0) continue;
+    switch (client->output_buffer().resize_for_peak(clock_.now_ms, reply_buffer_peak_reset_ms_,
+                                                    reply_buffer_resizing_)) {
+      case ReplyBuffer::Resize::Shrunk:
+        ++stats_.reply_buffer_shrinks;
+        break;
+      case ReplyBuffer::Resize::Expanded:
+        ++stats_.reply_buffer_expands;
+        break;
+      case ReplyBuffer::Resize::None:
+        break;
+    }
+  }
+}
+
 void Server::cron() {
   clock_.refresh();
+  if (cron_paused_) return;
   ++cron_loops_;
   update_dynamic_hz();
   // Active expiry: a quarter of each cron period at most, as in Redis's slow cycle, and
@@ -1042,6 +1069,7 @@ void Server::cron() {
   // Incremental rehashing of idle tables, bounded per database.
   for (auto& db : databases_) db->rehash_steps(1000);
   close_idle_clients();
+  resize_reply_buffers();
   log_periodic_report();
   memory_gauge::note_peak(memory_gauge::used());
   if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
@@ -1098,6 +1126,8 @@ void Server::reset_stats() {
   stats_.unexpected_error_replies = 0;
   stats_.client_query_buffer_limit_disconnections = 0;
   stats_.client_output_buffer_limit_disconnections = 0;
+  stats_.reply_buffer_shrinks = 0;
+  stats_.reply_buffer_expands = 0;
   stats_.expire_cycle_cpu_milliseconds = 0;
   stats_.expire_cycle_us = 0;
   keyspace_stats_.hits = 0;

@@ -185,6 +185,14 @@ class Server final : public KeyChangeListener,
   // DEBUG SET-ACTIVE-EXPIRE: tests turn the active cycle off to observe lazy expiry.
   void set_active_expire(bool enabled) { active_expire_enabled_ = enabled; }
   uint64_t cron_loops() const { return cron_loops_; }
+  // DEBUG PAUSE-CRON: while paused the cron does nothing (no active expiry, no client
+  // checks, no save points) but keep the clock.
+  void set_cron_paused(bool paused) { cron_paused_ = paused; }
+  // DEBUG REPLYBUFFER: how often a client's reply-buffer peak restarts (ms; negative:
+  // never) and whether the cron resizes reply buffers at all.
+  static constexpr int64_t kReplyBufferPeakResetMs = 5000;
+  void set_reply_buffer_peak_reset_ms(int64_t ms) { reply_buffer_peak_reset_ms_ = ms; }
+  void set_reply_buffer_resizing(bool enabled) { reply_buffer_resizing_ = enabled; }
 
   // Blocking commands (server/blocking.h). A handler that finds nothing to serve parks
   // its client here; when the client is being served again (a re-run) and still finds
@@ -244,6 +252,8 @@ class Server final : public KeyChangeListener,
   void cron();
   void before_sleep();
   void close_idle_clients();
+  // Resizes clients' fixed reply buffers to their peak use, a share of them per tick.
+  void resize_reply_buffers();
   void enforce_output_limits(Connection& client);
   // Looks the command up, checks it, and runs it; false when CLIENT PAUSE holds it back.
   bool dispatch(Connection& client, std::span<const std::string_view> args);
@@ -326,6 +336,9 @@ class Server final : public KeyChangeListener,
   int hz_ = 10;
   size_t cron_timer_ = 0;
   bool active_expire_enabled_ = true;
+  bool cron_paused_ = false;
+  int64_t reply_buffer_peak_reset_ms_ = kReplyBufferPeakResetMs;
+  bool reply_buffer_resizing_ = true;
   uint64_t cron_loops_ = 0;
   LazyFreer lazy_freer_;
   Propagator propagator_;

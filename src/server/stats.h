@@ -42,6 +42,9 @@ struct ServerStats {
   uint64_t client_output_buffer_limit_disconnections = 0;
   uint64_t io_reads_processed = 0;
   uint64_t io_writes_processed = 0;
+  // Resizes of clients' fixed reply buffers (INFO reply_buffer_shrinks / _expands).
+  uint64_t reply_buffer_shrinks = 0;
+  uint64_t reply_buffer_expands = 0;
   uint64_t expire_cycle_cpu_milliseconds = 0;
   uint64_t expire_cycle_us = 0;
   uint64_t lazyfree_pending_objects = 0;
