@@ -11,6 +11,8 @@
 #include "server/config.h"
 #include "server/crash_report.h"
 #include "server/log.h"
+#include "server/process_settings.h"
+#include "server/proc_title.h"
 #include "server/server.h"
 
 namespace {
@@ -49,6 +51,7 @@ bool daemonize() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  corvid::init_proc_title(argc, argv);
   if (argc >= 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-v") == 0)) {
     std::printf("Corvid server v=%s (compatible with Redis 7.0.15) bits=64\n", CORVID_VERSION);
     return 0;
@@ -90,11 +93,15 @@ int main(int argc, char** argv) {
   }
   running_server = &server;
   corvid::install_crash_handler(server);
+  corvid::update_proc_title(server.config());
+  corvid::apply_thp_setting(server.config());
+  corvid::apply_jemalloc_background_thread(server.config().jemalloc_bg_thread);
   struct sigaction action {};
   action.sa_handler = on_terminate;
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
   corvid::log_notice(std::string("Corvid version=") + CORVID_VERSION + ", Redis compatibility 7.0.15");
+  corvid::show_logo_if_wanted(server.config());
   corvid::log_notice("Server initialized");
   int code = server.run();
   running_server = nullptr;

@@ -12,6 +12,8 @@
 #include "core/number_format.h"
 #include "server/config.h"
 #include "server/info.h"
+#include "server/process_settings.h"
+#include "server/proc_title.h"
 #include "server/memory_gauge.h"
 #include "server/log.h"
 #include "server/server.h"
@@ -42,6 +44,10 @@ std::optional<std::string> apply_config(Server& server, std::string_view name) {
       return std::string(name == "port" ? "Unable to listen on this port. Check server logs."
                                         : "Failed to bind to specified addresses.");
     }
+  } else if (name == "jemalloc-bg-thread") {
+    apply_jemalloc_background_thread(config.jemalloc_bg_thread);
+  } else if (name == "proc-title-template") {
+    update_proc_title(config);
   } else if (name == "hz" || name == "dynamic-hz") {
     server.update_dynamic_hz();
   } else if (name == "maxmemory" && config.maxmemory != 0) {

@@ -72,6 +72,13 @@ struct Config {
   std::string shutdown_on_sigint = "default";
   // On a fatal signal: write the crash report, and test memory after it (crash_report.h).
   bool crash_log_enabled = true;
+  // Process-wide settings (server/process_settings.h).
+  bool disable_thp = true;
+  bool jemalloc_bg_thread = true;
+  bool always_show_logo = false;
+  // The process title (server/proc_title.h).
+  bool set_proc_title = true;
+  std::string proc_title_template = "{title} {listen-addr} {server-mode}";
   bool crash_memcheck_enabled = true;
   std::string shutdown_on_sigterm = "default";
   // RDB snapshots

@@ -532,7 +532,7 @@ std::vector<Directive> build_table() {
       integer("active-defrag-max-scan-fields", kFixed, 1, kLlongMax, "1000"),
       integer("active-defrag-threshold-lower", kFixed, 0, 1000, "10"),
       integer("active-defrag-threshold-upper", kFixed, 0, 1000, "100"),
-      boolean("jemalloc-bg-thread", kFixed, "yes"),
+      boolean("jemalloc-bg-thread", &C::jemalloc_bg_thread, "yes"),
       special("notify-keyspace-events", Kind::String, 1, "", parse_notify).accessed(get_notify, store_notify),
       integer("tracking-table-max-keys", &C::tracking_table_max_keys, 0, kLlongMax, "1000000"),
       // --- Encodings (stored for the collection types)
@@ -570,12 +570,13 @@ std::vector<Directive> build_table() {
       choice("supervised", kFixed, "upstart,systemd,auto,no", "no")
           .with(kImmutable)
           .off_only("no", "supervision by upstart or systemd is not supported yet"),
-      boolean("always-show-logo", kFixed, "no").with(kImmutable),
-      boolean("set-proc-title", kFixed, "yes").with(kImmutable),
-      text("proc-title-template", kFixed, "{title} {listen-addr} {server-mode}").checked(check_proc_title),
+      boolean("always-show-logo", &C::always_show_logo, "no").with(kImmutable),
+      boolean("set-proc-title", &C::set_proc_title, "yes").with(kImmutable),
+      text("proc-title-template", &C::proc_title_template, "{title} {listen-addr} {server-mode}")
+          .checked(check_proc_title),
       boolean("crash-log-enabled", &C::crash_log_enabled, "yes"),
       boolean("crash-memcheck-enabled", &C::crash_memcheck_enabled, "yes"),
-      boolean("disable-thp", kFixed, "yes").with(kImmutable),
+      boolean("disable-thp", &C::disable_thp, "yes").with(kImmutable),
       choice("oom-score-adj", kFixed, "no,yes,relative,absolute", "no")
           .off_only("no", "OOM score adjustment is not supported yet"),
       special("oom-score-adj-values", Kind::Special, -1, "0 200 800", parse_oom_values),

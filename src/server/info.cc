@@ -17,6 +17,7 @@
 
 #include "server/client_info.h"
 #include "server/config.h"
+#include "server/jemalloc_ctl.h"
 #include "server/memory_gauge.h"
 #include "server/server.h"
 
@@ -32,13 +33,6 @@
 // From the sanitizer runtime (its header does not ship with every compiler).
 extern "C" size_t __sanitizer_get_current_allocated_bytes();
 extern "C" size_t __sanitizer_get_heap_size();
-#endif
-
-#if defined(CORVID_JEMALLOC)
-// Weak, so that binaries linking corvid_lib without jemalloc (unit tests) still link and
-// fall back to glibc's figures.
-extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
-    __attribute__((weak));
 #endif
 
 namespace corvid {
