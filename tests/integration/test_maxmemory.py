@@ -257,6 +257,35 @@ def test_allkeys_policies_stay_near_the_limit(server, policy):
         conn.close()
 
 
+@pytest.mark.parametrize("policy", ["allkeys-random", "volatile-random"])
+def test_random_eviction_is_uniform(server, policy):
+    """Which keys the random policies evict does not depend on when a key was written: the
+    evicted keys of 2000, in ten groups of 200 by age (and in ten groups by index modulo
+    10), pass a chi-square bound (nine degrees of freedom; 40 has probability 1e-5 for a
+    uniform choice)."""
+    conn = connect(server)
+    try:
+        ok(conn, "CONFIG", "SET", "maxmemory-policy", policy)
+        count, size = 2000, 1000
+        keys = ["r:%d" % i for i in range(count)]
+        assert pipeline(conn, [("SET", k, "v" * size, "EX", "100000") for k in keys]) == [b"+OK\r\n"] * count
+        # About a third of them must go to get under the limit; the next write does it.
+        set_limit(conn, used_memory(conn) - count * size // 3)
+        assert conn.call("SET", "trigger", "x")[0] == b"+OK\r\n"
+        kept = set(existing(conn, keys))
+        evicted = [i for i, k in enumerate(keys) if k not in kept]
+        assert count // 5 < len(evicted) < count // 2, len(evicted)
+        for group in (lambda i: i // 200, lambda i: i % 10):
+            counts = [0] * 10
+            for i in evicted:
+                counts[group(i)] += 1
+            expected = len(evicted) / 10
+            assert sum((c - expected) ** 2 / expected for c in counts) < 40, counts
+    finally:
+        conn.call("CONFIG", "SET", "maxmemory", "0")
+        conn.close()
+
+
 # ------------------------------------------------------------------- approximated LRU/LFU
 
 
