@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "net/reply_buffer.h"
 #include "net/reply_writer.h"
 #include "scripting/lua_conversion.h"
 #include "value_checks.h"
@@ -42,10 +43,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(lua_gettop(lua) == base + 1);
   check(pos <= input.size());
   for (int caller_resp : {2, 3}) {
-    std::string out;
-    corvid::ReplyWriter writer(out, nullptr);
+    corvid::ReplyBuffer buffer;
+    corvid::ReplyWriter writer(buffer, nullptr);
     writer.set_protocol(caller_resp);
     corvid::write_value(lua, -1, writer, script_resp);
+    const std::string out(buffer.contiguous());
     size_t again = 0;
     check(corvid::push_reply(lua, out, again));
     check(again == out.size());
