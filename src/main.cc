@@ -83,12 +83,7 @@ int main(int argc, char** argv) {
 
   corvid::Server server(std::move(config));
   if (auto error = server.start()) {
-    for (size_t start = 0; start < error->size();) {
-      size_t end = error->find('\n', start);
-      if (end == std::string::npos) end = error->size();
-      corvid::log_warning(std::string_view(*error).substr(start, end - start));
-      start = end + 1;
-    }
+    corvid::log_warning_lines(*error);
     return 1;
   }
   running_server = &server;

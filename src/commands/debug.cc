@@ -104,9 +104,11 @@ void debug_error(CommandContext& ctx) {
   ctx.reply.raw(message);
 }
 
-// Redis reads the flag with atoi: anything that is not a number means 0.
+// Redis's flags here are read with atoi: anything that is not a number means 0.
+bool atoi_flag(CommandContext& ctx, size_t i) { return std::atoi(std::string(ctx.arg(i)).c_str()) != 0; }
+
 void debug_set_active_expire(CommandContext& ctx) {
-  ctx.server.set_active_expire(std::atoi(std::string(ctx.arg(2)).c_str()) != 0);
+  ctx.server.set_active_expire(atoi_flag(ctx, 2));
   ctx.reply.ok();
 }
 
@@ -213,8 +215,6 @@ void debug_panic(CommandContext&) {
   std::abort();
 }
 
-// Redis's flags here are read with atoi: anything that is not a number means 0.
-bool atoi_flag(CommandContext& ctx, size_t i) { return std::atoi(std::string(ctx.arg(i)).c_str()) != 0; }
 
 // Stops the cron (active expiry, client checks, save points...) until PAUSE-CRON 0.
 void debug_pause_cron(CommandContext& ctx) {

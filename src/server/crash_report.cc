@@ -28,18 +28,6 @@ namespace {
 Server* crashed_server = nullptr;
 constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
-void log_text_block(const std::string& text) {
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    log_warning(line);
-    start = end + 1;
-  }
-}
-
 void log_stack_trace() {
   void* frames[100];
   const int depth = backtrace(frames, 100);
@@ -76,7 +64,7 @@ void report(int signal_number, const siginfo_t* info) {
   log_stack_trace();
   log_warning("------ INFO OUTPUT ------");
   const std::string_view all[] = {"all"};
-  log_text_block(build_info(server, all));
+  log_warning_lines(build_info(server, all));
   log_warning("------ CLIENT LIST OUTPUT ------");
   for (const auto& [id, client] : server.clients()) log_warning(client_info_line(server, *client, 0, nullptr));
   log_warning("------ CURRENT CLIENT INFO ------");

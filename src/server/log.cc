@@ -3,6 +3,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -29,6 +30,16 @@ void configure_log(const std::string& path, std::string_view level) {
   else if (level == "verbose") target().threshold = LogLevel::Verbose;
   else if (level == "warning") target().threshold = LogLevel::Warning;
   else target().threshold = LogLevel::Notice;
+}
+
+void log_warning_lines(std::string_view text) {
+  while (!text.empty()) {
+    const size_t end = std::min(text.find('\n'), text.size());
+    std::string_view line = text.substr(0, end);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    log_warning(line);
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
 }
 
 bool log_enabled(LogLevel level) { return level >= target().threshold; }

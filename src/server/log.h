@@ -17,5 +17,7 @@ bool log_enabled(LogLevel level);
 inline void log_notice(std::string_view message) { log_line(LogLevel::Notice, message); }
 inline void log_warning(std::string_view message) { log_line(LogLevel::Warning, message); }
 inline void log_verbose(std::string_view message) { log_line(LogLevel::Verbose, message); }
+// A multi-line text (an error, INFO's output) as one warning line per line, CRs dropped.
+void log_warning_lines(std::string_view text);
 
 }  // namespace corvid
