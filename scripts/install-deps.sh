@@ -9,7 +9,7 @@ build_packages=(build-essential g++ cmake ninja-build pkg-config libjemalloc-dev
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev)
 test_packages=(
   libgtest-dev libgmock-dev clang libclang-rt-14-dev
-  redis-server redis-tools python3 python3-redis python3-pytest
+  redis-server redis-tools python3 python3-redis python3-pytest python3-pytest-xdist
   prometheus-redis-exporter
 )
 packages=("${build_packages[@]}")

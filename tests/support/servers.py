@@ -17,13 +17,28 @@ def corvid_binary():
     return path
 
 
+def _xdist_worker_slot():
+    """(index, count) of this pytest-xdist worker; (0, 1) when the tests run in one process.
+    Each worker takes only its own share of the ports, so two workers
+    never hand out the same port in the moment between probing it and the server binding it."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    if not name.startswith("gw") or count < 2:
+        return 0, 1
+    return int(name[2:]) % count, count
+
+
 def free_port():
     """A port free on 127.0.0.1 and on 127.0.0.2 (some tests bind both; a client socket
     bound to 127.0.0.2 by an earlier test may hold that address's ephemeral port)."""
-    for _ in range(100):
+    slot, slots = _xdist_worker_slot()
+    for _ in range(100 * slots):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
+            # Linux hands bind() even ports (odd ones go to connect()), hence the halving.
+            if (port // 2) % slots != slot:
+                continue
             with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
                 try:
                     other.bind(("127.0.0.2", port))
