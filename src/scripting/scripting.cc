@@ -160,6 +160,7 @@ void Scripting::execute(Run& run, LuaEngine& engine, int handle, const Request& 
   client_->db_index = request.caller.db_index;
   const LuaEngine::Outcome outcome = engine.run(handle, run.label, request.keys, request.args, reply);
   running_ = nullptr;
+  host_.end_script_transaction(*client_);
   if (run.busy) request.caller.suspend_reading(false);
   if (run.kill_requested && !host_.shutting_down()) log_warning("Lua script killed by user with SCRIPT KILL.");
   host_.set_propagation_targets(kToAll);
@@ -183,16 +184,16 @@ std::optional<std::string> Scripting::refuse_call(const Command& command, size_t
   if (flags & kCmdNoScript) {
     if (!deny_disabled_) return "ERR This Redis command is not allowed from script";
     // DEBUG SET-DISABLE-DENY-SCRIPTS lets the rest through. Subscribing refuses a client
-    // that may not block, as Redis's does; a transaction or a replication stream on the
-    // script client would outlive the script here, so those stay refused.
+    // that may not block, as Redis's does. MULTI/EXEC/WATCH act on the script client as in
+    // Redis (commands after MULTI run at once, the MULTI ends with the script). A
+    // replication stream on the script client stays refused: Redis 7.0 crashes on it.
     const std::string& name = command.full_name;
     if (name == "subscribe" || name == "psubscribe" || name == "ssubscribe") {
       std::string upper = "ERR " + name + " isn't allowed for a DENY BLOCKING client";
       for (size_t i = 4; i < 4 + name.size(); ++i) upper[i] = static_cast<char>(upper[i] - 'a' + 'A');
       return upper;
     }
-    if (name == "multi" || name == "exec" || name == "discard" || name == "watch" || name == "unwatch" ||
-        name == "sync" || name == "psync" || name == "replconf") {
+    if (name == "sync" || name == "psync" || name == "replconf") {
       return "ERR This Redis command is not allowed from script";
     }
   }
@@ -231,6 +232,10 @@ LuaHost::CallReply Scripting::call(std::span<const std::string_view> argv, int r
   client.reply().set_protocol(resp);
   if (command->spec->flags & kCmdWrite) running_->wrote = true;
   host_.run_script_command(client, *command, argv);
+  // CLIENT REPLY OFF/SKIP answer nothing and change nothing for a script (its replies are
+  // never suppressed): the script sees nil, as in Redis.
+  client.reply_mode = Connection::ReplyMode::On;
+  if (client.output().empty()) return {"$-1\r\n", false};
   return {client.output(), false};
 }
 

@@ -57,6 +57,9 @@ class Scripting final : public LuaHost {
     // SHUTDOWN NOSAVE arrived while busy: the script stops and nothing it did is kept.
     virtual bool shutting_down() const = 0;
     virtual void discard_script_effects() = 0;
+    // A script ended: a MULTI it left open on the script client is closed (what it
+    // watched stays watched, as in Redis).
+    virtual void end_script_transaction(Connection& script_client) = 0;
 
    protected:
     ~Host() = default;

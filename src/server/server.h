@@ -229,6 +229,9 @@ class Server final : public KeyChangeListener,
   void serve_clients_while_busy() override;
   bool shutting_down() const override { return shutdown_requested_.load(std::memory_order_relaxed); }
   void discard_script_effects() override { propagator_.discard_pending(); }
+  void end_script_transaction(Connection& script_client) override {
+    if (transactions_.in_multi(script_client)) transactions_.end(script_client);
+  }
   // MONITOR: shows the command that just ran to the monitors, unless it is administrative,
   // skip-monitor, or a blocked command's re-run. EVAL shows itself before its script runs.
   void feed_monitors(const Connection& client, const Command& command, std::span<const std::string_view> args,
