@@ -11,6 +11,7 @@ switch the cycle on and wait for it, for as long as it keeps reclaiming keys: a 
 fails only when INFO's expired_keys stops moving altogether, never because the
 reclaiming took some given time."""
 
+import collections
 import re
 import socket
 import time
@@ -156,4 +157,63 @@ def test_info_reports_the_stale_share_and_the_cycles_cut_short(debug_server):
     # Removing 200,000 keys takes more than one cycle's time (a quarter of 100 ms).
     assert stats["expired_time_cap_reached_count"] > 0
     assert stats["expired_stale_perc"] > 0
+    client.close()
+
+
+def test_the_cycle_samples_due_keys_without_regard_to_their_age(debug_server):
+    """Which due keys a cycle reclaims first must not depend on when they were set: with
+    5,000 due keys among 45,000 that are not (a stale share near the 10% at which a cycle
+    stops), the first 1,000 expired (in the order of their "expired" notifications) spread
+    evenly over ten groups of due keys by age, and over ten groups interleaved by index.
+    A cycle walking its TTLs in insertion order would take the oldest group first. Chi-square
+    with nine degrees of freedom; a uniform pick exceeds 40 with probability 1e-5."""
+    client = redis.Redis(host="127.0.0.1", port=debug_server.port)
+    client.flushall()
+    set_active_expire(client, False)
+    due = 5000
+    names = []
+    for i in range(due):
+        names.append(b"due:%d" % i)
+        names.extend(b"later:%d:%d" % (i, j) for j in range(9))
+    # Every tenth key is due soon: set in one pipeline, in that interleaved order.
+    with socket.create_connection(("127.0.0.1", debug_server.port), timeout=60) as sock:
+        commands = [b"*5\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$1\r\nv\r\n$2\r\nPX\r\n$%d\r\n%s\r\n" %
+                    (len(n), n, len(ttl), ttl) for n, ttl in
+                    ((n, b"100" if n.startswith(b"due:") else b"1000000") for n in names)]
+        sock.sendall(b"".join(commands))
+        received = b""
+        while len(received) < 5 * len(names):
+            chunk = sock.recv(1 << 20)
+            assert chunk
+            received += chunk
+        assert received == b"+OK\r\n" * len(names)
+    wait_until_due(client, 100)
+    assert snapshot(client) == (0, {0: len(names)})
+    client.config_set("notify-keyspace-events", "Ex")
+    client.config_set("hz", "100")
+    subscriber = client.pubsub()
+    subscriber.subscribe("__keyevent@0__:expired")
+    assert subscriber.get_message(timeout=10)["type"] == "subscribe"
+    set_active_expire(client, True)
+    first = []
+    while len(first) < 1000:
+        message = subscriber.get_message(timeout=STALL_SECONDS)
+        assert message is not None, "active expiry stopped after %d keys" % len(first)
+        first.append(int(message["data"].split(b":")[1]))
+    set_active_expire(client, False)
+    subscriber.close()
+    client.config_set("notify-keyspace-events", "")
+    client.config_set("hz", "10")
+    assert len(set(first)) == 1000
+
+    def chi_square(groups):
+        expected = len(first) / 10
+        counts = collections.Counter(groups)
+        return sum((counts.get(g, 0) - expected) ** 2 / expected for g in range(10))
+
+    by_age = chi_square(i * 10 // due for i in first)
+    by_index = chi_square(i % 10 for i in first)
+    assert by_age < 40 and by_index < 40, (by_age, by_index)
+    client.flushall()
+    set_active_expire(client, True)
     client.close()
