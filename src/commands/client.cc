@@ -162,8 +162,7 @@ void client_kill(CommandContext& ctx) {
       } else if (equals_ignore_case(option, "laddr")) {
         laddr = value;
       } else if (equals_ignore_case(option, "user")) {
-        // Only the default user exists until ACLs do.
-        if (value != "default") {
+        if (ctx.server.acl().find(value) == nullptr) {
           ctx.reply.error("ERR No such user '" + std::string(value) + "'");
           return;
         }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii_case.h"
+
 namespace corvid {
 
 namespace {
@@ -22,7 +24,53 @@ std::unique_ptr<Command> build(const CommandSpec& spec, const Command* parent) {
   return command;
 }
 
+constexpr NamedBit kAclCategoryNames[] = {
+    {kAclKeyspace, "keyspace"},
+    {kAclRead, "read"},
+    {kAclWrite, "write"},
+    {kAclSet, "set"},
+    {kAclSortedSet, "sortedset"},
+    {kAclList, "list"},
+    {kAclHash, "hash"},
+    {kAclString, "string"},
+    {kAclBitmap, "bitmap"},
+    {kAclHyperLogLog, "hyperloglog"},
+    {kAclGeo, "geo"},
+    {kAclStream, "stream"},
+    {kAclPubSub, "pubsub"},
+    {kAclAdmin, "admin"},
+    {kAclFast, "fast"},
+    {kAclSlow, "slow"},
+    {kAclBlocking, "blocking"},
+    {kAclDangerous, "dangerous"},
+    {kAclConnection, "connection"},
+    {kAclTransaction, "transaction"},
+    {kAclScripting, "scripting"},
+};
+
 }  // namespace
+
+std::span<const NamedBit> acl_category_names() { return kAclCategoryNames; }
+
+uint32_t acl_category_by_name(std::string_view name) {
+  for (const auto& n : kAclCategoryNames) {
+    if (equals_ignore_case(n.name, name)) return n.bit;
+  }
+  return 0;
+}
+
+uint32_t effective_acl_categories(const CommandSpec& spec) {
+  uint32_t categories = spec.acl_categories;
+  if (spec.flags & kCmdWrite) categories |= kAclWrite;
+  // Read-only script commands (EVAL_RO, FCALL_RO) stay out of @read: what they read is up to the script.
+  if ((spec.flags & kCmdReadOnly) && !(categories & kAclScripting)) categories |= kAclRead;
+  if (spec.flags & kCmdAdmin) categories |= kAclAdmin | kAclDangerous;
+  if (spec.flags & kCmdPubSub) categories |= kAclPubSub;
+  if (spec.flags & kCmdFast) categories |= kAclFast;
+  if (spec.flags & kCmdBlocking) categories |= kAclBlocking;
+  if (!(categories & kAclFast)) categories |= kAclSlow;
+  return categories;
+}
 
 const Command* Command::find_subcommand(std::string_view name) const {
   std::string wanted = lower(name);
@@ -41,7 +89,7 @@ CommandTable::CommandTable() {
                       stream_read_commands, stream_group_commands, stream_info_commands,
                       sort_commands, pubsub_commands,
                       transaction_commands, scripting_commands, function_commands, server_commands, persistence_commands, replication_commands,
-                      config_commands, debug_commands, slowlog_commands, monitor_commands, latency_commands, memory_commands, module_commands, client_commands,
+                      config_commands, acl_commands, debug_commands, slowlog_commands, monitor_commands, latency_commands, memory_commands, module_commands, client_commands,
                       introspection_commands, lolwut_commands}) {
     for (const CommandSpec& spec : family()) add(spec);
   }
@@ -49,7 +97,15 @@ CommandTable::CommandTable() {
 
 void CommandTable::add(const CommandSpec& spec) {
   commands_.push_back(build(spec, nullptr));
+  number(*commands_.back());
   by_name_[std::string(spec.name)] = commands_.back().get();
+}
+
+void CommandTable::number(Command& command) {
+  command.id = static_cast<uint32_t>(by_id_.size());
+  command.acl_categories = effective_acl_categories(*command.spec);
+  by_id_.push_back(&command);
+  for (auto& sub : command.subcommands) number(*sub);
 }
 
 const Command* CommandTable::find(std::string_view name) const {

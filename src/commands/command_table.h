@@ -18,6 +18,10 @@ namespace corvid {
 struct Command {
   const CommandSpec* spec = nullptr;
   std::string full_name;  // "get", "config|get"
+  // Dense, from 0, over commands and subcommands alike (ACL permission bits).
+  uint32_t id = 0;
+  // effective_acl_categories(*spec), computed once.
+  uint32_t acl_categories = 0;
   const Command* parent = nullptr;
   std::vector<std::unique_ptr<Command>> subcommands;
   mutable CommandStats stats;
@@ -38,13 +42,30 @@ class CommandTable {
   // In registration order (COMMAND, COMMAND LIST).
   const std::vector<std::unique_ptr<Command>>& all() const { return commands_; }
   size_t size() const { return commands_.size(); }
+  // Every command and subcommand, by id.
+  std::span<const Command* const> by_id() const { return by_id_; }
   void reset_stats();
 
  private:
   void add(const CommandSpec& spec);
+  void number(Command& command);
   std::vector<std::unique_ptr<Command>> commands_;
+  std::vector<const Command*> by_id_;
   std::unordered_map<std::string, const Command*> by_name_;
 };
+
+// A flag bit and the name Redis gives it.
+struct NamedBit {
+  uint32_t bit;
+  std::string_view name;
+};
+// The ACL categories in Redis's order (ACL CAT, COMMAND INFO).
+std::span<const NamedBit> acl_category_names();
+// The bit of a category name (case-insensitive); 0 when there is none.
+uint32_t acl_category_by_name(std::string_view name);
+// Redis files every command without @fast under @slow, and puts the categories its flags
+// imply on it, so ACL rules by category work whether or not a table lists them.
+uint32_t effective_acl_categories(const CommandSpec& spec);
 
 // Each family exposes its table; the registry (command_table.cc) lists the families.
 std::span<const CommandSpec> connection_commands();
@@ -66,6 +87,7 @@ std::span<const CommandSpec> pubsub_commands();
 std::span<const CommandSpec> transaction_commands();
 std::span<const CommandSpec> server_commands();
 std::span<const CommandSpec> config_commands();
+std::span<const CommandSpec> acl_commands();
 std::span<const CommandSpec> debug_commands();
 std::span<const CommandSpec> slowlog_commands();
 std::span<const CommandSpec> monitor_commands();

@@ -44,6 +44,10 @@ std::optional<std::string> apply_config(Server& server, std::string_view name) {
       return std::string(name == "port" ? "Unable to listen on this port. Check server logs."
                                         : "Failed to bind to specified addresses.");
     }
+  } else if (name == "requirepass") {
+    server.apply_requirepass();
+  } else if (name == "acl-pubsub-default" || name == "acllog-max-len") {
+    server.apply_acl_settings();
   } else if (name == "jemalloc-bg-thread") {
     apply_jemalloc_background_thread(config.jemalloc_bg_thread);
   } else if (name == "proc-title-template") {

@@ -57,15 +57,13 @@ bool valid_client_name(std::string_view name) {
   return true;
 }
 
-bool check_password(CommandContext& ctx, std::string_view user, std::string_view password) {
-  const std::string& required = ctx.server.config().requirepass;
-  bool ok = user == "default" && (required.empty() || password == required);
-  if (!ok) {
+// AUTH and HELLO AUTH: `command_name` is what ACL LOG names a failure after.
+bool check_password(CommandContext& ctx, std::string_view user, std::string_view password,
+                    std::string_view command_name) {
+  if (!ctx.server.authenticate(ctx.client, user, password, command_name)) {
     ctx.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
     return false;
   }
-  ctx.client.authenticated = true;
-  ctx.client.user = std::string(user);
   return true;
 }
 
@@ -74,14 +72,14 @@ void auth(CommandContext& ctx) {
     ctx.reply.error(errors::kSyntax);
     return;
   }
-  if (ctx.argc() == 2 && ctx.server.config().requirepass.empty()) {
+  if (ctx.argc() == 2 && ctx.server.acl().default_user()->nopass()) {
     ctx.reply.error(
         "ERR AUTH <password> called without any password configured for the default user. Are you sure your "
         "configuration is correct?");
     return;
   }
   std::string_view user = ctx.argc() == 3 ? ctx.arg(1) : std::string_view("default");
-  if (check_password(ctx, user, ctx.arg(ctx.argc() - 1))) ctx.reply.ok();
+  if (check_password(ctx, user, ctx.arg(ctx.argc() - 1), "AUTH")) ctx.reply.ok();
 }
 
 void hello(CommandContext& ctx) {
@@ -106,7 +104,7 @@ void hello(CommandContext& ctx) {
   for (size_t i = next; i < ctx.argc(); ++i) {
     bool more = i + 1 < ctx.argc();
     if (equals_ignore_case(ctx.arg(i), "AUTH") && i + 2 < ctx.argc()) {
-      if (!check_password(ctx, ctx.arg(i + 1), ctx.arg(i + 2))) return;
+      if (!check_password(ctx, ctx.arg(i + 1), ctx.arg(i + 2), "HELLO")) return;
       i += 2;
     } else if (equals_ignore_case(ctx.arg(i), "SETNAME") && more) {
       new_name = ctx.arg(i + 1);
@@ -156,8 +154,7 @@ void reset(CommandContext& ctx) {
   c.reply().set_protocol(2);
   c.reply_mode = Connection::ReplyMode::On;
   c.no_evict = false;
-  if (!ctx.server.config().requirepass.empty()) c.authenticated = false;
-  c.user = "default";
+  ctx.server.sign_in_as_default(c);
   ctx.server.transactions().forget(c);
   ctx.server.pubsub().remove_client(c);
   ctx.server.tracking().disable(c);

@@ -18,10 +18,7 @@ namespace corvid {
 
 namespace {
 
-struct Named {
-  uint32_t bit;
-  std::string_view name;
-};
+using Named = NamedBit;
 
 // In the order COMMAND INFO lists them. Redis hides may_replicate, sentinel,
 // only_sentinel and protected, so they are absent here too.
@@ -47,29 +44,6 @@ constexpr Named kCommandFlagNames[] = {
     {kCmdAllowBusy, "allow_busy"},
 };
 
-constexpr Named kAclCategoryNames[] = {
-    {kAclKeyspace, "keyspace"},
-    {kAclRead, "read"},
-    {kAclWrite, "write"},
-    {kAclSet, "set"},
-    {kAclSortedSet, "sortedset"},
-    {kAclList, "list"},
-    {kAclHash, "hash"},
-    {kAclString, "string"},
-    {kAclBitmap, "bitmap"},
-    {kAclHyperLogLog, "hyperloglog"},
-    {kAclGeo, "geo"},
-    {kAclStream, "stream"},
-    {kAclPubSub, "pubsub"},
-    {kAclAdmin, "admin"},
-    {kAclFast, "fast"},
-    {kAclSlow, "slow"},
-    {kAclBlocking, "blocking"},
-    {kAclDangerous, "dangerous"},
-    {kAclConnection, "connection"},
-    {kAclTransaction, "transaction"},
-    {kAclScripting, "scripting"},
-};
 
 constexpr Named kKeyFlagNames[] = {
     {kKeyRO, "RO"},
@@ -127,21 +101,6 @@ void reply_flag_set(ReplyWriter& r, uint32_t bits, std::span<const Named> names,
       r.simple(text);
     }
   }
-}
-
-// Redis files every command without @fast under @slow, and puts the categories its flags
-// imply on it, so ACL rules by category work whether or not a table lists them.
-uint32_t effective_acl_categories(const CommandSpec& spec) {
-  uint32_t categories = spec.acl_categories;
-  if (spec.flags & kCmdWrite) categories |= kAclWrite;
-  // Read-only script commands (EVAL_RO, FCALL_RO) stay out of @read: what they read is up to the script.
-  if ((spec.flags & kCmdReadOnly) && !(categories & kAclScripting)) categories |= kAclRead;
-  if (spec.flags & kCmdAdmin) categories |= kAclAdmin | kAclDangerous;
-  if (spec.flags & kCmdPubSub) categories |= kAclPubSub;
-  if (spec.flags & kCmdFast) categories |= kAclFast;
-  if (spec.flags & kCmdBlocking) categories |= kAclBlocking;
-  if (!(categories & kAclFast)) categories |= kAclSlow;
-  return categories;
 }
 
 bool is_plain(const KeySpec& k) { return k.search == KeySearch::Index && k.find == KeyFind::Range; }
@@ -276,7 +235,7 @@ void reply_info(ReplyWriter& r, const Command& command) {
   r.integer(legacy.first);
   r.integer(legacy.last);
   r.integer(legacy.step);
-  reply_flag_set(r, effective_acl_categories(spec), kAclCategoryNames, "@");
+  reply_flag_set(r, command.acl_categories, acl_category_names(), "@");
   r.set(spec.tips.size());
   for (std::string_view tip : spec.tips) r.bulk(tip);
   r.set(spec.key_specs.size());
@@ -412,13 +371,6 @@ void command_docs(CommandContext& ctx) {
   }
 }
 
-uint32_t acl_category_by_name(std::string_view name) {
-  for (const auto& n : kAclCategoryNames) {
-    if (equals_ignore_case(n.name, name)) return n.bit;
-  }
-  return 0;
-}
-
 void command_list(CommandContext& ctx) {
   enum class Filter { None, Module, Category, Pattern };
   Filter filter = Filter::None;
@@ -444,7 +396,7 @@ void command_list(CommandContext& ctx) {
     switch (filter) {
       case Filter::None: return true;
       case Filter::Module: return false;  // no modules can be loaded
-      case Filter::Category: return (effective_acl_categories(*command.spec) & category) != 0;
+      case Filter::Category: return (command.acl_categories & category) != 0;
       case Filter::Pattern: return glob_match(value, command.full_name, true);
     }
     return false;

@@ -217,7 +217,7 @@ void Connection::on_writable() {
   if (!has_pending_output() && close_after_reply_) server_.close_client(*this);
 }
 
-bool Connection::needs_auth() const { return !authenticated && !server_.config().requirepass.empty(); }
+bool Connection::needs_auth() const { return !authenticated && server_.auth_required(); }
 
 bool Connection::is_local() const { return unix_socket_ || is_loopback_address(peer_address_); }
 

@@ -4,6 +4,7 @@
 // It never executes commands itself; complete requests go to the Server.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,7 @@
 
 namespace corvid {
 
+class AclUser;
 class Server;
 
 class Connection final : public IoHandler {
@@ -74,7 +76,9 @@ class Connection final : public IoHandler {
   std::string name;
   std::string lib_name;
   std::string lib_version;
-  std::string user = "default";
+  std::string user = "default";  // the ACL user's name (CLIENT LIST user=)
+  // The ACL user; null for the server's internal clients, which may run anything.
+  std::shared_ptr<AclUser> acl_user;
   bool authenticated = true;
   // Whether the client must still authenticate: never authenticated while a password is
   // set (a client that never authenticated needs nothing once the password is removed).

@@ -175,7 +175,8 @@ void Scripting::execute(Run& run, LuaEngine& engine, int handle, const Request& 
   }
 }
 
-std::optional<std::string> Scripting::refuse_call(const Command& command, size_t argc) const {
+std::optional<std::string> Scripting::refuse_call(const Command& command, std::span<const std::string_view> argv) {
+  const size_t argc = argv.size();
   const int arity = command.spec->arity;
   if ((arity > 0 && static_cast<int>(argc) != arity) || static_cast<int>(argc) < -arity || command.spec->handler == nullptr) {
     return "ERR Wrong number of args calling Redis command from script";
@@ -197,6 +198,7 @@ std::optional<std::string> Scripting::refuse_call(const Command& command, size_t
       return "ERR This Redis command is not allowed from script";
     }
   }
+  if (auto refusal = host_.script_acl_refusal(command, argv)) return refusal;
   // May-replicate commands (PUBLISH, PFCOUNT) count as writes for read-only scripts.
   if ((flags & (kCmdWrite | kCmdMayReplicate)) && running_->read_only) {
     return "ERR Write commands are not allowed from read-only scripts.";
@@ -221,7 +223,7 @@ LuaHost::CallReply Scripting::call(std::span<const std::string_view> argv, int r
   if (command == nullptr) {
     refusal = "ERR Unknown Redis command called from script";
   } else {
-    refusal = refuse_call(*command, argv.size());
+    refusal = refuse_call(*command, argv);
   }
   if (refusal) {
     refusal_ = "-" + *refusal;
@@ -285,8 +287,11 @@ void Scripting::set_replication(int flags) { host_.set_propagation_targets(stati
 std::optional<bool> Scripting::acl_check(std::span<const std::string_view> argv) {
   const Command* command = host_.command_table().find(argv[0]);
   if (command == nullptr) return std::nullopt;
-  // No ACL users yet: the default user may run every command.
-  return true;
+  if (!command->subcommands.empty() && argv.size() >= 2) {
+    command = command->find_subcommand(argv[1]);
+    if (command == nullptr) return std::nullopt;
+  }
+  return host_.script_caller_may_run(*command, argv);
 }
 
 }  // namespace corvid

@@ -57,6 +57,12 @@ class Scripting final : public LuaHost {
     // SHUTDOWN NOSAVE arrived while busy: the script stops and nothing it did is kept.
     virtual bool shutting_down() const = 0;
     virtual void discard_script_effects() = 0;
+    // The error when the user of the client running the script may not run this command
+    // (logged as Redis logs it), or nullopt.
+    virtual std::optional<std::string> script_acl_refusal(const Command& command,
+                                                          std::span<const std::string_view> args) = 0;
+    // redis.acl_check_cmd: the same question, without a log entry.
+    virtual bool script_caller_may_run(const Command& command, std::span<const std::string_view> args) const = 0;
     // A script ended: a MULTI it left open on the script client is closed (what it
     // watched stays watched, as in Redis).
     virtual void end_script_transaction(Connection& script_client) = 0;
@@ -147,7 +153,7 @@ class Scripting final : public LuaHost {
     bool kill_requested = false;
   };
   // Redis's check of a call from a script: the refusal text, or nullopt to run it.
-  std::optional<std::string> refuse_call(const Command& command, size_t argc) const;
+  std::optional<std::string> refuse_call(const Command& command, std::span<const std::string_view> argv);
   // Whether a script with `flags` may start (a shebang script that may write is checked
   // up front); the refusal text otherwise.
   std::optional<std::string> refuse_start(uint32_t flags, bool read_only) const;

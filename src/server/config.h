@@ -67,6 +67,8 @@ struct Config {
   // only from a loopback or unix-socket client (see config_set's local_client).
   ProtectedAccess enable_protected_configs = ProtectedAccess::No;
   std::string requirepass;
+  std::string acl_pubsub_default = "resetchannels";
+  int64_t acllog_max_len = 128;
   std::string dir;  // the working directory (absolute); load_config fills it in
   // What SIGINT / SIGTERM do: "default" or words among save, nosave, now, force.
   std::string shutdown_on_sigint = "default";

@@ -551,9 +551,9 @@ std::vector<Directive> build_table() {
       integer("stream-node-max-entries", &C::stream_node_max_entries, 0, kLlongMax, "100"),
       // --- Security
       text("requirepass", &C::requirepass, ""),
-      choice("acl-pubsub-default", kFixed, "allchannels,resetchannels", "resetchannels"),
+      choice("acl-pubsub-default", &C::acl_pubsub_default, "allchannels,resetchannels", "resetchannels"),
       text("aclfile", kFixed, "").with(kImmutable).off_only("", "ACL files are not supported yet"),
-      integer("acllog-max-len", kFixed, 0, kLlongMax, "128"),
+      integer("acllog-max-len", &C::acllog_max_len, 0, kLlongMax, "128"),
       choice("enable-protected-configs", &C::enable_protected_configs, kNoYesLocal, "no").with(kImmutable),
       choice("enable-debug-command", &C::enable_debug_command, kNoYesLocal, "no").with(kImmutable),
       choice("enable-module-command", &C::enable_module_command, kNoYesLocal, "no").with(kImmutable),

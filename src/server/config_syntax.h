@@ -3,7 +3,8 @@
 // REWRITE spell it: case-insensitive names, config lines split into words by Redis's
 // quoting rules, list values, quoting for output, and numbers (integers, memory sizes,
 // octal) read and written with the exact acceptance rules of Redis (clients see the
-// difference). Internal to server/config*.cc; the public interface is server/config.h.
+// difference). Internal to server/config*.cc (and acl/, whose "(...)" selectors and user
+// lines split as config lines do); the public interface is server/config.h.
 
 #include <cstdint>
 #include <optional>

@@ -305,6 +305,11 @@ void stats_section(Server& server, std::string& out) {
       "io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n";
   appendf(out, "reply_buffer_shrinks:%llu\r\n", static_cast<ull>(s.reply_buffer_shrinks));
   appendf(out, "reply_buffer_expands:%llu\r\n", static_cast<ull>(s.reply_buffer_expands));
+  // Added by Redis 7.2; 7.0 does not count ACL refusals.
+  appendf(out, "acl_access_denied_auth:%llu\r\n", static_cast<ull>(s.acl_access_denied_auth));
+  appendf(out, "acl_access_denied_cmd:%llu\r\n", static_cast<ull>(s.acl_access_denied_cmd));
+  appendf(out, "acl_access_denied_key:%llu\r\n", static_cast<ull>(s.acl_access_denied_key));
+  appendf(out, "acl_access_denied_channel:%llu\r\n", static_cast<ull>(s.acl_access_denied_channel));
 }
 
 void replication_section(Server& server, std::string& out) {

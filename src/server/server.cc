@@ -62,6 +62,8 @@ Server::Server(Config config) : config_(std::move(config)), run_id_(random_hex(4
     databases_.back()->set_disposer(this);
   }
   hz_ = std::clamp(config_.hz, 1, kMaxHz);
+  apply_requirepass();
+  apply_acl_settings();
 }
 
 Server::~Server() {
@@ -352,7 +354,7 @@ void Server::accept_client(int fd, std::string peer, std::string local, bool uni
   uint64_t id = next_client_id_++;
   auto client = std::make_unique<Connection>(*this, fd, id, std::move(peer), std::move(local), unix_socket,
                                              clock_.now_ms);
-  client->authenticated = config_.requirepass.empty();
+  sign_in_as_default(*client);
   clients_.emplace(id, std::move(client));
 }
 
@@ -781,6 +783,10 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
     reject(client, command, "NOAUTH Authentication required.");
     return true;
   }
+  if (auto refusal = acl_refusal(client, *command, args)) {
+    reject(client, command, *refusal);
+    return true;
+  }
   // A monitor is a replica to Redis: it may not touch the keyspace.
   if (client.monitor && (command->spec->flags & (kCmdWrite | kCmdReadOnly | kCmdMayReplicate))) {
     reject(client, command, "ERR Replica can't interact with the keyspace");
@@ -874,6 +880,11 @@ void Server::run_transaction(Connection& client, std::span<const QueuedCommand> 
   std::vector<std::string_view> args;
   for (const QueuedCommand& command : queued) {
     args.assign(command.args.begin(), command.args.end());
+    // The rules may have changed since the command was queued.
+    if (auto refusal = acl_refusal_at_exec(client, *command.command, args)) {
+      client.reply().error(*refusal);
+      continue;
+    }
     run_command(client, *command.command, args);
   }
   exec_client_ = nullptr;
@@ -1123,6 +1134,10 @@ void Server::reset_stats() {
   stats_.net_input_bytes = 0;
   stats_.net_output_bytes = 0;
   stats_.total_error_replies = 0;
+  stats_.acl_access_denied_auth = 0;
+  stats_.acl_access_denied_cmd = 0;
+  stats_.acl_access_denied_key = 0;
+  stats_.acl_access_denied_channel = 0;
   stats_.unexpected_error_replies = 0;
   stats_.client_query_buffer_limit_disconnections = 0;
   stats_.client_output_buffer_limit_disconnections = 0;

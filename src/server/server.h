@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "acl/acl.h"
 #include "commands/command_table.h"
 #include "db/clock.h"
 #include "db/database.h"
@@ -229,6 +230,9 @@ class Server final : public KeyChangeListener,
   void serve_clients_while_busy() override;
   bool shutting_down() const override { return shutdown_requested_.load(std::memory_order_relaxed); }
   void discard_script_effects() override { propagator_.discard_pending(); }
+  std::optional<std::string> script_acl_refusal(const Command& command,
+                                                std::span<const std::string_view> args) override;
+  bool script_caller_may_run(const Command& command, std::span<const std::string_view> args) const override;
   void end_script_transaction(Connection& script_client) override {
     if (transactions_.in_multi(script_client)) transactions_.end(script_client);
   }
@@ -236,6 +240,33 @@ class Server final : public KeyChangeListener,
   // skip-monitor, or a blocked command's re-run. EVAL shows itself before its script runs.
   void feed_monitors(const Connection& client, const Command& command, std::span<const std::string_view> args,
                      bool even_if_skipped = false);
+
+  // ACL (acl/acl.h; the server's side is server/access_control.cc).
+  Acl& acl() { return acl_; }
+  // Whether a connection must authenticate before it runs commands: the default user has
+  // a password (requirepass) or is disabled.
+  bool auth_required() const;
+  void sign_in(Connection& client, std::shared_ptr<AclUser> user);
+  // A new connection (or RESET): the default user, authenticated unless auth_required().
+  void sign_in_as_default(Connection& client);
+  // AUTH / HELLO AUTH: signs the client in, or logs and counts the failure (`command_name`
+  // is the ACL LOG object: "AUTH" or "HELLO").
+  bool authenticate(Connection& client, std::string_view username, std::string_view password,
+                    std::string_view command_name);
+  // The NOPERM reply for a command the client's user may not run (logged and counted), or
+  // nullopt. Checked when the command arrives (also when queued inside MULTI).
+  std::optional<std::string> acl_refusal(Connection& client, const Command& command,
+                                         std::span<const std::string_view> args);
+  // The same check again at EXEC, in Redis's words for rules that changed meanwhile.
+  std::optional<std::string> acl_refusal_at_exec(Connection& client, const Command& command,
+                                                 std::span<const std::string_view> args);
+  // ACL DELUSER: the user's connections close (the caller's after its reply).
+  void disconnect_user(const AclUser& user);
+  // ACL SETUSER: connections of `user` subscribed to a channel it may no longer use close.
+  void disconnect_lost_subscriptions(const AclUser& user);
+  // requirepass, acl-pubsub-default and acllog-max-len took new values.
+  void apply_requirepass();
+  void apply_acl_settings();
 
   // MULTI/EXEC/WATCH state (server/transactions.h).
   Transactions& transactions() { return transactions_; }
@@ -251,6 +282,10 @@ class Server final : public KeyChangeListener,
   uint64_t blocked_clients() const { return blocking_.blocked_clients() + paused_clients_.size(); }
 
  private:
+  void log_acl_refusal(Connection& client, std::string_view reason, AclContext context, std::string_view object,
+                       std::string_view username);
+  AclVerdict acl_check(Connection& client, const AclUser& user, const Command& command,
+                       std::span<const std::string_view> args, AclContext context);
   void attach_listener(std::unique_ptr<Listener> listener);
   void cron();
   void before_sleep();
@@ -294,6 +329,7 @@ class Server final : public KeyChangeListener,
   AccessPolicy access_policy_;  // read by every Database on each access
   std::vector<std::unique_ptr<Database>> databases_;
   CommandTable commands_;
+  Acl acl_{commands_};
   EventLoop loop_;
   std::vector<std::unique_ptr<Listener>> listeners_;  // stable addresses: the loop holds them
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> clients_;

@@ -37,6 +37,11 @@ struct ServerStats {
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
   uint64_t total_error_replies = 0;
+  // Refusals by ACL (INFO acl_access_denied_*, as Redis 7.2 reports them).
+  uint64_t acl_access_denied_auth = 0;
+  uint64_t acl_access_denied_cmd = 0;
+  uint64_t acl_access_denied_key = 0;
+  uint64_t acl_access_denied_channel = 0;
   uint64_t unexpected_error_replies = 0;
   uint64_t client_query_buffer_limit_disconnections = 0;
   uint64_t client_output_buffer_limit_disconnections = 0;

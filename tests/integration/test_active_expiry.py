@@ -169,6 +169,7 @@ def test_the_cycle_samples_due_keys_without_regard_to_their_age(debug_server):
     with nine degrees of freedom; a uniform pick exceeds 40 with probability 1e-5."""
     client = redis.Redis(host="127.0.0.1", port=debug_server.port)
     client.flushall()
+    client.execute_command("CONFIG", "RESETSTAT")
     set_active_expire(client, False)
     due = 5000
     names = []

@@ -50,13 +50,19 @@ def test_default_all_and_everything_sections(r):
     assert raw_info(r, "nosuch") == ""
 
 
+# Fields Redis 7.0.15 lacks: Corvid's own, and the ACL refusal counters Redis 7.2 added
+# (the end of its stats section, where Corvid puts them too).
+NEWER_THAN_7_0 = {"corvid_version", "acl_access_denied_auth", "acl_access_denied_cmd", "acl_access_denied_key",
+                  "acl_access_denied_channel"}
+
+
 def test_field_names_and_order_match_redis(r, redis_server):
     oracle = redis.Redis(host="127.0.0.1", port=redis_server.port, decode_responses=True)
     try:
         for section in FIXED_SECTIONS:
             ours = [name for name, _ in fields(raw_info(r, section))]
             theirs = [name for name, _ in fields(raw_info(oracle, section))]
-            ours = [name for name in ours if name != "corvid_version"]
+            ours = [name for name in ours if name not in NEWER_THAN_7_0]
             assert ours == theirs, section
     finally:
         oracle.close()
