@@ -107,6 +107,11 @@ bool AclUser::allows_channel(std::string_view channel, bool is_pattern) const {
                      [&](const AclSelector& s) { return s.allows_channel(channel, is_pattern); });
 }
 
+bool AclUser::may_read_every_key() const {
+  return std::any_of(selectors_.begin(), selectors_.end(),
+                     [](const AclSelector& s) { return s.allows_key("*", kAclKeyRead); });
+}
+
 std::vector<std::string_view> AclUser::flags() const {
   std::vector<std::string_view> out;
   out.push_back(enabled_ ? "on" : "off");

@@ -37,6 +37,9 @@ class AclUser {
   // The most specific refusal when no selector allows the command (None when one does).
   AclVerdict check(const Command& command, std::span<const std::string_view> args) const;
   bool allows_channel(std::string_view channel, bool is_pattern) const;
+  // Whether some selector lets the user read the key named "*" (a pattern that matches
+  // any name, or allkeys): SORT's BY and GET patterns ask for it, as in Redis.
+  bool may_read_every_key() const;
   // Nothing to check for this user (the default user as shipped).
   bool unrestricted() const { return unrestricted_; }
 

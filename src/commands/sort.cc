@@ -73,8 +73,18 @@ std::optional<SortRequest> parse_request(CommandContext& ctx, bool read_only) {
     } else if (equals_ignore_case(word, "by") && remaining >= 1) {
       request.by = ctx.arg(++i);
       // Sticky: a later BY with a '*' does not bring sorting back.
-      if (up_to_nul(*request.by).find('*') == std::string_view::npos) request.dont_sort = true;
+      if (up_to_nul(*request.by).find('*') == std::string_view::npos) {
+        request.dont_sort = true;
+      } else if (!ctx.server.may_read_every_key(ctx.client)) {
+        // A pattern reads keys no key spec names: only a user who may read any key may use one.
+        ctx.reply.error("ERR BY option of SORT denied due to insufficient ACL permissions.");
+        return std::nullopt;
+      }
     } else if (equals_ignore_case(word, "get") && remaining >= 1) {
+      if (!ctx.server.may_read_every_key(ctx.client)) {
+        ctx.reply.error("ERR GET option of SORT denied due to insufficient ACL permissions.");
+        return std::nullopt;
+      }
       request.gets.push_back(ctx.arg(++i));
     } else {
       ctx.reply.error(errors::kSyntax);

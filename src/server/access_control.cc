@@ -145,6 +145,12 @@ bool Server::script_caller_may_run(const Command& command, std::span<const std::
   return caller->acl_user->check(command, args).allowed();
 }
 
+bool Server::may_read_every_key(const Connection& client) const {
+  const Connection* acting = &client == script_client_ ? scripting_.caller() : &client;
+  const AclUser* user = acting != nullptr ? acting->acl_user.get() : nullptr;
+  return user == nullptr || user->may_read_every_key();
+}
+
 void Server::disconnect_user(const AclUser& user) {
   for (auto& [id, client] : clients_) {
     if (client->acl_user.get() != &user) continue;

@@ -260,6 +260,9 @@ class Server final : public KeyChangeListener,
   // The same check again at EXEC, in Redis's words for rules that changed meanwhile.
   std::optional<std::string> acl_refusal_at_exec(Connection& client, const Command& command,
                                                  std::span<const std::string_view> args);
+  // Whether the client's user (a script's caller's, for the script client) may read a key
+  // whatever its name: SORT's BY and GET patterns need it.
+  bool may_read_every_key(const Connection& client) const;
   // ACL DELUSER: the user's connections close (the caller's after its reply).
   void disconnect_user(const AclUser& user);
   // ACL SETUSER: connections of `user` subscribed to a channel it may no longer use close.

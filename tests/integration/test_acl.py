@@ -13,6 +13,7 @@ from support.resp import RespConnection
 
 USERS = {
     "reader": "on >pw ~* resetchannels -@all +@read +@connection",
+    "readall": "on >pw %R~* %W~app:* -@all +@all",
     "keyed": "on >pw ~app:* %R~ro:* %W~wo:* &news.* +@all -@dangerous",
     "writer": "on >pw %W~* resetchannels -@all +@write -@read +ping",
     "pubsub": "on >pw resetchannels &news.* &exact -@all +publish +subscribe +psubscribe +spublish "
@@ -28,6 +29,7 @@ COMMANDS = [
     "RPUSH app:l 3 1 2", "LMOVE app:l wo:l LEFT RIGHT", "LMOVE wo:l app:l LEFT RIGHT",
     "MGET app:1 ro:1 other", "MSET app:1 a wo:1 b", "MSET app:1 a app:2 b", "EXISTS ro:1 app:1",
     "SORT app:l", "SORT app:l STORE wo:s", "SORT app:l STORE ro:s", "SORT app:l BY nosort",
+    "SORT app:l BY app:w_*", "SORT app:l GET #", "SORT_RO app:l GET app:*", "SORT app:l BY nostar GET #",
     "OBJECT ENCODING app:1", "OBJECT FREQ app:1", "TYPE c1",
     "PUBLISH news.x hi", "PUBLISH other hi", "PUBLISH exact hi", "SPUBLISH news.y hi",
     "PUBSUB CHANNELS", "CONFIG GET maxmemory", "CONFIG SET maxmemory 0", "CLIENT GETNAME",
