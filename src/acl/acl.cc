@@ -4,11 +4,9 @@
 
 namespace corvid {
 
-namespace {
-
-// Joins "(" ... ")" selectors that arrived split over several arguments ("(~a" "+get)"),
-// as Redis does; a selector left open is an error naming where it started.
-std::optional<std::string> merge_selectors(std::span<const std::string_view> rules, std::vector<std::string>& out) {
+// Selectors may arrive split over several arguments ("(~a" "+get)"), joined with spaces as
+// Redis joins them.
+std::optional<std::string> Acl::merge_selectors(std::span<const std::string_view> rules, std::vector<std::string>& out) {
   std::string open;
   bool in_selector = false;
   std::string_view started;
@@ -32,8 +30,6 @@ std::optional<std::string> merge_selectors(std::span<const std::string_view> rul
   if (in_selector) return "ERR Unmatched parenthesis in acl selector starting at '" + std::string(started) + "'.";
   return std::nullopt;
 }
-
-}  // namespace
 
 Acl::Acl(const CommandTable& table) : table_(&table) {
   default_user_ = std::make_shared<AclUser>(AclUser::make_default(table));

@@ -9,11 +9,18 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "acl/acl_log.h"
 #include "acl/acl_user.h"
 
 namespace corvid {
+
+// ACL LOAD and ACL SAVE without an aclfile.
+inline constexpr std::string_view kNoAclFileError =
+    "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER "
+    "command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store "
+    "users in the Redis configuration.";
 
 class Acl {
  public:
@@ -40,6 +47,21 @@ class Acl {
   void set_all_channels_by_default(bool all) { all_channels_by_default_ = all; }
 
   AclLog& log() { return log_; }
+
+  // Joins "(" ... ")" selectors split over several words; the error (a whole reply text)
+  // names where an unclosed one opened.
+  static std::optional<std::string> merge_selectors(std::span<const std::string_view> rules,
+                                                    std::vector<std::string>& out);
+
+  // ACL LOAD (and start-up with aclfile): replaces every user with the file's, or changes
+  // nothing and returns the errors in Redis's words. The default user stays the same
+  // object (its connections keep it); the users replaced are added to `dropped`, whose
+  // connections the server closes.
+  std::optional<std::string> load_file(const std::string& path, std::vector<std::shared_ptr<AclUser>>& dropped);
+  // ACL SAVE: the users as ACL LIST lines, written whole (temporary file, then rename).
+  std::optional<std::string> save_file(const std::string& path) const;
+  // The config file's "user <name> <rules...>" lines (words after "user"), at start-up.
+  std::optional<std::string> load_config_users(const std::vector<std::vector<std::string>>& lines);
 
  private:
   const CommandTable* table_;

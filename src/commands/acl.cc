@@ -11,6 +11,7 @@
 #include "commands/command_table.h"
 #include "commands/context.h"
 #include "core/ascii_case.h"
+#include "server/log.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -221,11 +222,26 @@ void acl_dryrun(CommandContext& ctx) {
   }
 }
 
-void acl_file_command(CommandContext& ctx) {
-  ctx.reply.error(
-      "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL "
-      "SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order "
-      "to store users in the Redis configuration.");
+void acl_load(CommandContext& ctx) {
+  if (auto error = ctx.server.reload_acl_file()) {
+    ctx.reply.error(*error);
+    return;
+  }
+  ctx.reply.ok();
+}
+
+void acl_save(CommandContext& ctx) {
+  const std::string& path = ctx.server.config().aclfile;
+  if (path.empty()) {
+    ctx.reply.error(kNoAclFileError);
+    return;
+  }
+  if (auto error = ctx.server.acl().save_file(path)) {
+    log_warning(*error);
+    ctx.reply.error("ERR There was an error trying to save the ACLs. Please check the server logs for more information");
+    return;
+  }
+  ctx.reply.ok();
 }
 
 void acl_help(CommandContext& ctx) {
@@ -305,13 +321,13 @@ const CommandSpec kAclSubcommands[] = {
     {.name = "list", .arity = 2, .flags = kAdminFlags, .acl_categories = 0, .handler = acl_list,
      .summary = "Lists every user as a config-file line.", .since = "6.0.0", .group = kGroup,
      .complexity = "O(N). Where N is the number of configured users."},
-    {.name = "load", .arity = 2, .flags = kAdminFlags, .acl_categories = 0, .handler = acl_file_command,
+    {.name = "load", .arity = 2, .flags = kAdminFlags, .acl_categories = 0, .handler = acl_load,
      .summary = "Replaces the users with those of the ACL file.", .since = "6.0.0", .group = kGroup,
      .complexity = "O(N). Where N is the number of configured users."},
     {.name = "log", .arity = -2, .flags = kAdminFlags, .acl_categories = 0, .handler = acl_log,
      .summary = "Lists the latest refusals of commands, keys, channels and logins.", .since = "6.0.0",
      .group = kGroup, .complexity = "O(N) with N being the number of entries shown.", .arguments = kLogArgs},
-    {.name = "save", .arity = 2, .flags = kAdminFlags, .acl_categories = 0, .handler = acl_file_command,
+    {.name = "save", .arity = 2, .flags = kAdminFlags, .acl_categories = 0, .handler = acl_save,
      .summary = "Writes the users to the ACL file.", .since = "6.0.0", .group = kGroup,
      .complexity = "O(N). Where N is the number of configured users."},
     {.name = "setuser", .arity = -3, .flags = kAdminFlags, .acl_categories = 0, .handler = acl_setuser,

@@ -181,6 +181,33 @@ void Server::disconnect_lost_subscriptions(const AclUser& user) {
   }
 }
 
+std::optional<std::string> Server::load_acl_users() {
+  if (!config_.users.empty() && !config_.aclfile.empty()) {
+    return std::string(
+        "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. "
+        "This setup is very likely to lead to configuration errors and security holes, please define either an "
+        "ACL file or declare users directly in your redis.conf, but not both.");
+  }
+  if (auto error = acl_.load_config_users(config_.users)) return *error + "\nCritical error while loading ACLs. Exiting.";
+  if (config_.aclfile.empty()) return std::nullopt;
+  std::vector<std::shared_ptr<AclUser>> dropped;
+  if (auto error = acl_.load_file(config_.aclfile, dropped)) {
+    return "Aborting Redis startup because of ACL errors: " + *error;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Server::reload_acl_file() {
+  if (config_.aclfile.empty()) {
+    return std::string(kNoAclFileError);
+  }
+  std::vector<std::shared_ptr<AclUser>> dropped;
+  if (auto error = acl_.load_file(config_.aclfile, dropped)) return "ERR " + *error;
+  for (const auto& user : dropped) disconnect_user(*user);
+  // The default user may now need a password from connections that have not given one.
+  return std::nullopt;
+}
+
 void Server::apply_acl_settings() {
   // A lower acllog-max-len takes effect at the next entry, as in Redis.
   acl_.set_all_channels_by_default(config_.acl_pubsub_default == "allchannels");

@@ -6,6 +6,8 @@
 
 #include "server/config.h"
 
+#include "acl/acl.h"
+
 #include <fcntl.h>
 #include <glob.h>
 #include <sys/stat.h>
@@ -73,10 +75,6 @@ bool is_deprecated(std::string_view name) {
   return name == "list-max-ziplist-entries" || name == "list-max-ziplist-value" || name == "lua-replicate-commands";
 }
 
-bool is_default_user_line(const std::vector<std::string>& words) {
-  static const std::vector<std::string> kDefault = {"user", "default", "on", "nopass", "~*", "&*", "+@all"};
-  return words == kDefault;
-}
 
 class Loader {
  public:
@@ -116,10 +114,7 @@ class Loader {
       if (argc == 1) return std::nullopt;
       return std::string("sentinel directive while not in sentinel mode");
     }
-    if (name == "user" && argc >= 2) {
-      if (is_default_user_line(*words)) return std::nullopt;
-      return line + ": ACL users are not supported yet";
-    }
+    if (name == "user" && argc >= 2) return user_line(*words);
     if (name == "loadmodule" && argc >= 2) return line + ": modules are not supported yet";
     if (name == "rename-command" && argc == 3) return line + ": renaming commands is not supported yet";
     const Directive* d = find_directive(name);
@@ -133,6 +128,25 @@ class Loader {
     }
     std::string_view shown = equals_ignore_case(d->name, name) ? d->name : d->alias;
     return assign(config_, *d, shown, values, /*loading=*/true);
+  }
+
+  // user <name> <rules...>: kept for the ACL to load once the whole file is read; a
+  // name given twice or a selector left open stops the start as Redis stops it.
+  std::optional<std::string> user_line(const std::vector<std::string>& words) {
+    const std::string& name = words[1];
+    for (const auto& user : config_.users) {
+      if (user[0] == name) {
+        return "Error in user declaration '" + name +
+               "': Duplicate user found. A user can only be defined once in config files";
+      }
+    }
+    std::vector<std::string_view> rules(words.begin() + 2, words.end());
+    std::vector<std::string> merged;
+    if (Acl::merge_selectors(rules, merged)) {
+      return "Error in user declaration '" + name + "': Unknown command or category name in ACL";
+    }
+    config_.users.emplace_back(words.begin() + 1, words.end());
+    return std::nullopt;
   }
 
   // include <path>: a glob pattern takes every matching file (none is fine); the files

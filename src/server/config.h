@@ -68,6 +68,9 @@ struct Config {
   ProtectedAccess enable_protected_configs = ProtectedAccess::No;
   std::string requirepass;
   std::string acl_pubsub_default = "resetchannels";
+  std::string aclfile;
+  // The config file's "user <name> <rules...>" lines, the words after "user".
+  std::vector<std::vector<std::string>> users;
   int64_t acllog_max_len = 128;
   std::string dir;  // the working directory (absolute); load_config fills it in
   // What SIGINT / SIGTERM do: "default" or words among save, nosave, now, force.

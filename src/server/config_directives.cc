@@ -552,7 +552,7 @@ std::vector<Directive> build_table() {
       // --- Security
       text("requirepass", &C::requirepass, ""),
       choice("acl-pubsub-default", &C::acl_pubsub_default, "allchannels,resetchannels", "resetchannels"),
-      text("aclfile", kFixed, "").with(kImmutable).off_only("", "ACL files are not supported yet"),
+      text("aclfile", &C::aclfile, "").with(kImmutable),
       integer("acllog-max-len", &C::acllog_max_len, 0, kLlongMax, "128"),
       choice("enable-protected-configs", &C::enable_protected_configs, kNoYesLocal, "no").with(kImmutable),
       choice("enable-debug-command", &C::enable_debug_command, kNoYesLocal, "no").with(kImmutable),

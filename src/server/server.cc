@@ -95,6 +95,7 @@ std::optional<std::string> Server::rebind() {
 }
 
 std::optional<std::string> Server::start() {
+  if (auto error = load_acl_users()) return error;
   if (auto error = rebind()) return error;
   if (!config_.unixsocket.empty()) {
     auto listener = std::make_unique<Listener>();

@@ -267,6 +267,11 @@ class Server final : public KeyChangeListener,
   void disconnect_user(const AclUser& user);
   // ACL SETUSER: connections of `user` subscribed to a channel it may no longer use close.
   void disconnect_lost_subscriptions(const AclUser& user);
+  // At start-up: the config file's users, or the aclfile's; the error ends the start.
+  std::optional<std::string> load_acl_users();
+  // ACL LOAD: the aclfile's users replace the current ones (clients of the replaced users
+  // are closed); the reply's error text otherwise.
+  std::optional<std::string> reload_acl_file();
   // requirepass, acl-pubsub-default and acllog-max-len took new values.
   void apply_requirepass();
   void apply_acl_settings();

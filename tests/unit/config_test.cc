@@ -737,7 +737,11 @@ TEST_F(ConfigTest, FileErrorsUseRedisFatalFormat) {
       {"rename-command get \"\"\n",
        fatal(1, "rename-command get \"\"", "rename-command get \"\": renaming commands is not supported yet")},
       {"loadmodule /x.so\n", fatal(1, "loadmodule /x.so", "loadmodule /x.so: modules are not supported yet")},
-      {"user bob on\n", fatal(1, "user bob on", "user bob on: ACL users are not supported yet")},
+      {"user bob on\nuser bob off\n",
+       fatal(2, "user bob off",
+             "Error in user declaration 'bob': Duplicate user found. A user can only be defined once in config files")},
+      {"user bob on (+get\n",
+       fatal(1, "user bob on (+get", "Error in user declaration 'bob': Unknown command or category name in ACL")},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(load_file(c.file), c.error) << c.file;
