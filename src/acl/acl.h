@@ -58,6 +58,9 @@ class Acl {
   // object (its connections keep it); the users replaced are added to `dropped`, whose
   // connections the server closes.
   std::optional<std::string> load_file(const std::string& path, std::vector<std::shared_ptr<AclUser>>& dropped);
+  // The same from the file's text (`path` names it in errors).
+  std::optional<std::string> load_text(std::string_view content, std::string_view path,
+                                       std::vector<std::shared_ptr<AclUser>>& dropped);
   // ACL SAVE: the users as ACL LIST lines, written whole (temporary file, then rename).
   std::optional<std::string> save_file(const std::string& path) const;
   // The config file's "user <name> <rules...>" lines (words after "user"), at start-up.

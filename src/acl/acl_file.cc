@@ -29,8 +29,11 @@ std::optional<std::string> Acl::load_file(const std::string& path, std::vector<s
   if (!in) return "Error loading ACLs, opening file '" + path + "': " + std::strerror(errno);
   std::stringstream text;
   text << in.rdbuf();
-  const std::string content = text.str();
+  return load_text(text.str(), path, dropped);
+}
 
+std::optional<std::string> Acl::load_text(std::string_view content, std::string_view path,
+                                          std::vector<std::shared_ptr<AclUser>>& dropped) {
   // The file's users are built apart; they replace the current ones only if all is well.
   std::map<std::string, std::shared_ptr<AclUser>, std::less<>> loaded;
   std::string errors;
@@ -38,10 +41,10 @@ std::optional<std::string> Acl::load_file(const std::string& path, std::vector<s
   for (int number = 1; start <= content.size(); ++number) {
     size_t end = content.find('\n', start);
     if (end == std::string::npos) end = content.size();
-    const std::string line = trim_line(std::string_view(content).substr(start, end - start));
+    const std::string line = trim_line(content.substr(start, end - start));
     start = end + 1;
     if (line.empty()) continue;
-    const std::string where = path + ":" + std::to_string(number);
+    const std::string where = std::string(path) + ":" + std::to_string(number);
     auto words = config_detail::split_line(line);
     if (!words) {
       errors += where + ": Syntax error. ";
