@@ -165,7 +165,8 @@ def make_test_certs(directory):
 
 def tls_throughput(corvid_path, rounds, requests):
     """SET and GET over TLS and over plain TCP from the same servers (both ports open), so the
-    rows give TLS's cost on each server beside the corvid/redis ratio."""
+    rows give TLS's cost on each server (throughput and server CPU per request) beside the
+    corvid/redis ratio."""
     with tempfile.TemporaryDirectory(prefix="bench-tls-") as directory:
         server_tls, client_tls = make_test_certs(directory)
         with server_pair(corvid_path, tls=server_tls) as servers:
@@ -173,21 +174,25 @@ def tls_throughput(corvid_path, rounds, requests):
             for pipeline in (1, 32):
                 for test in ("SET", "GET"):
                     n = requests * (10 if pipeline > 1 else 1)
-                    best = {}
+                    best, cpu = {}, {}
                     for transport in ("tcp", "tls"):
                         results = {s.name: [] for s in servers}
+                        cpu_us = {s.name: [] for s in servers}
                         for _ in range(rounds):
                             for s in servers:
                                 port, extra = (s.tls_port, client_tls) if transport == "tls" else (s.port, ())
+                                before = s.cpu_seconds()
                                 results[s.name].append(redis_benchmark(port, test, pipeline, n, tls=extra))
+                                cpu_us[s.name].append((s.cpu_seconds() - before) / n * 1e6)
                         best[transport] = {k: max(v) for k, v in results.items()}
+                        cpu[transport] = {k: min(v) for k, v in cpu_us.items()}
                     tcp, tls = best["tcp"], best["tls"]
-                    rows.append((test, pipeline, tcp, tls))
-                    print("  %-4s P=%-2d TLS corvid %10.0f rps  redis %10.0f rps  ratio %.2fx   "
-                          "TLS/TCP corvid %.2f redis %.2f" % (test, pipeline, tls["corvid"], tls["redis"],
-                                                            tls["corvid"] / tls["redis"],
-                                                            tls["corvid"] / tcp["corvid"],
-                                                            tls["redis"] / tcp["redis"]), flush=True)
+                    rows.append((test, pipeline, best, cpu))
+                    print("  %-4s P=%-2d TLS corvid %9.0f rps  redis %9.0f rps  ratio %.2fx   TLS/TCP rps corvid %.2f "
+                          "redis %.2f   cpu/req TLS (TCP) corvid %.2fus (%.2f) redis %.2fus (%.2f)"
+                          % (test, pipeline, tls["corvid"], tls["redis"], tls["corvid"] / tls["redis"],
+                             tls["corvid"] / tcp["corvid"], tls["redis"] / tcp["redis"], cpu["tls"]["corvid"],
+                             cpu["tcp"]["corvid"], cpu["tls"]["redis"], cpu["tcp"]["redis"]), flush=True)
     return rows
 
 
