@@ -7,6 +7,7 @@ server certificate for 127.0.0.1, a second one to reload, a client certificate, 
 certificate from a CA the servers do not trust. Where a scenario has an answer to compare,
 it runs against redis-server 7.0.15 with the same TLS settings too."""
 
+import contextlib
 import os
 import socket
 import ssl
@@ -99,6 +100,18 @@ def start_tls(kind, certs, *extra, plain=True):
     server = TlsServer(kind, process, tls_port)
     wait_for_tls(certs, server)
     return server
+
+
+@contextlib.contextmanager
+def serving(kind, certs, *extra):
+    """start_tls's server for the length of a with block, with `admin`, a plain-port client."""
+    server = start_tls(kind, certs, *extra)
+    server.admin = redis.Redis(host="127.0.0.1", port=server.port, decode_responses=True)
+    try:
+        yield server
+    finally:
+        server.admin.close()
+        stop(server)
 
 
 def stop(server):
@@ -365,9 +378,8 @@ def test_output_buffer_limit_closes_a_tls_subscriber(certs, each):
 
 @pytest.mark.parametrize("kind", ["corvid", "redis"])
 def test_auth_clients_yes_optional_no(certs, kind):
-    server = start_tls(kind, certs)
-    try:
-        admin = redis.Redis(host="127.0.0.1", port=server.port)
+    with serving(kind, certs) as server:
+        admin = server.admin
         # yes (the default): no certificate, no connection; one from an unknown CA neither.
         assert refused_without_cert(certs, server)
         stranger = tls_client(certs, server, ssl_certfile=certs.stranger_crt, ssl_keyfile=certs.stranger_key)
@@ -386,24 +398,20 @@ def test_auth_clients_yes_optional_no(certs, kind):
         assert not refused_without_cert(certs, server)
         stranger = tls_client(certs, server, ssl_certfile=certs.stranger_crt, ssl_keyfile=certs.stranger_key)
         assert stranger.ping()
-        admin.close()
-    finally:
-        stop(server)
     if kind == "corvid":
         assert "Error accepting a client connection: " in server.process.read_log()
 
 
 @pytest.mark.parametrize("kind", ["corvid", "redis"])
 def test_tls_protocols_restrict_versions(certs, kind):
-    server = start_tls(kind, certs, "--tls-protocols", "TLSv1.3")
-    try:
+    with serving(kind, certs, "--tls-protocols", "TLSv1.3") as server:
         with raw_tls_socket(certs, server.tls_port, minimum=ssl.TLSVersion.TLSv1_3) as s:
             assert s.version() == "TLSv1.3"
         with pytest.raises((ssl.SSLError, OSError)):
             with raw_tls_socket(certs, server.tls_port, maximum=ssl.TLSVersion.TLSv1_2) as s:
                 s.sendall(b"PING\r\n")
                 s.recv(10)
-        admin = redis.Redis(host="127.0.0.1", port=server.port, decode_responses=True)
+        admin = server.admin
         assert admin.config_set("tls-protocols", "tlsv1.2")
         with raw_tls_socket(certs, server.tls_port) as s:
             assert s.version() == "TLSv1.2"
@@ -414,9 +422,6 @@ def test_tls_protocols_restrict_versions(certs, kind):
         assert str(failure.value) == ("CONFIG SET failed (possibly related to argument 'tls-protocols') - "
                                       "Unable to update TLS configuration. Check server logs.")
         assert admin.config_get("tls-protocols") == {"tls-protocols": "tlsv1.2"}
-        admin.close()
-    finally:
-        stop(server)
     assert "Invalid tls-protocols specified. Use a combination of 'TLSv1', 'TLSv1.1', 'TLSv1.2' and " \
            "'TLSv1.3'." in server.process.read_log()
 
@@ -432,9 +437,8 @@ def tls_session_of(context, port, session=None):
 
 @pytest.mark.parametrize("kind", ["corvid", "redis"])
 def test_session_caching_resumes_sessions_until_turned_off(certs, kind):
-    server = start_tls(kind, certs)
-    try:
-        admin = redis.Redis(host="127.0.0.1", port=server.port)
+    with serving(kind, certs) as server:
+        admin = server.admin
         context = ssl.create_default_context(cafile=certs.ca_crt)
         context.load_cert_chain(certs.client_crt, certs.client_key)
         reused, session = tls_session_of(context, server.tls_port)
@@ -451,25 +455,18 @@ def test_session_caching_resumes_sessions_until_turned_off(certs, kind):
             return
         reused, _ = tls_session_of(context, server.tls_port, session)
         assert not reused
-        admin.close()
-    finally:
-        stop(server)
 
 
 @pytest.mark.parametrize("kind", ["corvid", "redis"])
 def test_ciphersuites_and_ciphers_choose_what_is_negotiated(certs, kind):
-    server = start_tls(kind, certs)
-    try:
-        admin = redis.Redis(host="127.0.0.1", port=server.port)
+    with serving(kind, certs) as server:
+        admin = server.admin
         assert admin.config_set("tls-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")
         with raw_tls_socket(certs, server.tls_port) as s:
             assert s.cipher()[0] == "TLS_CHACHA20_POLY1305_SHA256"
         assert admin.config_set("tls-ciphers", "ECDHE-RSA-AES128-GCM-SHA256")
         with raw_tls_socket(certs, server.tls_port, maximum=ssl.TLSVersion.TLSv1_2) as s:
             assert s.cipher()[0] == "ECDHE-RSA-AES128-GCM-SHA256"
-        admin.close()
-    finally:
-        stop(server)
 
 
 # --- configuration: reloads, start-up errors, listeners ---------------------------------------
@@ -477,9 +474,8 @@ def test_ciphersuites_and_ciphers_choose_what_is_negotiated(certs, kind):
 
 @pytest.mark.parametrize("kind", ["corvid", "redis"])
 def test_config_set_cert_reloads_and_bad_files_keep_the_old_context(certs, kind):
-    server = start_tls(kind, certs)
-    try:
-        admin = redis.Redis(host="127.0.0.1", port=server.port, decode_responses=True)
+    with serving(kind, certs) as server:
+        admin = server.admin
         assert server_cn(certs, server.tls_port) == "first-server"
         kept = tls_client(certs, server, single_connection_client=True)
         assert kept.ping()
@@ -511,9 +507,6 @@ def test_config_set_cert_reloads_and_bad_files_keep_the_old_context(certs, kind)
         with pytest.raises(redis.ResponseError):
             admin.config_set("tls-key-file-pass", "wrong")
         kept.close()
-        admin.close()
-    finally:
-        stop(server)
 
 
 @pytest.mark.parametrize("kind", ["corvid", "redis"])
