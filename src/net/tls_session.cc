@@ -56,13 +56,16 @@ ssize_t TlsSession::read(void* buffer, size_t length) {
   if (broken_ == Outcome::Closed) return 0;
   auto* out = static_cast<char*>(buffer);
   size_t total = 0;
-  // One SSL_read yields at most one record (16KB): keep going while the socket has more.
+  // One SSL_read yields at most one record. Go on while OpenSSL holds more bytes, or after
+  // a full record (more are likely on the socket); after a short one, stop rather than spend
+  // a system call to learn that the socket is empty: epoll reports what comes next.
   while (total < length) {
     ERR_clear_error();
     int n = SSL_read(ssl_, out + total, static_cast<int>(std::min<size_t>(length - total, INT_MAX)));
     if (!handshake_done_ && SSL_is_init_finished(ssl_)) handshake_done_ = just_established_ = true;
     if (n > 0) {
       total += static_cast<size_t>(n);
+      if (n < SSL3_RT_MAX_PLAIN_LENGTH && SSL_has_pending(ssl_) == 0) break;
       continue;
     }
     Outcome outcome = classify(n, true);
