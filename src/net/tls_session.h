@@ -33,7 +33,10 @@ class TlsSession {
   // Plaintext bytes read (1..length), 0 once the peer closed, or -1 with errno EAGAIN (wait
   // for the socket) or another errno (the connection failed; error() says why).
   ssize_t read(void* buffer, size_t length);
-  // Plaintext bytes of `pieces` written, or -1 with errno as read's.
+  // Plaintext bytes of `pieces` written, or -1 with errno as read's. After a write that
+  // had to wait, the next call must start with the same unsent bytes, at least as many
+  // (OpenSSL's rule for retries): the reply buffer does, as it consumes only what was
+  // written and only appends; the first piece may have moved in memory.
   ssize_t writev(const iovec* pieces, int count);
 
   bool has_buffered_input() const;
