@@ -101,11 +101,12 @@ def read_reply(sock):
     return data
 
 
-def redis_benchmark(port, test, pipeline, requests, clients=50, command=None, keyspace=100000):
-    """Requests per second of a built-in test, or of `command` (a command line) when given."""
+def redis_benchmark(port, test, pipeline, requests, clients=50, command=None, keyspace=100000, tls=()):
+    """Requests per second of a built-in test, or of `command` (a command line) when given.
+    `tls`: redis-benchmark's TLS options, to connect to a TLS port."""
     what = command.split() if command else ["-t", test.lower()]
     out = subprocess.run(["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-n", str(requests), "-P",
-                          str(pipeline), "-c", str(clients), "-r", str(keyspace), "-q", "--csv"] + what,
+                          str(pipeline), "-c", str(clients), "-r", str(keyspace), "-q", "--csv"] + list(tls) + what,
                          capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         fields = [f.strip('"') for f in line.split(",")]
@@ -137,6 +138,61 @@ def throughput(servers, rounds, requests, tests=None):
             print("  %-13s P=%-2d corvid %10.0f rps  redis %10.0f rps  ratio %.2fx   cpu/req corvid %.2fus redis %.2fus"
                   % (test, pipeline, best["corvid"], best["redis"], best["corvid"] / best["redis"],
                      cpu_per_req["corvid"], cpu_per_req["redis"]), flush=True)
+    return rows
+
+
+def make_test_certs(directory):
+    """A throwaway CA, a server certificate for 127.0.0.1 and a client certificate (openssl
+    CLI); returns (server TLS options, redis-benchmark TLS options)."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=directory, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2",
+            "-subj", "/CN=bench CA")
+    with open(os.path.join(directory, "san.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    for name in ("server", "client"):
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
+                "-subj", "/CN=bench " + name)
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-days", "2", "-extfile", "san.ext", "-out", name + ".crt")
+    path = lambda name: os.path.join(directory, name)  # noqa: E731
+    server = ["--tls-cert-file", path("server.crt"), "--tls-key-file", path("server.key"), "--tls-ca-cert-file",
+              path("ca.crt")]
+    client = ["--tls", "--cacert", path("ca.crt"), "--cert", path("client.crt"), "--key", path("client.key")]
+    return server, client
+
+
+def tls_throughput(corvid_path, rounds, requests):
+    """SET and GET over TLS and over plain TCP from the same servers (both ports open), so the
+    rows give TLS's cost on each server (throughput and server CPU per request) beside the
+    corvid/redis ratio."""
+    with tempfile.TemporaryDirectory(prefix="bench-tls-") as directory:
+        server_tls, client_tls = make_test_certs(directory)
+        with server_pair(corvid_path, tls=server_tls) as servers:
+            rows = []
+            for pipeline in (1, 32):
+                for test in ("SET", "GET"):
+                    n = requests * (10 if pipeline > 1 else 1)
+                    best, cpu = {}, {}
+                    for transport in ("tcp", "tls"):
+                        results = {s.name: [] for s in servers}
+                        cpu_us = {s.name: [] for s in servers}
+                        for _ in range(rounds):
+                            for s in servers:
+                                port, extra = (s.tls_port, client_tls) if transport == "tls" else (s.port, ())
+                                before = s.cpu_seconds()
+                                results[s.name].append(redis_benchmark(port, test, pipeline, n, tls=extra))
+                                cpu_us[s.name].append((s.cpu_seconds() - before) / n * 1e6)
+                        best[transport] = {k: max(v) for k, v in results.items()}
+                        cpu[transport] = {k: min(v) for k, v in cpu_us.items()}
+                    tcp, tls = best["tcp"], best["tls"]
+                    rows.append((test, pipeline, best, cpu))
+                    print("  %-4s P=%-2d TLS corvid %9.0f rps  redis %9.0f rps  ratio %.2fx   TLS/TCP rps corvid %.2f "
+                          "redis %.2f   cpu/req TLS (TCP) corvid %.2fus (%.2f) redis %.2fus (%.2f)"
+                          % (test, pipeline, tls["corvid"], tls["redis"], tls["corvid"] / tls["redis"],
+                             tls["corvid"] / tcp["corvid"], tls["redis"] / tcp["redis"], cpu["tls"]["corvid"],
+                             cpu["tcp"]["corvid"], cpu["tls"]["redis"], cpu["tcp"]["redis"]), flush=True)
     return rows
 
 
@@ -734,7 +790,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
     ap.add_argument("--sections",
                     default="throughput,memory,collections,collection-memory,list-memory,pubsub,transactions,"
-                            "eviction,growth,expiry,glob,snapshot,scripting,geo,streams")
+                            "eviction,growth,expiry,glob,snapshot,scripting,geo,streams,tls")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -746,6 +802,9 @@ def main():
         print("throughput (best of %d alternating rounds, 50 clients):" % rounds)
         with server_pair(args.server) as servers:
             throughput(servers, rounds, requests)
+    if "tls" in sections:
+        print("== TLS (redis-benchmark --tls with a client certificate, 50 clients; best of %d rounds)" % rounds)
+        tls_throughput(args.server, rounds, requests)
     if "scripting" in sections:
         print("== scripting (EVALSHA and FCALL by redis-benchmark, 50 clients)")
         with server_pair(args.server) as servers:
@@ -807,14 +866,22 @@ def main():
 
 
 @contextlib.contextmanager
-def server_pair(corvid_path):
+def server_pair(corvid_path, tls=None):
+    """corvid-server and redis-server; with `tls` (server TLS options) each also serves TLS on
+    a port of its own, its tls_port."""
     cport, rport = free_port(), free_port()
+    extra = {}
+    if tls:
+        extra = {name: ["--tls-port", str(port)] + list(tls) for name, port in (("corvid", free_port()),
+                                                                              ("redis", free_port()))}
     servers = [
-        Server("corvid", [os.path.abspath(corvid_path), "--port", str(cport), "--bind", "127.0.0.1", "--save", ""],
-               cport),
+        Server("corvid", [os.path.abspath(corvid_path), "--port", str(cport), "--bind", "127.0.0.1", "--save", ""] +
+               extra.get("corvid", []), cport),
         Server("redis", ["redis-server", "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
-                         "--appendonly", "no"], rport),
+                         "--appendonly", "no"] + extra.get("redis", []), rport),
     ]
+    for s in servers:
+        s.tls_port = int(extra[s.name][1]) if tls else None
     try:
         yield servers
     finally:

@@ -10,7 +10,7 @@ build_packages=(build-essential g++ cmake ninja-build pkg-config libjemalloc-dev
 test_packages=(
   libgtest-dev libgmock-dev clang libclang-rt-14-dev
   redis-server redis-tools python3 python3-redis python3-pytest python3-pytest-xdist
-  prometheus-redis-exporter
+  prometheus-redis-exporter openssl
 )
 packages=("${build_packages[@]}")
 [ "${1:-build}" = test ] && packages+=("${test_packages[@]}")

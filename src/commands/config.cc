@@ -32,12 +32,35 @@ void config_get_command(CommandContext& ctx) {
   }
 }
 
+// A change that cannot take effect: logged as Redis logs it, and the reason CONFIG SET gives.
+std::string refuse_change(std::string_view name, const std::string& logged, const char* reason) {
+  log_warning(logged);
+  log_warning("Failed applying new configuration. Possibly related to new " + std::string(name) +
+              " setting. Restoring previous settings.");
+  return reason;
+}
+
 // Makes a changed directive take effect; directives read where they are used (timeout,
 // maxclients, maxmemory...) need nothing here.
 std::optional<std::string> apply_config(Server& server, std::string_view name) {
   Config& config = server.config();
+  // The TLS context is rebuilt from the tls-* settings only while TLS serves (tls-port set),
+  // as in Redis: files named while it is off are first read when tls-port is set.
+  bool rebuild_tls = name.starts_with("tls-") && config.tls_port != 0 &&
+                     (name != "tls-port" || !server.tls_configured());
+  if (rebuild_tls) {
+    if (auto error = server.configure_tls()) {
+      return refuse_change(name, *error, "Unable to update TLS configuration. Check server logs.");
+    }
+  }
+  if (name == "tls-port") {
+    if (auto error = server.rebind(Server::ListenerSet::Tls)) {
+      return refuse_change(name, "Warning: " + *error, "Unable to listen on this port. Check server logs.");
+    }
+    return std::nullopt;
+  }
   if (name == "port" || name == "bind") {
-    if (auto error = server.rebind()) {
+    if (auto error = server.rebind(name == "port" ? Server::ListenerSet::Plain : Server::ListenerSet::Both)) {
       log_warning("Warning: " + *error);
       log_warning("Failed applying new configuration. Possibly related to new " + std::string(name) +
                   " setting. Restoring previous settings.");

@@ -11,6 +11,8 @@
 #include <cerrno>
 
 #include "net/listener.h"
+#include "net/tls_context.h"
+#include "net/tls_session.h"
 #include "server/log.h"
 #include "server/server.h"
 
@@ -67,14 +69,67 @@ Connection::~Connection() {
   close(fd_);
 }
 
+void Connection::start_tls(const TlsContext& context) {
+  tls_ = std::make_unique<TlsSession>(context.server_context(), fd_);
+}
+
 void Connection::update_interest() {
   if (fd_ < 0) return;
   bool readable = !held_by_pause_ && !throttled_ && !reading_suspended_ && !closed_;
   bool writable = watching_write_ && !closed_;
+  if (tls_ != nullptr && !closed_) {
+    // TLS may need the other direction to make progress in this one.
+    readable = readable || tls_->write_needs_readable();
+    writable = writable || tls_->read_needs_writable();
+  }
   server_.loop().watch(fd_, readable, writable, this);
 }
 
+ssize_t Connection::receive(void* buffer, size_t length) {
+  if (tls_ == nullptr) return read(fd_, buffer, length);
+  ssize_t n = tls_->read(buffer, length);
+  if (tls_->take_establishment()) server_.connection_established(*this);
+  update_interest();
+  return n;
+}
+
+ssize_t Connection::send(const iovec* pieces, int count) {
+  if (tls_ == nullptr) return writev(fd_, pieces, count);
+  ssize_t n = tls_->writev(pieces, count);
+  update_interest();
+  return n;
+}
+
+void Connection::log_tls_failure(const char* doing) const {
+  if (tls_ == nullptr) return;
+  if (!tls_->handshake_done()) {
+    log_warning("Error accepting a client connection: " + tls_->error());
+  } else if (log_enabled(LogLevel::Verbose)) {
+    log_verbose(doing + tls_->error());
+  }
+}
+
+void Connection::take_buffered_tls_input() {
+  while (tls_ != nullptr && !closed_ && tls_->has_buffered_input()) {
+    ssize_t n = tls_->read(query_.prepare(kReadChunk), kReadChunk);
+    if (n < 0 && errno != EAGAIN) {
+      // Nothing may be left on the socket to wake us again: the failure is handled now.
+      log_tls_failure("Reading from client: ");
+      server_.close_client(*this);
+    }
+    if (n <= 0) break;  // the rest of a record is still on its way; epoll will report it
+    query_.commit(static_cast<size_t>(n));
+    server_.stats().net_input_bytes += static_cast<uint64_t>(n);
+  }
+}
+
 void Connection::on_readable() {
+  // A TLS write that waited for the peer's records goes on first (not when a read waits
+  // for writability itself: on_writable is how that one resumes).
+  if (tls_ != nullptr && tls_->write_needs_readable() && !tls_->read_needs_writable()) {
+    on_writable();
+    if (closed_) return;
+  }
   if (closed_ || held_by_pause_ || throttled_ || reading_suspended_) return;
   if (close_after_reply_) {
     // After QUIT or a protocol error nothing more is executed, but the last replies may
@@ -83,10 +138,14 @@ void Connection::on_readable() {
     // (Redis does that), and leaving it unread would turn the final close into a reset,
     // which can discard replies still queued in the kernel.
     char sink[kReadChunk];
-    ssize_t n = read(fd_, sink, sizeof sink);
+    ssize_t n = receive(sink, sizeof sink);
+    if (tls_ != nullptr) {
+      while (n > 0 && tls_->has_buffered_input()) n = receive(sink, sizeof sink);
+    }
     if (n == 0) {
       server_.peer_closed(*this);
     } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      log_tls_failure("Reading from client: ");
       server_.close_client(*this);
     }
     if (n > 0) server_.stats().net_input_bytes += static_cast<uint64_t>(n);
@@ -102,17 +161,22 @@ void Connection::on_readable() {
       want = std::min(pending, static_cast<size_t>(available));
     }
   }
-  ssize_t n = read(fd_, query_.prepare(want), want);
+  ssize_t n = receive(query_.prepare(want), want);
   if (n <= 0) {
     if (n == 0) {
       server_.peer_closed(*this);
     } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      log_tls_failure("Reading from client: ");
       server_.close_client(*this);
     }
     return;
   }
   query_.commit(static_cast<size_t>(n));
   server_.stats().net_input_bytes += static_cast<uint64_t>(n);
+  if (tls_ != nullptr) {
+    take_buffered_tls_input();
+    if (closed_) return;
+  }
   ++server_.stats().io_reads_processed;
   last_interaction_ms = server_.clock().now_ms;
   if (query_buffer_size() > server_.config().client_query_buffer_limit) {
@@ -185,10 +249,11 @@ bool Connection::flush() {
   while (out_.pending() != 0) {
     iovec pieces[kWritePieces];
     int count = out_.gather(pieces, kWritePieces);
-    ssize_t n = writev(fd_, pieces, count);
+    ssize_t n = send(pieces, count);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      log_tls_failure("Error writing to client: ");
       return false;
     }
     out_.consume(static_cast<size_t>(n));
@@ -210,6 +275,10 @@ bool Connection::flush() {
 
 void Connection::on_writable() {
   if (closed_) return;
+  if (tls_ != nullptr && tls_->read_needs_writable()) {  // a handshake waiting to send
+    on_readable();
+    if (closed_) return;
+  }
   if (!flush()) {
     server_.close_client(*this);
     return;

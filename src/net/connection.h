@@ -3,6 +3,9 @@
 // per-client state commands read and change (selected db, name, protocol...).
 // It never executes commands itself; complete requests go to the Server.
 
+#include <sys/types.h>
+#include <sys/uio.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,6 +21,8 @@ namespace corvid {
 
 class AclUser;
 class Server;
+class TlsContext;
+class TlsSession;
 
 class Connection final : public IoHandler {
  public:
@@ -29,6 +34,10 @@ class Connection final : public IoHandler {
 
   void on_readable() override;
   void on_writable() override;
+
+  // Makes this (just accepted) connection speak TLS with `context`; call before any I/O.
+  void start_tls(const TlsContext& context);
+  bool is_tls() const { return tls_ != nullptr; }
 
   // A connection created with fd -1 is an internal client (the AOF's replay client): it has
   // no socket, and its replies are dropped.
@@ -140,6 +149,14 @@ class Connection final : public IoHandler {
  private:
   void process_input();
   void update_interest();
+  // The socket's read(2) and writev(2), through TLS when the connection speaks it.
+  ssize_t receive(void* buffer, size_t length);
+  ssize_t send(const iovec* pieces, int count);
+  // After a TLS read failed: Redis's log line for it (a failed handshake is a warning).
+  void log_tls_failure(const char* doing) const;
+  // Plaintext OpenSSL took off the socket but has not handed over yet: epoll will not
+  // report it, so it is read into the query buffer now.
+  void take_buffered_tls_input();
 
   Server& server_;
   int fd_;
@@ -147,6 +164,7 @@ class Connection final : public IoHandler {
   std::string peer_address_;
   std::string local_address_;
   bool unix_socket_;
+  std::unique_ptr<TlsSession> tls_;  // null: a plain socket, read and written directly
 
   ByteBuffer query_;
   size_t query_start_ = 0;  // first unconsumed byte of query_

@@ -30,6 +30,9 @@ class Listener final : public IoHandler {
   void close_socket();
   bool is_open() const { return fd_ >= 0; }
   bool is_unix() const { return unix_; }
+  // Whether the connections accepted here speak TLS: a tag for the owner, who sets them up.
+  void set_tls(bool tls) { tls_ = tls; }
+  bool is_tls() const { return tls_; }
   const std::string& description() const { return description_; }
 
   void on_readable() override;
@@ -38,6 +41,7 @@ class Listener final : public IoHandler {
  private:
   int fd_ = -1;
   bool unix_ = false;
+  bool tls_ = false;
   std::string description_;
   std::string unix_path_;
   EventLoop* loop_ = nullptr;

@@ -38,6 +38,26 @@ struct Config {
   int port = 6379;
   std::string unixsocket;
   uint32_t unixsocketperm = 0;
+  // TLS: a listener on tls-port (0: none) and the context the tls-* files and choices make
+  // (server/tls_setup.h turns these into net/tls_context.h's settings).
+  int tls_port = 0;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_key_file_pass;
+  std::string tls_client_cert_file;
+  std::string tls_client_key_file;
+  std::string tls_client_key_file_pass;
+  std::string tls_dh_params_file;
+  std::string tls_ca_cert_file;
+  std::string tls_ca_cert_dir;
+  std::string tls_auth_clients = "yes";  // yes, no or optional
+  std::string tls_protocols;             // empty: TLSv1.2 and TLSv1.3
+  std::string tls_ciphers;
+  std::string tls_ciphersuites;
+  bool tls_prefer_server_ciphers = false;
+  bool tls_session_caching = true;
+  int tls_session_cache_size = 20480;
+  int tls_session_cache_timeout = 300;
   bool protected_mode = true;
   int tcp_backlog = 511;
   int tcp_keepalive = 300;

@@ -45,8 +45,9 @@ void init_proc_title(int argc, char** argv) {
 
 std::string expand_proc_title(const std::string& tmpl, const Config& config) {
   std::string listen_addr;
-  if (config.port != 0) {
-    listen_addr = (config.bind.empty() ? std::string("*") : config.bind.front()) + ":" + std::to_string(config.port);
+  if (config.port != 0 || config.tls_port != 0) {
+    int port = config.port != 0 ? config.port : config.tls_port;
+    listen_addr = (config.bind.empty() ? std::string("*") : config.bind.front()) + ":" + std::to_string(port);
   } else {
     listen_addr = "unixsocket:" + config.unixsocket;
   }
@@ -67,7 +68,7 @@ std::string expand_proc_title(const std::string& tmpl, const Config& config) {
     if (name == "title") out += started_as;
     else if (name == "listen-addr") out += listen_addr;
     else if (name == "port") out += std::to_string(config.port);
-    else if (name == "tls-port") out += "0";
+    else if (name == "tls-port") out += std::to_string(config.tls_port);
     else if (name == "unixsocket") out += config.unixsocket;
     else if (name == "config-file") out += config.config_file;
     // server-mode: empty

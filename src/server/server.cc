@@ -20,6 +20,7 @@
 #include "server/info.h"
 #include "server/log.h"
 #include "server/memory_gauge.h"
+#include "server/tls_setup.h"
 
 namespace corvid {
 
@@ -71,38 +72,58 @@ Server::~Server() {
   lazy_freer_.drain();
 }
 
-void Server::attach_listener(std::unique_ptr<Listener> listener) {
-  listener->attach(loop_, [this](int fd, std::string peer, std::string local, bool unix_socket) {
-    accept_client(fd, std::move(peer), std::move(local), unix_socket);
+void Server::attach_listener(std::unique_ptr<Listener> listener, bool tls) {
+  listener->set_tls(tls);
+  listener->attach(loop_, [this, tls](int fd, std::string peer, std::string local, bool unix_socket) {
+    accept_client(fd, std::move(peer), std::move(local), unix_socket, tls);
   });
   listeners_.push_back(std::move(listener));
 }
 
-std::optional<std::string> Server::rebind() {
-  // Close the TCP listeners first: the new set may reuse an address and port. If the new
-  // set cannot be bound, CONFIG SET restores the old values and calls this again.
-  std::erase_if(listeners_, [](const std::unique_ptr<Listener>& l) { return !l->is_unix(); });
-  if (config_.port == 0) return std::nullopt;
-  for (const std::string& address : config_.bind) {
-    auto listener = std::make_unique<Listener>();
-    if (auto error = listener->listen_tcp(address, config_.port, config_.tcp_backlog)) {
-      std::erase_if(listeners_, [](const std::unique_ptr<Listener>& l) { return !l->is_unix(); });
-      return error;
+std::optional<std::string> Server::rebind(ListenerSet which) {
+  // Close the set's listeners first: the new set may reuse an address and port. If the
+  // new set cannot be bound, CONFIG SET restores the old values and calls this again.
+  auto in_set = [which](const std::unique_ptr<Listener>& l) {
+    if (l->is_unix()) return false;
+    return which == ListenerSet::Both || (which == ListenerSet::Tls) == l->is_tls();
+  };
+  std::erase_if(listeners_, in_set);
+  for (bool tls : {false, true}) {
+    if (which != ListenerSet::Both && (which == ListenerSet::Tls) != tls) continue;
+    int port = tls ? config_.tls_port : config_.port;
+    if (port == 0) continue;
+    for (const std::string& address : config_.bind) {
+      auto listener = std::make_unique<Listener>();
+      if (auto error = listener->listen_tcp(address, port, config_.tcp_backlog)) {
+        std::erase_if(listeners_, in_set);
+        return error;
+      }
+      if (listener->is_open()) attach_listener(std::move(listener), tls);
     }
-    if (listener->is_open()) attach_listener(std::move(listener));
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> Server::configure_tls() {
+  std::string error;
+  std::unique_ptr<TlsContext> context = TlsContext::create(tls_settings(config_), &error);
+  if (context == nullptr) return error;
+  tls_context_ = std::move(context);
   return std::nullopt;
 }
 
 std::optional<std::string> Server::start() {
   if (auto error = load_acl_users()) return error;
-  if (auto error = rebind()) return error;
+  if (config_.tls_port != 0) {
+    if (auto error = configure_tls()) return *error + "\nFailed to configure TLS. Check logs for more info.";
+  }
+  if (auto error = rebind(ListenerSet::Both)) return error;
   if (!config_.unixsocket.empty()) {
     auto listener = std::make_unique<Listener>();
     if (auto error = listener->listen_unix(config_.unixsocket, config_.unixsocketperm, config_.tcp_backlog)) {
       return error;
     }
-    attach_listener(std::move(listener));
+    attach_listener(std::move(listener), false);
   }
   if (listeners_.empty()) return std::string("Configured to not listen anywhere, exiting.");
   write_pid_file();
@@ -331,18 +352,19 @@ void Server::handle_shutdown_signal(int signal) {
   if (prepare_for_shutdown(flags)) request_shutdown();
 }
 
-void Server::accept_client(int fd, std::string peer, std::string local, bool unix_socket) {
+void Server::accept_client(int fd, std::string peer, std::string local, bool unix_socket, bool tls) {
   // Refused connections count as rejected_connections only, not as received, as in Redis.
+  // A TLS client is refused without the error text: it cannot be read before a handshake.
   if (clients_.size() >= config_.maxclients) {
     static constexpr std::string_view kFull = "-ERR max number of clients reached\r\n";
-    ssize_t ignored = write(fd, kFull.data(), kFull.size());
+    ssize_t ignored = tls ? 0 : write(fd, kFull.data(), kFull.size());
     (void)ignored;
     close(fd);
     ++stats_.rejected_connections;
     return;
   }
   if (config_.protected_mode && config_.requirepass.empty() && !unix_socket && !is_loopback_address(peer)) {
-    ssize_t ignored = write(fd, kProtectedModeError.data(), kProtectedModeError.size());
+    ssize_t ignored = tls ? 0 : write(fd, kProtectedModeError.data(), kProtectedModeError.size());
     (void)ignored;
     close(fd);
     ++stats_.rejected_connections;
@@ -350,13 +372,24 @@ void Server::accept_client(int fd, std::string peer, std::string local, bool uni
     ++next_client_id_;
     return;
   }
-  ++stats_.connections_received;
-  if (log_enabled(LogLevel::Verbose)) log_verbose(unix_socket ? "Accepted connection to " + config_.unixsocket : "Accepted " + peer);
   uint64_t id = next_client_id_++;
   auto client = std::make_unique<Connection>(*this, fd, id, std::move(peer), std::move(local), unix_socket,
                                              clock_.now_ms);
   sign_in_as_default(*client);
+  if (tls) {
+    client->start_tls(*tls_context_);
+  } else {
+    connection_established(*client);
+  }
   clients_.emplace(id, std::move(client));
+}
+
+void Server::connection_established(const Connection& client) {
+  ++stats_.connections_received;
+  if (log_enabled(LogLevel::Verbose)) {
+    log_verbose(client.is_unix_socket() ? "Accepted connection to " + config_.unixsocket
+                                        : "Accepted " + client.peer_address());
+  }
 }
 
 void Server::peer_closed(Connection& client) {

@@ -38,6 +38,8 @@
 
 namespace corvid {
 
+class TlsContext;
+
 class Server final : public KeyChangeListener,
                      public ReplyWriter::ErrorObserver,
                      public PubSub::DeliveryListener,
@@ -62,8 +64,11 @@ class Server final : public KeyChangeListener,
   bool execute(Connection& client, std::span<const std::string_view> args);
   // Called when a connection has output to send: written before the loop sleeps.
   void queue_write(Connection& client) override;
-  // Accepted sockets from the listeners.
-  void accept_client(int fd, std::string peer, std::string local, bool unix_socket);
+  // Accepted sockets from the listeners; `tls` for those of tls-port.
+  void accept_client(int fd, std::string peer, std::string local, bool unix_socket, bool tls);
+  // A client is counted (total_connections_received) and logged once it can talk: at
+  // once for plain sockets, after the handshake for TLS, as in Redis.
+  void connection_established(const Connection& client);
   // Frees a connection outside of its own handlers.
   void close_client(Connection& client) override;
   // The client closed its end: logged at verbose as Redis does, then closed.
@@ -172,8 +177,14 @@ class Server final : public KeyChangeListener,
   int64_t start_time_ms() const { return start_time_ms_; }
   int64_t stat_reset_time_ms() const { return stat_reset_time_ms_; }
   void reset_stats();
-  // Re-binds TCP listeners after CONFIG SET port/bind.
-  std::optional<std::string> rebind();
+  // Re-binds the TCP listeners of `port`, of `tls-port`, or both (CONFIG SET port,
+  // tls-port, bind; start-up).
+  enum class ListenerSet { Plain, Tls, Both };
+  std::optional<std::string> rebind(ListenerSet which);
+  // Builds the TLS context from the tls-* settings and puts it in place of the current one;
+  // on failure the current one stays and the reason (Redis's log text) is returned.
+  std::optional<std::string> configure_tls();
+  bool tls_configured() const { return tls_context_ != nullptr; }
   int effective_hz() const { return hz_; }
   // enable-debug-command / enable-module-command: whether `access` lets this client run a
   // protected command.
@@ -294,7 +305,7 @@ class Server final : public KeyChangeListener,
                        std::string_view username);
   AclVerdict acl_check(Connection& client, const AclUser& user, const Command& command,
                        std::span<const std::string_view> args, AclContext context);
-  void attach_listener(std::unique_ptr<Listener> listener);
+  void attach_listener(std::unique_ptr<Listener> listener, bool tls);
   void cron();
   void before_sleep();
   void close_idle_clients();
@@ -340,6 +351,7 @@ class Server final : public KeyChangeListener,
   Acl acl_{commands_};
   EventLoop loop_;
   std::vector<std::unique_ptr<Listener>> listeners_;  // stable addresses: the loop holds them
+  std::unique_ptr<TlsContext> tls_context_;          // while tls-port is set
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> clients_;
   std::vector<Connection*> pending_writes_;
   std::vector<Connection*> closed_clients_;

@@ -658,7 +658,10 @@ TEST_F(ConfigTest, EveryEvictionPolicyIsAccepted) {
 
 TEST_F(ConfigTest, FeaturesNotBuiltAcceptOnlyTheirOffValue) {
   // Corvid's own refusals: the directive and value are named, then why.
-  EXPECT_EQ(set({{"tls-port", "6380"}}), set_failed("tls-port", "tls-port 6380: TLS is not supported yet"));
+  EXPECT_EQ(set({{"tls-replication", "yes"}}),
+            set_failed("tls-replication", "tls-replication yes: TLS for replication links is not supported yet"));
+  EXPECT_EQ(set({{"tls-cluster", "yes"}}),
+            set_failed("tls-cluster", "tls-cluster yes: TLS for the cluster bus is not supported yet"));
   EXPECT_EQ(set({{"activerehashing", "no"}}),
             set_failed("activerehashing", "activerehashing no: turning active rehashing off is not supported yet"));
   EXPECT_EQ(set({{"min-slaves-to-write", "1"}}),
