@@ -363,7 +363,8 @@ void Server::accept_client(int fd, std::string peer, std::string local, bool uni
     ++stats_.rejected_connections;
     return;
   }
-  if (config_.protected_mode && config_.requirepass.empty() && !unix_socket && !is_loopback_address(peer)) {
+  // "No password for the default user": requirepass unset and no ACL password given.
+  if (config_.protected_mode && acl_.default_user()->nopass() && !unix_socket && !is_loopback_address(peer)) {
     ssize_t ignored = tls ? 0 : write(fd, kProtectedModeError.data(), kProtectedModeError.size());
     (void)ignored;
     close(fd);
