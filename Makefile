@@ -37,6 +37,12 @@ build-fuzz: test-deps
 test: build-test build-fuzz
 	@scripts/run-tests.sh $(TEST_BUILD_DIR) $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS)
 
+# A longer fuzzing campaign than the test run's: every target for FUZZ_BUDGET seconds (one
+# per core at a time), from a copy of its corpus; new inputs are not merged (see fuzz/README.md).
+FUZZ_BUDGET ?= 600
+fuzz: build-fuzz
+	@scripts/run-fuzz.sh $(FUZZ_BUILD_DIR) $(FUZZ_BUDGET)
+
 bench: build test-deps
 	@/usr/bin/python3 bench/run.py --server $(BUILD_DIR)/corvid-server
 
