@@ -101,12 +101,12 @@ def read_reply(sock):
     return data
 
 
-def redis_benchmark(port, test, pipeline, requests, clients=50, command=None, keyspace=100000, tls=()):
+def redis_benchmark(port, test, pipeline, requests, clients=50, command=None, keyspace=100000, connect=()):
     """Requests per second of a built-in test, or of `command` (a command line) when given.
-    `tls`: redis-benchmark's TLS options, to connect to a TLS port."""
+    `connect`: more redis-benchmark connection options (TLS, --user and -a)."""
     what = command.split() if command else ["-t", test.lower()]
     out = subprocess.run(["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-n", str(requests), "-P",
-                          str(pipeline), "-c", str(clients), "-r", str(keyspace), "-q", "--csv"] + list(tls) + what,
+                          str(pipeline), "-c", str(clients), "-r", str(keyspace), "-q", "--csv"] + list(connect) + what,
                          capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         fields = [f.strip('"') for f in line.split(",")]
@@ -182,7 +182,7 @@ def tls_throughput(corvid_path, rounds, requests):
                             for s in servers:
                                 port, extra = (s.tls_port, client_tls) if transport == "tls" else (s.port, ())
                                 before = s.cpu_seconds()
-                                results[s.name].append(redis_benchmark(port, test, pipeline, n, tls=extra))
+                                results[s.name].append(redis_benchmark(port, test, pipeline, n, connect=extra))
                                 cpu_us[s.name].append((s.cpu_seconds() - before) / n * 1e6)
                         best[transport] = {k: max(v) for k, v in results.items()}
                         cpu[transport] = {k: min(v) for k, v in cpu_us.items()}
@@ -193,6 +193,34 @@ def tls_throughput(corvid_path, rounds, requests):
                           % (test, pipeline, tls["corvid"], tls["redis"], tls["corvid"] / tls["redis"],
                              tls["corvid"] / tcp["corvid"], tls["redis"] / tcp["redis"], cpu["tls"]["corvid"],
                              cpu["tcp"]["corvid"], cpu["tls"]["redis"], cpu["tcp"]["redis"]), flush=True)
+    return rows
+
+
+def acl_throughput(servers, rounds, requests):
+    """SET and GET as the default user (nothing to check) and as a user whose commands, keys
+    and channels are restricted (every command checked against its rules), on the same
+    servers: the cost of ACL checks on each, beside the corvid/redis ratio."""
+    rules = ["on", ">benchpw", "~key:*", "resetchannels", "-@all", "+set", "+get", "+ping", "+config|get"]
+    for s in servers:
+        s.call("ACL", "SETUSER", "bench", *rules)
+    users = {"default": (), "restricted": ("--user", "bench", "-a", "benchpw")}
+    rows = []
+    for pipeline in (1, 32):
+        for test in ("SET", "GET"):
+            n = requests * (10 if pipeline > 1 else 1)
+            best = {}
+            for user, options in users.items():
+                results = {s.name: [] for s in servers}
+                for _ in range(rounds):
+                    for s in servers:
+                        results[s.name].append(redis_benchmark(s.port, test, pipeline, n, connect=options))
+                best[user] = {k: max(v) for k, v in results.items()}
+            rows.append((test, pipeline, best))
+            plain, checked = best["default"], best["restricted"]
+            print("  %-4s P=%-2d restricted user corvid %9.0f rps  redis %9.0f rps  ratio %.2fx   restricted/default "
+                  "corvid %.2f redis %.2f" % (test, pipeline, checked["corvid"], checked["redis"],
+                                              checked["corvid"] / checked["redis"], checked["corvid"] / plain["corvid"],
+                                              checked["redis"] / plain["redis"]), flush=True)
     return rows
 
 
@@ -790,7 +818,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
     ap.add_argument("--sections",
                     default="throughput,memory,collections,collection-memory,list-memory,pubsub,transactions,"
-                            "eviction,growth,expiry,glob,snapshot,scripting,geo,streams,tls")
+                            "eviction,growth,expiry,glob,snapshot,scripting,geo,streams,tls,acl")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -805,6 +833,11 @@ def main():
     if "tls" in sections:
         print("== TLS (redis-benchmark --tls with a client certificate, 50 clients; best of %d rounds)" % rounds)
         tls_throughput(args.server, rounds, requests)
+    if "acl" in sections:
+        print("== ACL (redis-benchmark as the default user and as a restricted one, 50 clients; best of %d rounds)"
+              % rounds)
+        with server_pair(args.server) as servers:
+            acl_throughput(servers, rounds, requests)
     if "scripting" in sections:
         print("== scripting (EVALSHA and FCALL by redis-benchmark, 50 clients)")
         with server_pair(args.server) as servers:
