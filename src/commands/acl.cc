@@ -193,7 +193,7 @@ void acl_dryrun(CommandContext& ctx) {
     return;
   }
   std::span<const std::string_view> args = ctx.args.subspan(3);
-  const Command* command = ctx.server.commands().find(args[0]);
+  const Command* command = ctx.server.commands().find_requested(args[0]);
   if (command != nullptr && !command->subcommands.empty() && args.size() >= 2) {
     command = command->find_subcommand(args[1]);
   }

@@ -108,20 +108,34 @@ void CommandTable::number(Command& command) {
   for (auto& sub : command.subcommands) number(*sub);
 }
 
-const Command* CommandTable::find(std::string_view name) const {
+const Command* CommandTable::lookup(const NameMap& names, std::string_view name) {
   char buffer[64];
   if (name.size() >= sizeof buffer) return nullptr;
   for (size_t i = 0; i < name.size(); ++i) buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
-  auto it = by_name_.find(std::string(buffer, name.size()));
-  return it == by_name_.end() ? nullptr : it->second;
+  auto it = names.find(std::string(buffer, name.size()));
+  return it == names.end() ? nullptr : it->second;
 }
 
-const Command* CommandTable::find_by_full_name(std::string_view name) const {
+const Command* CommandTable::find(std::string_view name) const { return lookup(by_name_, name); }
+
+std::optional<std::string> CommandTable::rename(std::string_view name, std::string_view new_name) {
+  if (requested_by_name_.empty()) requested_by_name_ = by_name_;
+  const Command* command = lookup(requested_by_name_, name);
+  if (command == nullptr) return std::string("No such command in rename-command");
+  if (!new_name.empty() && lookup(requested_by_name_, new_name) != nullptr) {
+    return std::string("Target command name already exists");
+  }
+  requested_by_name_.erase(lower(name));
+  if (!new_name.empty()) requested_by_name_[lower(new_name)] = command;
+  return std::nullopt;
+}
+
+const Command* CommandTable::find_by_full_name(std::string_view name, bool requested) const {
   size_t bar = name.find('|');
-  if (bar == std::string_view::npos) return find(name);
+  if (bar == std::string_view::npos) return requested ? find_requested(name) : find(name);
   std::string_view sub = name.substr(bar + 1);
   if (sub.find('|') != std::string_view::npos) return nullptr;
-  const Command* parent = find(name.substr(0, bar));
+  const Command* parent = requested ? find_requested(name.substr(0, bar)) : find(name.substr(0, bar));
   if (parent == nullptr || parent->subcommands.empty()) return nullptr;
   return parent->find_subcommand(sub);
 }

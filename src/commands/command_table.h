@@ -2,6 +2,7 @@
 // All commands known to the server, built from the families' declarative tables.
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,8 +38,20 @@ class CommandTable {
   // Case-insensitive. nullptr when unknown.
   // "get" or "config|get", case-insensitively (one level of subcommands); nullptr when
   // unknown. COMMAND INFO/DOCS and LATENCY HISTOGRAM name commands this way.
-  const Command* find_by_full_name(std::string_view name) const;
+  // With `requested`, the parent's name is looked up as clients name it (after
+  // rename-command: COMMAND INFO and DOCS), otherwise by its original name (ACL rules).
+  const Command* find_by_full_name(std::string_view name, bool requested = false) const;
   const Command* find(std::string_view name) const;
+  // The command a client's request names: as find(), but after rename-command (a renamed
+  // command answers to its new name only, in requests, scripts and COMMAND INFO/DOCS). ACL
+  // rules and the server's own lookups keep the original names, as in Redis.
+  const Command* find_requested(std::string_view name) const {
+    return requested_by_name_.empty() ? find(name) : lookup(requested_by_name_, name);
+  }
+  // rename-command `name` `new_name` (an empty new name leaves the command unreachable):
+  // the error (Redis's text) when `name` is no command clients can reach or `new_name`
+  // is one already.
+  std::optional<std::string> rename(std::string_view name, std::string_view new_name);
   // In registration order (COMMAND, COMMAND LIST).
   const std::vector<std::unique_ptr<Command>>& all() const { return commands_; }
   size_t size() const { return commands_.size(); }
@@ -49,9 +62,13 @@ class CommandTable {
  private:
   void add(const CommandSpec& spec);
   void number(Command& command);
+  using NameMap = std::unordered_map<std::string, const Command*>;
+  static const Command* lookup(const NameMap& names, std::string_view name);
   std::vector<std::unique_ptr<Command>> commands_;
   std::vector<const Command*> by_id_;
-  std::unordered_map<std::string, const Command*> by_name_;
+  NameMap by_name_;
+  // The names clients use, once a rename-command has made them differ from by_name_.
+  NameMap requested_by_name_;
 };
 
 // A flag bit and the name Redis gives it.

@@ -345,7 +345,7 @@ void command_info(CommandContext& ctx) {
   }
   ctx.reply.array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
-    const Command* command = ctx.server.commands().find_by_full_name(ctx.arg(i));
+    const Command* command = ctx.server.commands().find_by_full_name(ctx.arg(i), true);
     if (command == nullptr) {
       ctx.reply.null();
     } else {
@@ -361,7 +361,7 @@ void command_docs(CommandContext& ctx) {
   } else {
     for (size_t i = 2; i < ctx.argc(); ++i) {
       // Unknown names are left out rather than answered with a null.
-      if (const Command* command = ctx.server.commands().find_by_full_name(ctx.arg(i))) found.push_back(command);
+      if (const Command* command = ctx.server.commands().find_by_full_name(ctx.arg(i), true)) found.push_back(command);
     }
   }
   ctx.reply.map(found.size());

@@ -215,7 +215,7 @@ std::optional<std::string> Scripting::refuse_call(const Command& command, std::s
 }
 
 LuaHost::CallReply Scripting::call(std::span<const std::string_view> argv, int resp) {
-  const Command* command = host_.command_table().find(argv[0]);
+  const Command* command = host_.command_table().find_requested(argv[0]);
   if (command != nullptr && !command->subcommands.empty() && argv.size() >= 2) {
     command = command->find_subcommand(argv[1]);
   }

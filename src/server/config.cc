@@ -7,6 +7,7 @@
 #include "server/config.h"
 
 #include "acl/acl.h"
+#include "commands/command_table.h"
 
 #include <fcntl.h>
 #include <glob.h>
@@ -116,7 +117,7 @@ class Loader {
     }
     if (name == "user" && argc >= 2) return user_line(*words);
     if (name == "loadmodule" && argc >= 2) return line + ": modules are not supported yet";
-    if (name == "rename-command" && argc == 3) return line + ": renaming commands is not supported yet";
+    if (name == "rename-command" && argc == 3) return rename_command((*words)[1], (*words)[2]);
     const Directive* d = find_directive(name);
     if (d == nullptr) return std::string(kBad);
     std::vector<std::string> values(words->begin() + 1, words->end());
@@ -129,6 +130,16 @@ class Loader {
     std::string_view shown = equals_ignore_case(d->name, name) ? d->name : d->alias;
     return assign(config_, *d, shown, values, /*loading=*/true);
   }
+
+  // rename-command <command> <new name>: checked against a command table renamed as the
+  // lines so far asked (the server renames its own the same way at start-up).
+  std::optional<std::string> rename_command(const std::string& name, const std::string& new_name) {
+    if (!renames_) renames_ = std::make_unique<CommandTable>();
+    if (auto error = renames_->rename(name, new_name)) return error;
+    config_.renamed_commands.emplace_back(name, new_name);
+    return std::nullopt;
+  }
+  std::unique_ptr<CommandTable> renames_;
 
   // user <name> <rules...>: kept for the ACL to load once the whole file is read; a
   // name given twice or a selector left open stops the start as Redis stops it.

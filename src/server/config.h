@@ -89,6 +89,8 @@ struct Config {
   std::string requirepass;
   std::string acl_pubsub_default = "resetchannels";
   std::string aclfile;
+  // rename-command lines, in order: (command, new name; empty: unreachable).
+  std::vector<std::pair<std::string, std::string>> renamed_commands;
   // The config file's "user <name> <rules...>" lines, the words after "user".
   std::vector<std::vector<std::string>> users;
   int64_t acllog_max_len = 128;

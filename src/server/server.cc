@@ -63,6 +63,8 @@ Server::Server(Config config) : config_(std::move(config)), run_id_(random_hex(4
     databases_.back()->set_disposer(this);
   }
   hz_ = std::clamp(config_.hz, 1, kMaxHz);
+  // The config loader checked each rename against the same table.
+  for (const auto& [name, new_name] : config_.renamed_commands) commands_.rename(name, new_name);
   apply_requirepass();
   apply_acl_settings();
 }
@@ -766,7 +768,7 @@ bool Server::execute(Connection& client, std::span<const std::string_view> args)
 }
 
 bool Server::refuse_while_busy(Connection& client, std::span<const std::string_view> args) {
-  dispatched_ = commands_.find(args[0]);
+  dispatched_ = commands_.find_requested(args[0]);
   reject(client, dispatched_, scripting_.busy_error());
   return true;
 }
@@ -774,7 +776,7 @@ bool Server::refuse_while_busy(Connection& client, std::span<const std::string_v
 bool Server::dispatch(Connection& client, std::span<const std::string_view> args) {
   clock_.refresh();
   client.last_interaction_ms = clock_.now_ms;
-  const Command* command = commands_.find(args[0]);
+  const Command* command = commands_.find_requested(args[0]);
   dispatched_ = command;
   if (command == nullptr) {
     reject(client, nullptr, unknown_command_error(args));
