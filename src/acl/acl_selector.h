@@ -52,7 +52,6 @@ class AclSelector {
 
   // Allows every command, key and channel (the default user): nothing to check.
   bool unrestricted() const { return all_commands_ && all_keys_ && all_channels_; }
-  bool all_channels() const { return all_channels_; }
   bool all_keys() const { return all_keys_; }
 
   // The descriptions ACL LIST and ACL GETUSER show: "-@all +@read -hget", "~k* %R~r*",

@@ -6,6 +6,7 @@ replaced are closed."""
 
 import os
 import tempfile
+import time
 
 import pytest
 import redis
@@ -182,7 +183,6 @@ def test_config_file_users(own_servers):
                 alice.ping()
                 break
             except redis.exceptions.ConnectionError:
-                import time
                 time.sleep(0.05)
         lists.append(alice.execute_command("ACL", "LIST"))
         alice.close()
