@@ -99,6 +99,7 @@ void CommandTable::add(const CommandSpec& spec) {
   commands_.push_back(build(spec, nullptr));
   number(*commands_.back());
   by_name_[std::string(spec.name)] = commands_.back().get();
+  reachable_.push_back(commands_.back().get());
 }
 
 void CommandTable::number(Command& command) {
@@ -127,6 +128,7 @@ std::optional<std::string> CommandTable::rename(std::string_view name, std::stri
   }
   requested_by_name_.erase(lower(name));
   if (!new_name.empty()) requested_by_name_[lower(new_name)] = command;
+  if (new_name.empty()) std::erase(reachable_, command);
   return std::nullopt;
 }
 

@@ -52,9 +52,12 @@ class CommandTable {
   // the error (Redis's text) when `name` is no command clients can reach or `new_name`
   // is one already.
   std::optional<std::string> rename(std::string_view name, std::string_view new_name);
-  // In registration order (COMMAND, COMMAND LIST).
+  // In registration order (the server's own walks: INFO commandstats, LATENCY).
   const std::vector<std::unique_ptr<Command>>& all() const { return commands_; }
-  size_t size() const { return commands_.size(); }
+  // The commands clients can reach, in registration order: all but those rename-command
+  // gave an empty name. What COMMAND, COMMAND COUNT/LIST/DOCS show, as in Redis (a renamed
+  // command is shown under its original name).
+  const std::vector<const Command*>& reachable() const { return reachable_; }
   // Every command and subcommand, by id.
   std::span<const Command* const> by_id() const { return by_id_; }
   void reset_stats();
@@ -69,6 +72,7 @@ class CommandTable {
   NameMap by_name_;
   // The names clients use, once a rename-command has made them differ from by_name_.
   NameMap requested_by_name_;
+  std::vector<const Command*> reachable_;
 };
 
 // A flag bit and the name Redis gives it.

@@ -15,6 +15,7 @@
 #include "server/process_settings.h"
 #include "server/proc_title.h"
 #include "server/memory_gauge.h"
+#include "server/open_files_limit.h"
 #include "server/log.h"
 #include "server/server.h"
 
@@ -32,9 +33,10 @@ void config_get_command(CommandContext& ctx) {
   }
 }
 
-// A change that cannot take effect: logged as Redis logs it, and the reason CONFIG SET gives.
-std::string refuse_change(std::string_view name, const std::string& logged, const char* reason) {
-  log_warning(logged);
+// A change that cannot take effect: logged as Redis logs it (after `logged`, if any), and
+// the reason CONFIG SET gives.
+std::string refuse_change(std::string_view name, const std::string& logged, std::string reason) {
+  if (!logged.empty()) log_warning(logged);
   log_warning("Failed applying new configuration. Possibly related to new " + std::string(name) +
               " setting. Restoring previous settings.");
   return reason;
@@ -61,11 +63,9 @@ std::optional<std::string> apply_config(Server& server, std::string_view name) {
   }
   if (name == "port" || name == "bind") {
     if (auto error = server.rebind(name == "port" ? Server::ListenerSet::Plain : Server::ListenerSet::Both)) {
-      log_warning("Warning: " + *error);
-      log_warning("Failed applying new configuration. Possibly related to new " + std::string(name) +
-                  " setting. Restoring previous settings.");
-      return std::string(name == "port" ? "Unable to listen on this port. Check server logs."
-                                        : "Failed to bind to specified addresses.");
+      return refuse_change(name, "Warning: " + *error,
+                           name == "port" ? "Unable to listen on this port. Check server logs."
+                                          : "Failed to bind to specified addresses.");
     }
   } else if (name == "requirepass") {
     server.apply_requirepass();
@@ -77,15 +77,28 @@ std::optional<std::string> apply_config(Server& server, std::string_view name) {
     update_proc_title(config);
   } else if (name == "hz" || name == "dynamic-hz") {
     server.update_dynamic_hz();
-  } else if (name == "maxmemory" && config.maxmemory != 0) {
+  } else if (name == "maxmemory") {
+    server.client_eviction().configure();  // maxmemory-clients may be a percentage of it
     uint64_t used = memory_gauge::used();
-    if (config.maxmemory < used) {
+    if (config.maxmemory != 0 && config.maxmemory < used) {
       log_warning("WARNING: the new maxmemory value set via CONFIG SET (" + std::to_string(config.maxmemory) +
                   ") is smaller than the current memory usage (" + std::to_string(used) +
                   "). This will result in key eviction and/or the inability to accept new write commands "
                   "depending on the maxmemory-policy.");
     }
-    server.evictor().perform();
+    if (config.maxmemory != 0) server.evictor().perform();
+  } else if (name == "maxclients") {
+    // More clients may need a higher descriptor limit; what the system refuses, the
+    // setting refuses too (and names what would fit), as in Redis.
+    std::string fatal;
+    const std::optional<uint32_t> fitting = fit_open_files_limit(config.maxclients, &fatal);
+    if (fitting != config.maxclients) {
+      return refuse_change(name, fatal,
+                           "The operating system is not able to handle the specified number of clients, try with " +
+                               std::to_string(fitting.value_or(0)));
+    }
+  } else if (name == "maxmemory-clients") {
+    server.client_eviction().configure();
   } else if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
     server.refresh_access_policy();
   } else if (name == "loglevel" || name == "logfile") {

@@ -331,12 +331,14 @@ void reply_docs(ReplyWriter& r, const Command& command) {
 }
 
 void command_all(CommandContext& ctx) {
-  const auto& all = ctx.server.commands().all();
+  const auto& all = ctx.server.commands().reachable();
   ctx.reply.array(all.size());
-  for (const auto& command : all) reply_info(ctx.reply, *command);
+  for (const Command* command : all) reply_info(ctx.reply, *command);
 }
 
-void command_count(CommandContext& ctx) { ctx.reply.integer(static_cast<int64_t>(ctx.server.commands().size())); }
+void command_count(CommandContext& ctx) {
+  ctx.reply.integer(static_cast<int64_t>(ctx.server.commands().reachable().size()));
+}
 
 void command_info(CommandContext& ctx) {
   if (ctx.argc() == 2) {
@@ -357,7 +359,7 @@ void command_info(CommandContext& ctx) {
 void command_docs(CommandContext& ctx) {
   std::vector<const Command*> found;
   if (ctx.argc() == 2) {
-    for (const auto& command : ctx.server.commands().all()) found.push_back(command.get());
+    found = ctx.server.commands().reachable();
   } else {
     for (size_t i = 2; i < ctx.argc(); ++i) {
       // Unknown names are left out rather than answered with a null.
@@ -402,7 +404,7 @@ void command_list(CommandContext& ctx) {
     return false;
   };
   std::vector<const std::string*> names;
-  for (const auto& command : ctx.server.commands().all()) {
+  for (const Command* command : ctx.server.commands().reachable()) {
     if (selected(*command)) names.push_back(&command->full_name);
     for (const auto& sub : command->subcommands) {
       if (selected(*sub)) names.push_back(&sub->full_name);
@@ -414,7 +416,8 @@ void command_list(CommandContext& ctx) {
 
 void reply_keys(CommandContext& ctx, bool with_flags) {
   std::span<const std::string_view> target = ctx.args.subspan(2);
-  const Command* command = ctx.server.commands().find(target[0]);
+  // The command as a client would name it (after rename-command), as in Redis.
+  const Command* command = ctx.server.commands().find_requested(target[0]);
   if (command != nullptr && !command->subcommands.empty()) command = command->find_subcommand(target[1]);
   if (command == nullptr) {
     ctx.reply.error("ERR Invalid command specified");

@@ -26,8 +26,10 @@ class ByteBuffer {
   }
   // Takes `bytes` written after a prepare() as part of the contents.
   void commit(size_t bytes) { size_ += bytes; }
+  // Room for exactly `total` bytes, without prepare()'s headroom: for a caller that knows
+  // how much is coming.
   void reserve(size_t total) {
-    if (total > capacity_) grow(total);
+    if (total > capacity_) resize(total);
   }
   // Drops the first `bytes` (already consumed) and moves the rest to the front.
   void discard_front(size_t bytes) {
@@ -44,8 +46,8 @@ class ByteBuffer {
   }
 
  private:
-  void grow(size_t needed) {
-    size_t target = std::max(needed, capacity_ + capacity_ / 2);
+  void grow(size_t needed) { resize(std::max(needed, capacity_ + capacity_ / 2)); }
+  void resize(size_t target) {
     auto bigger = std::make_unique_for_overwrite<char[]>(target);
     if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
     data_ = std::move(bigger);

@@ -2,7 +2,6 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -152,14 +151,13 @@ void Connection::on_readable() {
     return;
   }
   size_t want = kReadChunk;
-  if (size_t pending = parser_.pending_bulk_bytes(); pending > want) {
-    // Room for the whole argument now, as Redis makes it: pages stay untouched until the
-    // bytes arrive, and the argument is never copied by a reallocation.
-    query_.reserve(query_.size() + pending);
-    int available = 0;
-    if (ioctl(fd_, FIONREAD, &available) == 0 && static_cast<size_t>(available) > want) {
-      want = std::min(pending, static_cast<size_t>(available));
-    }
+  if (size_t pending = parser_.pending_bulk_bytes(); pending != 0 && query_.size() + pending > kReadChunk) {
+    // Room for a big argument doubles with what has arrived, up to exactly its end, and
+    // reads fill that room. Redis 7.0 reserves the whole announced length at once; here a
+    // client announcing 512MB and sending nothing costs what it sent, while a real big
+    // argument is copied by reallocation a few times, about its own size in all.
+    query_.reserve(query_.size() + std::min(pending, std::max(query_.size(), kReadChunk)));
+    want = query_.capacity() - query_.size();
   }
   ssize_t n = receive(query_.prepare(want), want);
   if (n <= 0) {
@@ -186,6 +184,8 @@ void Connection::on_readable() {
     server_.close_client(*this);
     return;
   }
+  // Counted before the request runs: maxmemory-clients judges a client on what it holds.
+  server_.client_memory_changed(*this);
   process_input();
 }
 
@@ -232,6 +232,7 @@ void Connection::process_input() {
     query_start_ = 0;
   }
   if (has_pending_output()) server_.queue_write(*this);
+  server_.client_memory_changed(*this);
 }
 
 void Connection::resume_after_pause() {
@@ -270,6 +271,7 @@ bool Connection::flush() {
     update_interest();
     process_input();
   }
+  server_.client_memory_changed(*this);
   return true;
 }
 

@@ -111,8 +111,11 @@ class Connection final : public IoHandler {
   bool sync_rdb_only = false;
   bool sync_capa_eof = false;  // REPLCONF capa eof
   SyncFilter sync_filter = SyncFilter::Everything;
-  int64_t soft_limit_since_ms = 0;
-  bool write_queued = false;  // in the server's list of clients to write before sleeping  // when output first went over the soft limit
+  int64_t soft_limit_since_ms = 0;  // when output first went over the soft limit
+  bool write_queued = false;        // in the server's list of clients to write before sleeping
+  // This connection's share of the clients' memory total that maxmemory-clients limits
+  // (server/client_eviction.h keeps it).
+  uint64_t counted_memory = 0;
   // Pub/Sub subscription counts (server/pubsub.h keeps the names), for CLIENT LIST. A
   // client with any is in Redis's pub/sub mode: in RESP2 it may only (un)subscribe, PING,
   // QUIT and RESET, and the pubsub output-buffer limits judge it.
@@ -128,6 +131,14 @@ class Connection final : public IoHandler {
   // CLIENT REPLY: ON, OFF, or SKIP the next command's reply.
   enum class ReplyMode { On, Off, SkipNext } reply_mode = ReplyMode::On;
 
+  // An idle client's empty query buffer is given back (the cron's call, as Redis frees
+  // the query buffer of a client idle for 2 seconds): idle connections cost little.
+  void release_idle_query_buffer() {
+    if (query_start_ == query_.size()) {
+      query_.clear(0);
+      query_start_ = 0;
+    }
+  }
   // For CLIENT LIST.
   size_t query_buffer_size() const { return query_.size() - query_start_; }
   size_t query_buffer_capacity() const { return query_.capacity(); }

@@ -97,7 +97,10 @@ void Propagator::flush() {
   for (const Op& op : ops) all_targets |= op.targets;
   static const std::string kMulti = "*1\r\n$5\r\nMULTI\r\n";
   static const std::string kExec = "*1\r\n$4\r\nEXEC\r\n";
-  for (PropagationSink* sink : sinks_) {
+  // A copy: a sink may be removed while it is fed (the last replica closed for its
+  // output limit), and it still gets this whole batch (to no one).
+  const std::vector<PropagationSink*> sinks = sinks_;
+  for (PropagationSink* sink : sinks) {
     if (wrap) sink->propagate(ops.front().db, kMulti, all_targets);
     for (const Op& op : ops) sink->propagate(op.db, op.resp, op.targets);
     if (wrap) sink->propagate(ops.back().db, kExec, all_targets);

@@ -119,8 +119,16 @@ void Replicas::forget(Connection& client) {
   std::erase_if(replicas_, [&](const Replica& r) { return r.client == &client; });
 }
 
+size_t Replicas::held_bytes(const Connection& client) const {
+  for (const Replica& r : replicas_) {
+    if (r.client == &client) return r.pending.size();
+  }
+  return 0;
+}
+
 void Replicas::propagate(int db, std::string_view resp, uint8_t targets) {
   if ((targets & kToReplicas) == 0) return;
+  fed_.clear();
   for (Replica& r : replicas_) {
     if (r.state == State::WaitBgsaveStart) continue;
     std::string select;
@@ -129,6 +137,7 @@ void Replicas::propagate(int db, std::string_view resp, uint8_t targets) {
       select = "*2\r\n$6\r\nSELECT\r\n$" + std::to_string(index.size()) + "\r\n" + index + "\r\n";
       r.selected_db = db;
     }
+    fed_.push_back(r.client);
     if (r.state == State::WaitBgsaveEnd) {
       r.pending.append(select).append(resp);
       continue;
@@ -136,8 +145,9 @@ void Replicas::propagate(int db, std::string_view resp, uint8_t targets) {
     ReplyWriter& out = r.client->reply();
     if (!select.empty()) out.raw(select);
     out.raw(resp);
-    host_.queue_write(*r.client);
   }
+  // After the walk: a replica closed for its output limit leaves replicas_.
+  for (Connection* client : fed_) host_.on_message_queued(*client);
 }
 
 }  // namespace corvid

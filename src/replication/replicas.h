@@ -33,6 +33,9 @@ class Replicas final : public PropagationSink {
     // Every replica waiting for that dump has it (rdb-del-sync-files may remove it now).
     virtual void dump_sent() = 0;
     virtual void queue_write(Connection& client) = 0;
+    // Propagated writes wait in a replica's output: sent before the loop sleeps, and the
+    // replica closed if that passes client-output-buffer-limit replica.
+    virtual void on_message_queued(Connection& client) = 0;
     virtual void close_client(Connection& client) = 0;
     // Unix time in seconds (the lag INFO reports counts from it).
     virtual int64_t unix_seconds() const = 0;
@@ -55,6 +58,9 @@ class Replicas final : public PropagationSink {
   void forget(Connection& client);
   size_t count() const { return replicas_.size(); }
   bool is_replica(const Connection& client) const;
+  // The stream kept for a replica until its dump is sent: part of its output for
+  // client-output-buffer-limit, as in Redis, where it waits in the output buffer.
+  size_t held_bytes(const Connection& client) const;
   // INFO replication's "slave<n>:ip=...,port=...,state=...,offset=...,lag=..." lines. The
   // port is 0 and the offset 0: replicas cannot announce a listening port (REPLCONF
   // listening-port is not built) nor acknowledge an offset (no REPLCONF ACK); the lag is
@@ -77,6 +83,7 @@ class Replicas final : public PropagationSink {
 
   Host& host_;
   std::vector<Replica> replicas_;
+  std::vector<Connection*> fed_;  // propagate's scratch list, kept to avoid reallocating
 };
 
 }  // namespace corvid

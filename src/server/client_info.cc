@@ -6,10 +6,12 @@
 
 namespace corvid {
 
-uint64_t connection_memory(const Connection& c) {
-  // Arguments are views into the query buffer, so the object, the query buffer and the
-  // reply buffer (fixed part and blocks) are all the memory a connection holds.
-  return sizeof(Connection) + c.query_buffer_capacity() + c.output_buffer().memory();
+uint64_t connection_memory(Server& server, const Connection& c) {
+  // Arguments are views into the query buffer, so the object, the query buffer, the
+  // reply buffer (fixed part and blocks) and the commands queued in MULTI are all the
+  // memory a connection holds.
+  return sizeof(Connection) + c.query_buffer_capacity() + c.output_buffer().memory() +
+         server.transactions().queued_memory(c);
 }
 
 std::string client_info_line(Server& server, Connection& c, int64_t now_ms, const std::string* current) {
@@ -41,7 +43,7 @@ std::string client_info_line(Server& server, Connection& c, int64_t now_ms, cons
   size_t qbuf = c.query_buffer_size();
   size_t qbuf_capacity = c.query_buffer_capacity();
   const ReplyBuffer& out = c.output_buffer();
-  size_t total = connection_memory(c);
+  size_t total = connection_memory(server, c);
 
   std::string line;
   line.reserve(320);
@@ -69,7 +71,7 @@ std::string client_info_line(Server& server, Connection& c, int64_t now_ms, cons
   number("qbuf", static_cast<int64_t>(qbuf));
   number("qbuf-free", static_cast<int64_t>(qbuf_capacity > qbuf ? qbuf_capacity - qbuf : 0));
   number("argv-mem", static_cast<int64_t>(c.args_memory()));
-  number("multi-mem", 0);
+  number("multi-mem", static_cast<int64_t>(transactions.queued_memory(c)));
   // The fixed reply buffer's size and peak use, the bytes in it, the overflow blocks
   // and their memory (what Redis calls the output buffer's memory: the fixed buffer is
   // not counted in omem).

@@ -13,8 +13,9 @@ namespace corvid {
 class Connection;
 class Server;
 
-// The memory a connection holds (CLIENT LIST's tot-mem, INFO's mem_clients_normal).
-uint64_t connection_memory(const Connection& c);
+// The memory a connection holds (CLIENT LIST's tot-mem, INFO's mem_clients_normal, what
+// maxmemory-clients limits).
+uint64_t connection_memory(Server& server, const Connection& c);
 
 std::string client_info_line(Server& server, Connection& c, int64_t now_ms, const std::string* current);
 

@@ -78,6 +78,9 @@ struct Config {
   std::string maxmemory_policy = "noeviction";
   int maxmemory_samples = 5;
   int maxmemory_eviction_tenacity = 10;
+  // maxmemory-clients: bytes when positive, minus a percentage of maxmemory when
+  // negative ("10%" is -10), 0 for no client eviction (server/client_eviction.h).
+  int64_t maxmemory_clients = 0;
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;
   // Operations

@@ -397,6 +397,18 @@ Outcome parse_client_memory(const Config&, const std::vector<std::string>& words
   return ok(std::to_string(*bytes));
 }
 
+std::string get_client_memory(const Config& c) {
+  if (c.maxmemory_clients < 0) return std::to_string(-c.maxmemory_clients) + "%";
+  return std::to_string(c.maxmemory_clients);
+}
+
+// The value parse_client_memory normalized: "N%" or bytes.
+void store_client_memory(Config& c, const std::string& v) {
+  const bool percent = !v.empty() && v.back() == '%';
+  const int64_t number = parse_strict_int(percent ? std::string_view(v).substr(0, v.size() - 1) : v).value_or(0);
+  c.maxmemory_clients = percent ? -number : number;
+}
+
 Outcome parse_oom_values(const Config&, const std::vector<std::string>& words, bool) {
   if (words.size() != 3) return fail("wrong number of arguments");
   std::vector<std::string> values;
@@ -516,7 +528,7 @@ std::vector<Directive> build_table() {
       integer("maxmemory-samples", &C::maxmemory_samples, 1, kIntMax, "5"),
       integer("maxmemory-eviction-tenacity", &C::maxmemory_eviction_tenacity, 0, 100, "10"),
       special("maxmemory-clients", Kind::Special, 1, "0", parse_client_memory)
-          .off_only("0", "client eviction is not supported yet"),
+          .accessed(get_client_memory, store_client_memory),
       integer("lfu-log-factor", &C::lfu_log_factor, 0, kIntMax, "10"),
       integer("lfu-decay-time", &C::lfu_decay_time, 0, kIntMax, "1"),
       boolean("activerehashing", kFixed, "yes").off_only("yes", "turning active rehashing off is not supported yet"),

@@ -148,13 +148,13 @@ ClientFigures client_figures(Server& server) {
   for (const auto& [id, client] : server.clients()) {
     if (client->closed()) continue;
     if (client->replica) {
-      figures.replica_memory += connection_memory(*client);
+      figures.replica_memory += connection_memory(server, *client);
       continue;
     }
     ++figures.connected;
     figures.max_input_buffer = std::max(figures.max_input_buffer, client->query_buffer_size());
     figures.max_output_buffer = std::max(figures.max_output_buffer, client->output_buffer().block_memory());
-    figures.memory += connection_memory(*client);
+    figures.memory += connection_memory(server, *client);
   }
   return figures;
 }
@@ -276,8 +276,7 @@ void stats_section(Server& server, std::string& out) {
   appendf(out, "expire_cycle_cpu_milliseconds:%llu\r\n", static_cast<ull>(s.expire_cycle_cpu_milliseconds));
   const Evictor& evictor = server.evictor();
   appendf(out, "evicted_keys:%llu\r\n", static_cast<ull>(evictor.evicted_keys()));
-  // Client eviction (maxmemory-clients) does not exist: no client is ever evicted.
-  out += "evicted_clients:0\r\n";
+  appendf(out, "evicted_clients:%llu\r\n", static_cast<ull>(s.evicted_clients));
   appendf(out, "total_eviction_exceeded_time:%llu\r\n", static_cast<ull>(evictor.total_exceeded_ms()));
   appendf(out, "current_eviction_exceeded_time:%llu\r\n", static_cast<ull>(evictor.current_exceeded_ms()));
   // No forking, MIGRATE, replicas or defragmentation yet.
@@ -303,6 +302,11 @@ void stats_section(Server& server, std::string& out) {
   appendf(out, "total_writes_processed:%llu\r\n", static_cast<ull>(s.io_writes_processed));
   out +=
       "io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n";
+  // Redis 7.2's fields (7.0 counts these closes nowhere), where 7.2 puts them.
+  appendf(out, "client_query_buffer_limit_disconnections:%llu\r\n",
+          static_cast<ull>(s.client_query_buffer_limit_disconnections));
+  appendf(out, "client_output_buffer_limit_disconnections:%llu\r\n",
+          static_cast<ull>(s.client_output_buffer_limit_disconnections));
   appendf(out, "reply_buffer_shrinks:%llu\r\n", static_cast<ull>(s.reply_buffer_shrinks));
   appendf(out, "reply_buffer_expands:%llu\r\n", static_cast<ull>(s.reply_buffer_expands));
   // Added by Redis 7.2; 7.0 does not count ACL refusals.

@@ -15,8 +15,8 @@
 #include "commands/command_keys.h"
 #include "commands/context.h"
 #include "core/number_format.h"
-#include "server/log.h"
 #include "server/client_info.h"
+#include "server/open_files_limit.h"
 #include "server/info.h"
 #include "server/log.h"
 #include "server/memory_gauge.h"
@@ -116,6 +116,13 @@ std::optional<std::string> Server::configure_tls() {
 
 std::optional<std::string> Server::start() {
   if (auto error = load_acl_users()) return error;
+  std::string fatal;
+  if (auto fitting = fit_open_files_limit(config_.maxclients, &fatal)) {
+    config_.maxclients = *fitting;
+  } else {
+    return fatal;
+  }
+  client_eviction_.configure();
   if (config_.tls_port != 0) {
     if (auto error = configure_tls()) return *error + "\nFailed to configure TLS. Check logs for more info.";
   }
@@ -413,6 +420,7 @@ void Server::close_client(Connection& client) {
     if (replicas_.count() == 0) propagator_.remove_sink(&replicas_);
   }
   transactions_.forget(client);
+  client_eviction_.forget(client);
   // Unsubscribed at once (a later PUBLISH does not count it, as in Redis), unless a
   // publish is walking the lists: then when it is freed.
   if (!pubsub_.delivering()) pubsub_.remove_client(client);
@@ -473,6 +481,7 @@ void Server::before_sleep() {
   for (Connection* client : resuming) client->resume_input();
   // Eviction that ran out of its time slice before a command continues between turns.
   if (evictor_.running()) evictor_.perform();
+  client_eviction_.evict();
   // Broadcast-mode invalidations collect the whole turn's changes, and go out with it.
   tracking_.broadcast();
   rdb_.before_sleep();
@@ -630,6 +639,7 @@ void Server::time_out_blocked_clients() {
 void Server::on_message_queued(Connection& receiver) {
   queue_write(receiver);
   enforce_output_limits(receiver);
+  client_eviction_.update(receiver);
 }
 
 void Server::on_error_reply(std::string_view message) {
@@ -764,6 +774,7 @@ bool Server::execute(Connection& client, std::span<const std::string_view> args)
   if (!scripting_.running()) serve_ready_keys();
   tracking_.begin_command(nullptr);
   enforce_output_limits(client);
+  client_eviction_.update(client);
   return true;
 }
 
@@ -828,6 +839,12 @@ bool Server::dispatch(Connection& client, std::span<const std::string_view> args
   if (client.monitor && (command->spec->flags & (kCmdWrite | kCmdReadOnly | kCmdMayReplicate))) {
     reject(client, command, "ERR Replica can't interact with the keyspace");
     return true;
+  }
+  // maxmemory-clients: the connections holding the most memory are closed first, this
+  // one included (its command then does not run), as in Redis.
+  if (client_eviction_.over_limit()) {
+    client_eviction_.evict();
+    if (client.closed()) return true;
   }
   // maxmemory: evict first; if memory stays over the limit, refuse what could grow it.
   out_of_memory_before_command_ = config_.maxmemory != 0 && evictor_.perform() == Evictor::Result::Failed;
@@ -1031,7 +1048,8 @@ void Server::enforce_output_limits(Connection& client) {
                                                           : config_.output_limit_normal;
   // Redis counts the overflow blocks (omem), not the fixed buffer. A replica is fed the
   // stream through its own buffer here (Redis shares a backlog): all of it counts.
-  size_t pending = client.replica ? client.pending_output_bytes() : client.output_buffer().block_memory();
+  size_t pending = client.replica ? client.pending_output_bytes() + replicas_.held_bytes(client)
+                                  : client.output_buffer().block_memory();
   bool over_hard = limit.hard_bytes != 0 && pending >= limit.hard_bytes;
   bool over_soft = false;
   if (limit.soft_bytes != 0 && pending >= limit.soft_bytes) {
@@ -1052,13 +1070,19 @@ void Server::close_idle_clients() {
   if (config_.timeout <= 0) return;
   int64_t limit_ms = config_.timeout * 1000;
   for (auto& [id, client] : clients_) {
-    // A blocked client waits by its own timeout, as in Redis; replicas are never idle.
-    if (client->closed() || client->blocked() || client->replica) continue;
-    if (clock_.now_ms - client->last_interaction_ms > limit_ms) close_client(*client);
+    // A blocked client waits by its own timeout, as in Redis; replicas, monitors and
+    // subscribers (which may rightly say nothing for long) are never idle.
+    if (client->closed() || client->blocked() || client->replica || client->monitor || client->subscribed()) {
+      continue;
+    }
+    if (clock_.now_ms - client->last_interaction_ms > limit_ms) {
+      log_verbose("Closing idle client");
+      close_client(*client);
+    }
   }
 }
 
-void Server::resize_reply_buffers() {
+void Server::resize_client_buffers() {
   // As Redis's clients cron: clients/hz of them per tick, at least 5 (all when fewer),
   // so each is looked at about once a second, or every tick when there are few.
   const size_t clients = clients_.size();
@@ -1068,6 +1092,10 @@ void Server::resize_reply_buffers() {
   const uint64_t period = (clients + per_tick - 1) / per_tick;
   for (auto& [id, client] : clients_) {
     if (client->closed() || (id + cron_loops_) % period != 0) continue;
+    if (clock_.now_ms - client->last_interaction_ms >= kIdleQueryBufferMs) {
+      client->release_idle_query_buffer();
+      client_eviction_.update(*client);
+    }
     switch (client->output_buffer().resize_for_peak(clock_.now_ms, reply_buffer_peak_reset_ms_,
                                                     reply_buffer_resizing_)) {
       case ReplyBuffer::Resize::Shrunk:
@@ -1117,7 +1145,7 @@ void Server::cron() {
   // Incremental rehashing of idle tables, bounded per database.
   for (auto& db : databases_) db->rehash_steps(1000);
   close_idle_clients();
-  resize_reply_buffers();
+  resize_client_buffers();
   log_periodic_report();
   memory_gauge::note_peak(memory_gauge::used());
   if (tracking_.tracking_clients() != 0) tracking_.enforce_limit(config_.tracking_table_max_keys);
@@ -1178,6 +1206,7 @@ void Server::reset_stats() {
   stats_.unexpected_error_replies = 0;
   stats_.client_query_buffer_limit_disconnections = 0;
   stats_.client_output_buffer_limit_disconnections = 0;
+  stats_.evicted_clients = 0;
   stats_.reply_buffer_shrinks = 0;
   stats_.reply_buffer_expands = 0;
   stats_.expire_cycle_cpu_milliseconds = 0;

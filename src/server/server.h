@@ -24,6 +24,7 @@
 #include "replication/replicas.h"
 #include "scripting/scripting.h"
 #include "server/blocking.h"
+#include "server/client_eviction.h"
 #include "server/config.h"
 #include "server/eviction.h"
 #include "server/lazy_free.h"
@@ -138,6 +139,10 @@ class Server final : public KeyChangeListener,
   // EntryDisposer: as lazyfree-lazy-expire, -eviction and -server-del say.
   void dispose(KeyEntry* entry, EntryDisposer::Reason reason) override;
   Evictor& evictor() { return evictor_; }
+  // maxmemory-clients (server/client_eviction.h).
+  ClientEviction& client_eviction() { return client_eviction_; }
+  // A connection's memory may have changed outside a command (input read, output sent).
+  void client_memory_changed(Connection& client) { client_eviction_.update(client); }
   // maxmemory-policy and the lfu-* directives changed: keys record their use accordingly.
   void refresh_access_policy();
   const AccessPolicy& access_policy() const override { return access_policy_; }
@@ -309,8 +314,10 @@ class Server final : public KeyChangeListener,
   void cron();
   void before_sleep();
   void close_idle_clients();
-  // Resizes clients' fixed reply buffers to their peak use, a share of them per tick.
-  void resize_reply_buffers();
+  // Resizes clients' fixed reply buffers to their peak use, and releases the query
+  // buffers of clients idle for kIdleQueryBufferMs, a share of the clients per tick.
+  void resize_client_buffers();
+  static constexpr int64_t kIdleQueryBufferMs = 2000;
   void enforce_output_limits(Connection& client);
   // Looks the command up, checks it, and runs it; false when CLIENT PAUSE holds it back.
   bool dispatch(Connection& client, std::span<const std::string_view> args);
@@ -365,6 +372,7 @@ class Server final : public KeyChangeListener,
   // A blocked client's command is being run again (monitors saw it the first time).
   bool rerunning_blocked_ = false;
   Evictor evictor_{*this};
+  ClientEviction client_eviction_{*this};
   Transactions transactions_;
   const Connection* exec_client_ = nullptr;  // whose EXEC is running, if any
   RunningCommand running_;

@@ -45,6 +45,7 @@ struct ServerStats {
   uint64_t unexpected_error_replies = 0;
   uint64_t client_query_buffer_limit_disconnections = 0;
   uint64_t client_output_buffer_limit_disconnections = 0;
+  uint64_t evicted_clients = 0;  // closed by maxmemory-clients
   uint64_t io_reads_processed = 0;
   uint64_t io_writes_processed = 0;
   // Resizes of clients' fixed reply buffers (INFO reply_buffer_shrinks / _expands).

@@ -18,7 +18,11 @@ void Transactions::begin(const Connection& client) {
 }
 
 void Transactions::queue(const Connection& client, const Command& command, std::span<const std::string_view> args) {
-  clients_[&client].queue->push_back(QueuedCommand{&command, std::vector<std::string>(args.begin(), args.end())});
+  ClientState& state = clients_[&client];
+  state.queue->push_back(QueuedCommand{&command, std::vector<std::string>(args.begin(), args.end())});
+  size_t bytes = sizeof(QueuedCommand) + args.size() * sizeof(std::string);
+  for (std::string_view arg : args) bytes += arg.size();
+  state.queued_bytes += bytes;
 }
 
 void Transactions::fail_on_exec(const Connection& client) { clients_[&client].fails_on_exec = true; }
@@ -26,6 +30,12 @@ void Transactions::fail_on_exec(const Connection& client) { clients_[&client].fa
 bool Transactions::fails_on_exec(const Connection& client) const {
   auto it = clients_.find(&client);
   return it != clients_.end() && it->second.fails_on_exec;
+}
+
+size_t Transactions::queued_memory(const Connection& client) const {
+  if (clients_.empty()) return 0;
+  auto it = clients_.find(&client);
+  return it == clients_.end() ? 0 : it->second.queued_bytes;
 }
 
 size_t Transactions::queued_count(const Connection& client) const {
@@ -45,6 +55,7 @@ std::vector<QueuedCommand> Transactions::end(const Connection& client) {
   if (it == clients_.end() || !it->second.queue) return {};
   std::vector<QueuedCommand> queued = std::move(*it->second.queue);
   it->second.queue.reset();
+  it->second.queued_bytes = 0;
   it->second.fails_on_exec = false;
   trim(client);
   return queued;

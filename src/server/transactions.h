@@ -39,6 +39,9 @@ class Transactions {
   void fail_on_exec(const Connection& client);
   bool fails_on_exec(const Connection& client) const;
   size_t queued_count(const Connection& client) const;
+  // The memory the queued commands hold (CLIENT LIST multi-mem; counted in the client's
+  // memory for maxmemory-clients).
+  size_t queued_memory(const Connection& client) const;
   // Whether a queued command has one of the command flags (EXEC of a deny-oom command).
   bool queued_with_flag(const Connection& client, uint32_t flags) const;
   // Ends the MULTI state (EXEC, DISCARD) and hands back what was queued.
@@ -70,6 +73,7 @@ class Transactions {
  private:
   struct ClientState {
     std::optional<std::vector<QueuedCommand>> queue;  // engaged between MULTI and EXEC/DISCARD
+    size_t queued_bytes = 0;
     bool fails_on_exec = false;
     bool dirty = false;
     std::vector<DbKey> watched;

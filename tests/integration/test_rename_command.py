@@ -1,6 +1,7 @@
 """rename-command in the config file, on corvid-server and redis-server 7.0.15: a renamed
-command answers to its new name only (also from scripts), "" leaves it unreachable,
-COMMAND INFO and ACL rules keep the original names, and bad renames stop the start."""
+command answers to its new name only (also from scripts and COMMAND GETKEYS/INFO/DOCS),
+"" leaves it unreachable (and out of COMMAND COUNT/LIST), COMMAND LIST and ACL rules keep
+the original names, and bad renames stop the start."""
 
 import os
 import tempfile
@@ -38,6 +39,19 @@ def test_renamed_commands_answer_to_their_new_names(own_servers):
         "EXEC",
         "WIPE",
         "DBSIZE",
+        # COMMAND's other subcommands: the count leaves out the unreachable command, lists
+        # and filters use original names, GETKEYS takes the new name only.
+        "COMMAND COUNT",
+        "!unordered COMMAND LIST FILTERBY PATTERN g*",
+        "!unordered COMMAND LIST FILTERBY PATTERN co*",
+        "!unordered COMMAND LIST FILTERBY PATTERN wipe",
+        "!unordered COMMAND LIST FILTERBY ACLCAT string",
+        "COMMAND GETKEYS g3 a",
+        "COMMAND GETKEYS get a",
+        "COMMAND GETKEYSANDFLAGS g3 a",
+        "!type COMMAND DOCS g3",
+        "COMMAND DOCS get",
+        "COMMAND INFO config",
     ])
     # run_script's opening FLUSHALL is refused under its old name; both servers start empty.
     run_script(script, corvid.port, redis_server.port, name="rename-command")

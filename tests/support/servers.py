@@ -67,12 +67,13 @@ def wait_for_port(port, proc, timeout=60.0):
 class ServerProcess:
     """A server listening on 127.0.0.1:<port>, with its log captured to a file."""
 
-    def __init__(self, argv, port, workdir, wait=True):
+    def __init__(self, argv, port, workdir, wait=True, preexec_fn=None):
         self.port = port
         self.workdir = workdir
         self.log_path = os.path.join(workdir, "server.log")
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(argv, cwd=workdir, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(argv, cwd=workdir, stdout=self.log, stderr=subprocess.STDOUT,
+                                     preexec_fn=preexec_fn)
         if not wait:
             return
         try:

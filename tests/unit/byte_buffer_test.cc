@@ -64,5 +64,19 @@ TEST(ByteBuffer, ReserveGrowsWithoutChangingContents) {
   EXPECT_EQ(buffer.view(), "keep");
 }
 
+TEST(ByteBuffer, ReserveIsExactWherePrepareLeavesHeadroom) {
+  // A big request argument's room is reserved up to exactly its end (the connection
+  // counts that memory against maxmemory-clients); prepare() grows by half again.
+  ByteBuffer reserved;
+  reserved.reserve(1000);
+  reserved.reserve(1500);
+  EXPECT_EQ(reserved.capacity(), 1500u);
+  ByteBuffer prepared;
+  prepared.prepare(1000);
+  prepared.commit(1000);
+  prepared.prepare(1);
+  EXPECT_EQ(prepared.capacity(), 1500u);
+}
+
 }  // namespace
 }  // namespace corvid

@@ -4,6 +4,7 @@
 // feature that is not built yet.
 
 #include "server/config.h"
+#include "server/client_eviction.h"
 #include "db/key_change.h"
 
 #include <fcntl.h>
@@ -545,6 +546,8 @@ TEST_F(ConfigTest, SetStoresValuesAsRedisShowsThem) {
       {"proc-title-template", "{{title}", "{{title}"},
       {"proc-title-template", "{port}", "{port}"},
       {"maxmemory-clients", "0%", "0"},
+      {"maxmemory-clients", "10%", "10%"},
+      {"maxmemory-clients", "1mb", "1048576"},
       {"bind", "127.0.0.1 ::1", "127.0.0.1 ::1"},
       {"bind", "", ""},
       {"requirepass", "a b", "a b"},
@@ -666,8 +669,6 @@ TEST_F(ConfigTest, FeaturesNotBuiltAcceptOnlyTheirOffValue) {
             set_failed("activerehashing", "activerehashing no: turning active rehashing off is not supported yet"));
   EXPECT_EQ(set({{"min-slaves-to-write", "1"}}),
             set_failed("min-slaves-to-write", "min-slaves-to-write 1: replication is not supported yet"));
-  EXPECT_EQ(set({{"maxmemory-clients", "10%"}}),
-            set_failed("maxmemory-clients", "maxmemory-clients 10%: client eviction is not supported yet"));
   // Tuning of features that are off is simply stored.
   EXPECT_EQ(set({{"repl-backlog-size", "2mb"}, {"repl-timeout", "5"}, {"appendfsync", "no"}}), std::nullopt);
   EXPECT_EQ(config_fixed_int(config_, "repl-backlog-size"), 2097152);
@@ -1071,6 +1072,21 @@ TEST_F(ConfigTest, RewriteReportsWriteErrors) {
   std::filesystem::remove_all(path("gone"));
   // Oracle: the config file's directory removed under a running server.
   EXPECT_EQ(config_rewrite(config_), "ERR Rewriting config file: No such file or directory");
+}
+
+TEST(ClientEvictionLimit, BytesOrAShareOfMaxmemoryAndNeverBelow128KB) {
+  Config config;
+  EXPECT_EQ(ClientEviction::limit_for(config), 0u);  // off by default
+  config.maxmemory_clients = 1 << 20;
+  EXPECT_EQ(ClientEviction::limit_for(config), 1u << 20);
+  config.maxmemory_clients = 1000;  // too small to talk to the server: raised
+  EXPECT_EQ(ClientEviction::limit_for(config), 128u * 1024);
+  config.maxmemory_clients = -5;  // 5% ...
+  EXPECT_EQ(ClientEviction::limit_for(config), 0u);  // ... of no maxmemory: off
+  config.maxmemory = 20 << 20;
+  EXPECT_EQ(ClientEviction::limit_for(config), 1u << 20);
+  config.maxmemory = 1 << 20;
+  EXPECT_EQ(ClientEviction::limit_for(config), 128u * 1024);
 }
 
 }  // namespace
