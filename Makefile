@@ -7,7 +7,7 @@ FUZZ_BUILD_DIR ?= build/fuzz
 FUZZ_SECONDS ?= 30
 JOBS ?= $(shell nproc)
 
-.PHONY: all build run test deps test-deps unit integration differential fuzz bench clean
+.PHONY: all build run test deps test-deps unit integration differential fuzz soak bench clean
 
 all: build
 
@@ -42,6 +42,13 @@ test: build-test build-fuzz
 FUZZ_BUDGET ?= 600
 fuzz: build-fuzz
 	@scripts/run-fuzz.sh $(FUZZ_BUILD_DIR) $(FUZZ_BUDGET)
+
+# The abusive-client scenarios (tests/integration/test_abusive_clients.py) with each attack on
+# Corvid lasting SOAK_SECONDS instead of a few seconds (redis-server's runs stay short).
+SOAK_SECONDS ?= 600
+soak: build-test
+	@CORVID_SOAK_SECONDS=$(SOAK_SECONDS) CORVID_SERVER=$(CURDIR)/$(TEST_BUILD_DIR)/corvid-server \
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider -n $(JOBS) tests/integration/test_abusive_clients.py
 
 bench: build test-deps
 	@/usr/bin/python3 bench/run.py --server $(BUILD_DIR)/corvid-server

@@ -123,17 +123,18 @@ class ServerProcess:
         return None
 
 
-def start_corvid(*extra_args, port=None, workdir=None, wait=True):
+def start_corvid(*extra_args, port=None, workdir=None, wait=True, preexec_fn=None):
     """corvid-server in `workdir` (a new temporary directory by default), which is where it
     keeps dump.rdb. With wait=False the caller waits for it (a server still loading its
-    dump answers LOADING, not PONG)."""
+    dump answers LOADING, not PONG). `preexec_fn` runs in the child before the server
+    starts (to set resource limits, say)."""
     port = port or free_port()
     workdir = workdir or tempfile.mkdtemp(prefix="corvid-test-")
     argv = [corvid_binary(), "--port", str(port), "--bind", "127.0.0.1"] + [str(a) for a in extra_args]
-    return ServerProcess(argv, port, workdir, wait=wait)
+    return ServerProcess(argv, port, workdir, wait=wait, preexec_fn=preexec_fn)
 
 
-def start_redis(*extra_args, port=None, workdir=None, persistent=False, wait=True):
+def start_redis(*extra_args, port=None, workdir=None, persistent=False, wait=True, preexec_fn=None):
     """redis-server 7.0.15 in `workdir`. Unless `persistent`, with snapshots and AOF off
     (the oracle for everything that is not about persistence)."""
     port = port or free_port()
@@ -141,7 +142,7 @@ def start_redis(*extra_args, port=None, workdir=None, persistent=False, wait=Tru
     off = [] if persistent else ["--save", "", "--appendonly", "no"]
     argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1"] + off + ["--dir", workdir] + \
         [str(a) for a in extra_args]
-    return ServerProcess(argv, port, workdir, wait=wait)
+    return ServerProcess(argv, port, workdir, wait=wait, preexec_fn=preexec_fn)
 
 
 @contextlib.contextmanager
