@@ -35,8 +35,9 @@ import time
 import pytest
 
 from support.resp import RespConnection
-from support.servers import start_corvid, start_redis
-from support.sockets import config_set, connect, send_until_closed, wait_closed, wait_for_client_entry
+from support.servers import open_files_limit, start_corvid, start_redis
+from support.sockets import (config_set, connect, read_until_closed, send_until_closed, wait_closed,
+                             wait_for_client_entry)
 from support.waiting import wait_until
 
 KB = 1024
@@ -80,13 +81,9 @@ def rounds_until(seconds, pause=0.5):
 @contextlib.contextmanager
 def serving(kind, *args, nofile=None):
     """A private corvid-server or redis-server; a sanitizer report in Corvid's log fails the
-    test. `nofile`: the (soft, hard) RLIMIT_NOFILE it starts with."""
-    def limit_files():
-        if nofile is not None:
-            resource.setrlimit(resource.RLIMIT_NOFILE, nofile)
-
+    test. `nofile`: the (soft, hard) RLIMIT_NOFILE it starts with, which it cannot raise."""
     start = start_corvid if kind == "corvid" else start_redis
-    server = start(*args, preexec_fn=limit_files)
+    server = start(*args, preexec_fn=open_files_limit(*nofile) if nofile else None)
     try:
         yield server
     finally:
@@ -432,16 +429,7 @@ def timer_seconds(text):
 def refused_reply(server):
     """What a connection past maxclients receives before the server closes it."""
     with connect(server) as sock:
-        received = b""
-        while True:
-            try:
-                chunk = sock.recv(100)
-            except ConnectionResetError:
-                break
-            if not chunk:
-                break
-            received += chunk
-        return received
+        return read_until_closed(sock)
 
 
 @pytest.mark.parametrize("kind", ["corvid", "redis"])
@@ -718,16 +706,7 @@ def test_announced_huge_bulk_refused_before_auth(kind):
                 sock.sendall(request)
                 socks.append(sock)
             for sock, (_, expected) in zip(socks, attacks * 10):
-                received = b""
-                while True:
-                    try:
-                        chunk = sock.recv(4096)
-                    except ConnectionResetError:
-                        break
-                    if not chunk:
-                        break
-                    received += chunk
-                assert received == expected
+                assert read_until_closed(sock) == expected
                 sock.close()
         # The largest bulk allowed before AUTH is still accepted (and answered NOAUTH).
         with connect(server) as sock:
@@ -961,20 +940,6 @@ def test_replica_that_never_reads(kind):
 
 # --- proto-max-bulk-len and client-query-buffer-limit ----------------------------------------
 
-def read_to_end(sock):
-    received = b""
-    sock.settimeout(30)
-    while True:
-        try:
-            chunk = sock.recv(4096)
-        except ConnectionResetError:
-            break
-        if not chunk:
-            break
-        received += chunk
-    return received
-
-
 @pytest.mark.parametrize("kind", ["corvid", "redis"])
 def test_oversized_requests_beside_steady_load(kind):
     """proto-max-bulk-len 4mb and client-query-buffer-limit 1mb: attackers over either limit
@@ -1003,7 +968,7 @@ def test_oversized_requests_beside_steady_load(kind):
                 send_until_closed(sock, request)
                 socks.append((sock, expected))
             for sock, expected in socks:
-                assert read_to_end(sock) == expected
+                assert read_until_closed(sock) == expected
                 sock.close()
                 query_closed += expected == b""
         admin.wait_for_clients(2)
@@ -1062,7 +1027,7 @@ class Storm:
                     with self._lock:
                         self.accepted += 1
                 elif first == b"-ERR max number of clients reached\r\n":
-                    rest = read_to_end(sock)
+                    rest = read_until_closed(sock)
                     assert rest == b"", rest
                     sock.close()
                     with self._lock:

@@ -9,13 +9,11 @@ Corvid as it arrives; their buffers differ), so the sizes here are far apart eno
 both to pick the same client.
 """
 
-import socket
-import time
-
 import pytest
 
 from support.resp import RespConnection
 from support.servers import start_corvid, start_redis
+from support.sockets import connect, wait_closed
 from support.waiting import wait_until
 
 KB = 1024
@@ -31,15 +29,6 @@ def server(request):
     if request.param == "corvid":
         report = srv.sanitizer_report()
         assert report is None, report
-
-
-def connect(srv, rcvbuf=None):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    if rcvbuf is not None:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-    sock.settimeout(10)
-    sock.connect(("127.0.0.1", srv.port))
-    return sock
 
 
 def address(sock):
@@ -77,21 +66,6 @@ def stalled_set(srv, conn, size, key="k", no_evict=False):
     return sock
 
 
-def is_closed(sock, timeout=10.0):
-    """Whether the server closed the connection (reads until EOF or reset, up to `timeout`)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        sock.settimeout(max(0.01, deadline - time.monotonic()))
-        try:
-            if not sock.recv(1 << 16):
-                return True
-        except ConnectionResetError:
-            return True
-        except socket.timeout:
-            return False
-    return False
-
-
 def finish_set(sock):
     sock.sendall(b"x\r\n")
     sock.settimeout(10)
@@ -107,7 +81,7 @@ def test_largest_client_goes_first_and_others_stay(server):
     assert conn.call("CONFIG", "SET", "maxmemory-clients", "1mb")[0] == b"+OK\r\n"
     small = stalled_set(server, conn, 200 * KB, key="small")
     big = stalled_set(server, conn, 900 * KB, key="big")
-    assert is_closed(big)
+    assert wait_closed(big, 10)
     assert info_field(conn, "stats", "evicted_clients") == "1"
     wait_until(lambda: len(evicted_lines(server)) == 1, "the eviction to be logged")
     line = evicted_lines(server)[0]
@@ -134,7 +108,7 @@ def test_no_evict_client_counts_but_stays(server):
     # The exempt client holds the most; the limit is on everyone's total, so another one
     # goes instead.
     exempt = stalled_set(server, conn, 800 * KB, key="exempt", no_evict=True)
-    assert is_closed(other)
+    assert wait_closed(other, 10)
     assert " addr=%s " % address(other) in evicted_lines(server)[0]
     entry = client_entries(conn)[address(exempt)]
     assert "e" in entry["flags"]
@@ -142,7 +116,7 @@ def test_no_evict_client_counts_but_stays(server):
     # NO-EVICT off: it can be chosen again.
     call_ok(exempt, b"CLIENT NO-EVICT off\r\n")
     exempt.sendall(b"*3\r\n$3\r\nSET\r\n$6\r\nagain!\r\n$%d\r\n" % (1200 * KB) + b"x" * (1200 * KB - 1))
-    assert is_closed(exempt)
+    assert wait_closed(exempt, 10)
     assert info_field(conn, "stats", "evicted_clients") == "2"
     conn.close()
 
@@ -159,7 +133,7 @@ def test_client_that_does_not_read_its_replies(server):
     except (BrokenPipeError, ConnectionResetError):
         pass
     wait_until(lambda: info_field(conn, "stats", "evicted_clients") == "1", "the client to be evicted")
-    assert is_closed(reader)
+    assert wait_closed(reader, 10)
     # The client that asked nothing unreasonable is still here.
     assert conn.call("PING")[0] == b"+PONG\r\n"
     conn.close()
@@ -178,7 +152,7 @@ def test_subscriber_that_does_not_read(server):
     for _ in range(128):
         conn.call("PUBLISH", "news", message)
     wait_until(lambda: info_field(conn, "stats", "evicted_clients") == "1", "the subscriber to be evicted")
-    assert is_closed(subscriber)
+    assert wait_closed(subscriber, 10)
     conn.close()
 
 
@@ -209,7 +183,7 @@ def test_percentage_of_maxmemory(server):
     assert conn.call("CONFIG", "SET", "maxmemory", "20mb", "maxmemory-clients", "5%")[0] == b"+OK\r\n"
     assert conn.call("CONFIG", "GET", "maxmemory-clients")[1] == [b"maxmemory-clients", b"5%"]
     stalled = stalled_set(server, conn, 1200 * KB)
-    assert is_closed(stalled)
+    assert wait_closed(stalled, 10)
     assert info_field(conn, "stats", "evicted_clients") == "1"
     # Without maxmemory a percentage means no limit.
     assert conn.call("CONFIG", "SET", "maxmemory", "0")[0] == b"+OK\r\n"
@@ -233,6 +207,6 @@ def test_turned_off_by_zero(server):
     # Turned on again while a big client is connected: it is counted at once.
     held = stalled_set(server, conn, 1200 * KB, key="k2")
     assert conn.call("CONFIG", "SET", "maxmemory-clients", "1mb")[0] == b"+OK\r\n"
-    assert is_closed(held)
+    assert wait_closed(held, 10)
     assert info_field(conn, "stats", "evicted_clients") == "1"
     conn.close()

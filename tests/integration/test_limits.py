@@ -11,8 +11,8 @@ import time
 
 from support.resp import RespConnection
 from support.servers import server_pair
-from support.sockets import (config_set, connect, info, send_until_closed, wait_closed, wait_for_client_entry,
-                             wait_for_clients)
+from support.sockets import (config_set, connect, info, read_until_closed, send_until_closed, wait_closed,
+                             wait_for_client_entry, wait_for_clients)
 
 MB = 1024 * 1024
 
@@ -215,17 +215,7 @@ def test_maxclients():
                 assert conn.call("PING")[0] == b"+PONG\r\n"
             # The fourth gets Redis's error and is closed.
             with connect(server) as sock:
-                sock.settimeout(10)
-                refused = b""
-                while True:
-                    try:
-                        chunk = sock.recv(100)
-                    except ConnectionResetError:
-                        break
-                    if not chunk:
-                        break
-                    refused += chunk
-            results.append(refused)
+                results.append(read_until_closed(sock, timeout=10))
             # The others keep working; one leaves, and a new client fits again.
             assert first.call("PING")[0] == b"+PONG\r\n"
             others.pop().close()

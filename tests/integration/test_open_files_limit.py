@@ -2,12 +2,10 @@
 raises its RLIMIT_NOFILE to maxclients + 32 when it may, and when the system allows less
 lowers maxclients at start-up (and refuses CONFIG SET maxclients) with the same words.
 
-Servers are started with a low limit; to make raising the hard limit impossible they run
-without CAP_SYS_RESOURCE (setpriv drops it from the bounding set before exec), as an
-unprivileged server would."""
+Servers are started with a low limit that they may not raise past its hard limit (without
+CAP_SYS_RESOURCE, as an unprivileged server; support.servers.open_files_limit)."""
 
 import re
-import resource
 
 import tempfile
 
@@ -15,23 +13,18 @@ import pytest
 
 from support.resp import RespConnection
 from support.servers import ServerProcess, corvid_binary, free_port
+from support.servers import open_files_limit as limit_open_files
 
 
-def start(kind, soft, hard, privileged, *args):
+def start(kind, soft, hard, *args):
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="nofile-")
     binary = corvid_binary() if kind == "corvid" else "redis-server"
     argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""] + list(args)
-    if not privileged:
-        argv = ["setpriv", "--bounding-set", "-sys_resource", "--inh-caps", "-sys_resource"] + argv
-
-    def lower_limit():
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-    server = ServerProcess(argv, port, workdir, preexec_fn=lower_limit)
-    return server
+    return ServerProcess(argv, port, workdir, preexec_fn=limit_open_files(soft, hard))
 
 
-def open_files_limit(pid):
+def open_files_of(pid):
     with open("/proc/%d/limits" % pid) as f:
         for line in f:
             if line.startswith("Max open files"):
@@ -63,15 +56,15 @@ def test_the_limit_is_raised_to_fit_maxclients(servers):
     outcomes = []
     for kind in ("corvid", "redis"):
         # The soft limit rises up to the hard one (anyone may do that).
-        server = start(kind, 256, 4096, True, "--maxclients", "1000")
+        server = start(kind, 256, 4096, "--maxclients", "1000")
         servers.append(server)
         conn = RespConnection("127.0.0.1", server.port)
         before = info_maxclients(conn)
-        limits = open_files_limit(server.proc.pid)
+        limits = open_files_of(server.proc.pid)
         # Fewer clients: nothing to do.
         set_reply = conn.call("CONFIG", "SET", "maxclients", "900")[0]
         outcomes.append((before, limits, limit_lines(server), set_reply, info_maxclients(conn),
-                         open_files_limit(server.proc.pid)))
+                         open_files_of(server.proc.pid)))
         conn.close()
     corvid, redis_server = outcomes
     assert corvid == redis_server
@@ -83,7 +76,7 @@ def test_the_limit_is_raised_to_fit_maxclients(servers):
 def test_maxclients_is_lowered_when_the_limit_cannot_be_raised(servers):
     outcomes = []
     for kind in ("corvid", "redis"):
-        server = start(kind, 200, 300, False, "--maxclients", "1000")
+        server = start(kind, 200, 300, "--maxclients", "1000")
         servers.append(server)
         conn = RespConnection("127.0.0.1", server.port)
         maxclients = info_maxclients(conn)

@@ -1,7 +1,10 @@
 """Starting and stopping corvid-server and the reference redis-server for tests."""
 
 import contextlib
+import ctypes
+import errno
 import os
+import resource
 import socket
 import subprocess
 import tempfile
@@ -121,6 +124,19 @@ class ServerProcess:
             if marker in text:
                 return text
         return None
+
+
+def open_files_limit(soft, hard):
+    """A preexec_fn starting a server with RLIMIT_NOFILE (soft, hard) that it cannot raise
+    past `hard`, as an unprivileged server could not: CAP_SYS_RESOURCE is dropped from the
+    bounding set before exec (which removes it from root's permitted set too)."""
+    def limit():
+        pr_capbset_drop, cap_sys_resource = 24, 24
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(pr_capbset_drop, cap_sys_resource, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EPERM:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return limit
 
 
 def start_corvid(*extra_args, port=None, workdir=None, wait=True, preexec_fn=None):

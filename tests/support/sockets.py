@@ -32,6 +32,21 @@ def wait_closed(sock, timeout):
     return False
 
 
+def read_until_closed(sock, timeout=30):
+    """Everything the server sends until it closes the connection (a reset ends it too)."""
+    received = b""
+    sock.settimeout(timeout)
+    while True:
+        try:
+            chunk = sock.recv(4096)
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        received += chunk
+    return received
+
+
 def send_until_closed(sock, data):
     """Sends; False (instead of an error) if the server has closed the connection."""
     try:
