@@ -15,6 +15,7 @@ import contextlib
 import os
 import random
 import re
+import resource
 import selectors
 import socket
 import subprocess
@@ -459,13 +460,15 @@ def eviction_throughput(servers, rounds, requests, headroom=64 << 20):
 
 
 class LatencyProbe(threading.Thread):
-    """Sends PING back to back on its own connection and keeps the worst round trip."""
+    """Sends PING back to back on its own connection and keeps the worst round trip (and
+    every round trip, for percentiles)."""
 
     def __init__(self, port):
         super().__init__(daemon=True)
         self.port = port
         self.worst_ms = 0.0
         self.samples = 0
+        self.round_trips_ms = []
         self.stop = False
 
     def run(self):
@@ -475,9 +478,15 @@ class LatencyProbe(threading.Thread):
                 t0 = time.perf_counter()
                 s.sendall(b"PING\r\n")
                 s.recv(64)
-                self.worst_ms = max(self.worst_ms, (time.perf_counter() - t0) * 1000)
+                elapsed_ms = (time.perf_counter() - t0) * 1000
+                self.worst_ms = max(self.worst_ms, elapsed_ms)
+                self.round_trips_ms.append(elapsed_ms)
                 self.samples += 1
                 time.sleep(0.0005)
+
+    def percentile(self, share):
+        ordered = sorted(self.round_trips_ms)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
 
 
 def growth_latency(servers, keys):
@@ -675,6 +684,147 @@ def stream_memory(servers, entries):
     return rows
 
 
+# --- abusive clients beside a steady load ---------------------------------------------------
+
+class Attack:
+    """Connections that misbehave while a benchmark runs; start() opens them, stop() closes."""
+
+    def __init__(self, port):
+        self.port = port
+        self.socks = []
+        self.running = False
+        self.thread = None
+
+    def connect(self, rcvbuf=None):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        sock.connect(("127.0.0.1", self.port))
+        self.socks.append(sock)
+        return sock
+
+    def start(self):
+        self.running = True
+
+    def stop(self):
+        self.running = False
+        if self.thread:
+            self.thread.join()
+        for sock in self.socks:
+            sock.close()
+
+
+class IdleConnections(Attack):
+    label = "5000 idle connections"
+
+    def start(self):
+        super().start()
+        for _ in range(5000):
+            self.connect().sendall(b"PING\r\n")
+
+
+class Slowloris(Attack):
+    """200 connections each sending a SET one byte a second."""
+    label = "200 slowloris clients"
+
+    def start(self):
+        super().start()
+        request = encode(["SET", "slow", "x" * 64])
+        for _ in range(200):
+            self.connect().setblocking(False)
+
+        def drip():
+            sent = 0
+            while self.running:
+                for sock in self.socks:
+                    try:
+                        sock.send(request[sent % len(request):sent % len(request) + 1])
+                        sock.recv(4096)
+                    except (BlockingIOError, OSError):
+                        pass
+                sent += 1
+                time.sleep(1)
+        self.thread = threading.Thread(target=drip, daemon=True)
+        self.thread.start()
+
+
+class AnnouncedBulks(Attack):
+    """8 clients announcing a 512MB argument, sending 1MB of it and stalling."""
+    label = "8 stalled 512MB bulks"
+
+    def start(self):
+        super().start()
+        for i in range(8):
+            self.connect().sendall(b"*3\r\n$3\r\nSET\r\n$4\r\nbig%d\r\n$536870912\r\n" % i + b"x" * (1 << 20))
+        time.sleep(0.5)
+
+
+class DeafSubscriber(Attack):
+    """A subscriber that never reads, under a publisher sending 16KB messages (up to
+    client-output-buffer-limit pubsub, whose default closes it at 32MB)."""
+    label = "deaf subscriber + publisher"
+
+    def start(self):
+        super().start()
+        self.connect(rcvbuf=4096).sendall(b"SUBSCRIBE news\r\n")
+        publisher = self.connect()
+        request = encode(["PUBLISH", "news", "m" * 16384])
+
+        def publish():
+            while self.running:
+                publisher.sendall(request)
+                read_reply(publisher)
+                time.sleep(0.001)
+        self.thread = threading.Thread(target=publish, daemon=True)
+        self.thread.start()
+
+
+ATTACKS = [IdleConnections, Slowloris, AnnouncedBulks, DeafSubscriber]
+
+
+def abuse_latency(servers, requests):
+    """redis-benchmark SET (50 clients) and a PING probe, alone and beside each attack: the
+    well-behaved clients' throughput and latency, and the memory each attack holds."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # room for the idle connections
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 20000)), hard))
+    rows = []
+    for attack_class in [None] + ATTACKS:
+        row = {}
+        for s in servers:
+            s.call("FLUSHALL")
+            base_memory = int(info_field(s, "memory", "used_memory"))
+            attack = attack_class(s.port) if attack_class else None
+            if attack:
+                attack.start()
+            probe = LatencyProbe(s.port)
+            probe.start()
+            rps = redis_benchmark(s.port, "SET", 1, requests)
+            probe.stop = True
+            probe.join()
+            held = int(info_field(s, "memory", "used_memory")) - base_memory
+            if attack:
+                attack.stop()
+            time.sleep(2.5)  # the servers free idle clients' buffers within about 2 seconds
+            s.call("FLUSHALL")
+            left = int(info_field(s, "memory", "used_memory")) - base_memory
+            row[s.name] = (rps, probe.percentile(0.5), probe.percentile(0.99), probe.worst_ms, held, left)
+        label = attack_class.label if attack_class else "no attack"
+        rows.append((label, row))
+        c, r = row["corvid"], row["redis"]
+        print("  %-28s SET corvid %8.0f rps redis %8.0f rps ratio %.2fx | PING p50/p99/max corvid %.2f/%.2f/%.1f ms "
+              "redis %.2f/%.2f/%.1f ms | memory held corvid %s redis %s, after corvid %s redis %s"
+              % (label, c[0], r[0], c[0] / r[0], c[1], c[2], c[3], r[1], r[2], r[3],
+                 human_bytes(c[4]), human_bytes(r[4]), human_bytes(c[5]), human_bytes(r[5])), flush=True)
+    return rows
+
+
+def human_bytes(n):
+    for unit in ("B", "KB", "MB", "GB"):
+        if abs(n) < 1024 or unit == "GB":
+            return "%.1f%s" % (n, unit) if unit != "B" else "%dB" % n
+        n /= 1024.0
+
+
 def info_field(server, section, field):
     text = server.call("INFO", section).decode()
     return re.search(r"^%s:(\S+)" % field, text, re.M).group(1)
@@ -818,7 +968,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer requests and keys (smoke run)")
     ap.add_argument("--sections",
                     default="throughput,memory,collections,collection-memory,list-memory,pubsub,transactions,"
-                            "eviction,growth,expiry,glob,snapshot,scripting,geo,streams,tls,acl")
+                            "eviction,growth,expiry,glob,snapshot,scripting,geo,streams,tls,acl,abuse")
     args = ap.parse_args()
     rounds, requests = (1, 20000) if args.quick else (3, 200000)
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
@@ -838,6 +988,10 @@ def main():
               % rounds)
         with server_pair(args.server) as servers:
             acl_throughput(servers, rounds, requests)
+    if "abuse" in sections:
+        print("== abusive clients (redis-benchmark SET, 50 clients, and a PING probe, beside each attack)")
+        with server_pair(args.server) as servers:
+            abuse_latency(servers, requests)
     if "scripting" in sections:
         print("== scripting (EVALSHA and FCALL by redis-benchmark, 50 clients)")
         with server_pair(args.server) as servers:

@@ -26,8 +26,10 @@ fuzz_one() {
   local work
   work=$(mktemp -d)
   cp -r "$corpus"/. "$work"/
-  if "$target" -max_total_time="$fuzz_seconds" -print_final_stats=0 "$work" > "$work.log" 2>&1; then
-    echo "$name: ok ($(ls "$corpus" | wc -l) seeds, $(ls "$work" | wc -l) inputs after the run)"
+  if "$target" -max_total_time="$fuzz_seconds" -print_final_stats=1 "$work" > "$work.log" 2>&1; then
+    local runs
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work.log")
+    echo "$name: ok ($(ls "$corpus" | wc -l) seeds, $(ls "$work" | wc -l) inputs after the run, ${runs:-?} executions)"
     echo ok > "$status_dir/$name"
   else
     echo "$name: FAILED"; tail -50 "$work.log"; echo failed > "$status_dir/$name"

@@ -54,7 +54,11 @@ Connection::Connection(Server& server, int fd, uint64_t id, std::string peer_add
       writer_(out_, &server) {
   created_ms = now_ms;
   last_interaction_ms = now_ms;
-  out_.set_peak_reset_time(now_ms);
+  // The reply buffer's peak has never been reset: the cron's first look at the client
+  // resets it, so an idle client's buffer shrinks at the next look, a second or two after
+  // it connects. Redis 7.0.15 does the same (seen: its idle clients hold a 1KB buffer
+  // within 2.5 seconds), and it keeps many idle connections small.
+  out_.set_peak_reset_time(0);
   // Read from the configuration per connection, so CONFIG SET tcp-keepalive applies to
   // the next client accepted.
   if (fd_ < 0) return;  // an internal client (AOF replay): no socket
