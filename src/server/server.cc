@@ -1092,10 +1092,7 @@ void Server::resize_client_buffers() {
   const uint64_t period = (clients + per_tick - 1) / per_tick;
   for (auto& [id, client] : clients_) {
     if (client->closed() || (id + cron_loops_) % period != 0) continue;
-    if (clock_.now_ms - client->last_interaction_ms >= kIdleQueryBufferMs) {
-      client->release_idle_query_buffer();
-      client_eviction_.update(*client);
-    }
+    if (clock_.now_ms - client->last_interaction_ms >= kIdleQueryBufferMs) client->release_idle_query_buffer();
     switch (client->output_buffer().resize_for_peak(clock_.now_ms, reply_buffer_peak_reset_ms_,
                                                     reply_buffer_resizing_)) {
       case ReplyBuffer::Resize::Shrunk:
@@ -1107,6 +1104,7 @@ void Server::resize_client_buffers() {
       case ReplyBuffer::Resize::None:
         break;
     }
+    client_eviction_.update(*client);  // both buffers may have shrunk
   }
 }
 
