@@ -111,7 +111,14 @@ void Listener::on_readable() {
   // Accept a bounded batch per wake-up so a connection storm cannot starve clients.
   for (int i = 0; i < 1000; ++i) {
     int fd = accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE) {
+        pause_reason_ = error_text("Accepting client connection");
+        paused_ = true;
+        loop_->watch(fd_, false, false, this);
+      }
+      return;
+    }
     if (!unix_) {
       int yes = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
@@ -123,6 +130,13 @@ void Listener::on_readable() {
       on_accept_(fd, socket_address(fd, true), socket_address(fd, false), false);
     }
   }
+}
+
+std::optional<std::string> Listener::resume_accepting() {
+  if (!paused_) return std::nullopt;
+  paused_ = false;
+  if (fd_ >= 0) loop_->watch(fd_, true, false, this);
+  return std::move(pause_reason_);
 }
 
 std::string socket_address(int fd, bool peer) {

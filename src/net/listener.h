@@ -37,9 +37,16 @@ class Listener final : public IoHandler {
 
   void on_readable() override;
   void on_writable() override {}
+  // Out of descriptors (EMFILE/ENFILE), a listener stops watching its socket: the waiting
+  // connection would otherwise wake the loop again at once, over and over, for an accept
+  // that cannot succeed. The owner calls this now and then (the cron) to try again; it
+  // returns why accepting had stopped (for the log), or nullopt if it had not.
+  std::optional<std::string> resume_accepting();
 
  private:
   int fd_ = -1;
+  bool paused_ = false;
+  std::string pause_reason_;
   bool unix_ = false;
   bool tls_ = false;
   std::string description_;

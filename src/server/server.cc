@@ -1143,6 +1143,10 @@ void Server::cron() {
   // Incremental rehashing of idle tables, bounded per database.
   for (auto& db : databases_) db->rehash_steps(1000);
   close_idle_clients();
+  // A listener out of descriptors stopped accepting; it tries again each tick.
+  for (auto& listener : listeners_) {
+    if (auto reason = listener->resume_accepting()) log_warning(*reason);
+  }
   resize_client_buffers();
   log_periodic_report();
   memory_gauge::note_peak(memory_gauge::used());
