@@ -20,23 +20,25 @@
 namespace corvid {
 namespace {
 
-int connect_to(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+sockaddr_in loopback(int port) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
+
+int connect_to(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr = loopback(port);
   EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   return fd;
 }
 
-int bound_port(int port_hint) {
-  // Any free port: bind to 0 and read it back, then let the listener take it.
+// A port free on 127.0.0.1: bound to 0, read back, released for the listener to take.
+int free_port() {
   int probe = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port_hint));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in addr = loopback(0);
   bind(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   socklen_t length = sizeof addr;
   getsockname(probe, reinterpret_cast<sockaddr*>(&addr), &length);
@@ -47,7 +49,7 @@ int bound_port(int port_hint) {
 TEST(Listener, StopsWatchingWhenOutOfDescriptorsUntilResumed) {
   EventLoop loop;
   Listener listener;
-  const int port = bound_port(0);
+  const int port = free_port();
   ASSERT_EQ(listener.listen_tcp("127.0.0.1", port, 16), std::nullopt);
   std::vector<int> accepted;
   listener.attach(loop, [&](int fd, std::string, std::string, bool) { accepted.push_back(fd); });
