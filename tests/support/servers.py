@@ -31,9 +31,17 @@ def _xdist_worker_slot():
     return int(name[2:]) % count, count
 
 
+# Ports this process handed out lately. A port is only probed, not held, so asking twice
+# before the first server binds (a TLS port, then the server's plain port) could otherwise
+# get the same answer twice.
+_RECENT_PORTS = []
+_RECENT_PORTS_KEPT = 64
+
+
 def free_port():
     """A port free on 127.0.0.1 and on 127.0.0.2 (some tests bind both; a client socket
-    bound to 127.0.0.2 by an earlier test may hold that address's ephemeral port)."""
+    bound to 127.0.0.2 by an earlier test may hold that address's ephemeral port), and not
+    one of the last ports this process handed out."""
     slot, slots = _xdist_worker_slot()
     for _ in range(100 * slots):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -47,6 +55,10 @@ def free_port():
                     other.bind(("127.0.0.2", port))
                 except OSError:
                     continue
+            if port in _RECENT_PORTS:
+                continue
+            _RECENT_PORTS.append(port)
+            del _RECENT_PORTS[:-_RECENT_PORTS_KEPT]
             return port
     raise RuntimeError("no port free on both 127.0.0.1 and 127.0.0.2")
 
