@@ -61,6 +61,9 @@ class Acl {
   // The same from the file's text (`path` names it in errors).
   std::optional<std::string> load_text(std::string_view content, std::string_view path,
                                        std::vector<std::shared_ptr<AclUser>>& dropped);
+  // "user <name> <rules...>" for every user, by name: ACL LIST's reply, ACL SAVE's file and
+  // CONFIG REWRITE's user lines.
+  std::vector<std::string> list_lines() const;
   // ACL SAVE: the users as ACL LIST lines, written whole (temporary file, then rename).
   std::optional<std::string> save_file(const std::string& path) const;
   // The config file's "user <name> <rules...>" lines (words after "user"), at start-up.

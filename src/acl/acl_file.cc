@@ -96,9 +96,16 @@ std::optional<std::string> Acl::load_text(std::string_view content, std::string_
   return std::nullopt;
 }
 
+std::vector<std::string> Acl::list_lines() const {
+  std::vector<std::string> lines;
+  lines.reserve(users_.size());
+  for (const auto& [name, user] : users_) lines.push_back("user " + name + " " + user->describe());
+  return lines;
+}
+
 std::optional<std::string> Acl::save_file(const std::string& path) const {
   std::string text;
-  for (const auto& [name, user] : users_) text += "user " + name + " " + user->describe() + "\n";
+  for (const std::string& line : list_lines()) text += line + "\n";
   const std::string temporary = path + ".tmp-" + std::to_string(getpid());
   std::FILE* file = std::fopen(temporary.c_str(), "w");
   if (file == nullptr) return "Opening temp ACL file for ACL SAVE: " + std::string(std::strerror(errno));

@@ -89,9 +89,9 @@ void acl_deluser(CommandContext& ctx) {
 }
 
 void acl_list(CommandContext& ctx) {
-  const auto& users = ctx.server.acl().users();
-  ctx.reply.array(users.size());
-  for (const auto& [name, user] : users) ctx.reply.bulk("user " + name + " " + user->describe());
+  const std::vector<std::string> lines = ctx.server.acl().list_lines();
+  ctx.reply.array(lines.size());
+  for (const std::string& line : lines) ctx.reply.bulk(line);
 }
 
 void acl_users(CommandContext& ctx) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "acl/acl.h"
 #include "commands/admin_flags.h"
 #include "commands/context.h"
 #include "core/number_format.h"
@@ -150,7 +151,7 @@ void config_resetstat(CommandContext& ctx) {
 }
 
 void config_rewrite_command(CommandContext& ctx) {
-  if (auto error = config_rewrite(ctx.server.config())) {
+  if (auto error = config_rewrite(ctx.server.config(), ctx.server.acl().list_lines())) {
     ctx.reply.error(*error);
     return;
   }

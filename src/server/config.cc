@@ -79,9 +79,10 @@ bool is_deprecated(std::string_view name) {
 
 class Loader {
  public:
-  explicit Loader(Config& config) : config_(config) {}
+  // Without files: include and dir are refused (load_config_text).
+  Loader(Config& config, bool files) : config_(config), files_(files) {}
 
-  std::optional<std::string> run(const std::string& content) {
+  std::optional<std::string> run(std::string_view content) {
     int line_number = 0;
     size_t start = 0;
     while (start <= content.size()) {
@@ -109,6 +110,7 @@ class Loader {
     std::string name = lowercase((*words)[0]);
     const size_t argc = words->size();
     static constexpr std::string_view kBad = "Bad directive or wrong number of arguments";
+    if (!files_ && (name == "include" || name == "dir")) return name + " is not read without files";
     if (name == "include" && argc == 2) return include((*words)[1]);
     if (is_deprecated(name) && argc == 2) return std::nullopt;
     if (name == "sentinel") {
@@ -187,6 +189,7 @@ class Loader {
   }
 
   Config& config_;
+  const bool files_;
   int depth_ = 0;
 };
 
@@ -297,7 +300,7 @@ std::optional<std::string> load_config(Config& config, int argc, char** argv) {
   content += '\n';
   content += options;
 
-  Loader loader(config);
+  Loader loader(config, /*files=*/true);
   if (auto error = loader.run(content)) return error;
 
   // Checked once everything is read, as Redis does (hence no line number).
@@ -310,6 +313,11 @@ std::optional<std::string> load_config(Config& config, int argc, char** argv) {
   }
   config.dir = current_dir();
   return std::nullopt;
+}
+
+std::optional<std::string> load_config_text(Config& config, std::string_view text) {
+  Loader loader(config, /*files=*/false);
+  return loader.run(text);
 }
 
 std::vector<std::pair<std::string, std::string>> config_get(const Config& config,
@@ -403,19 +411,9 @@ std::optional<std::string> config_set(Config& config,
   return std::nullopt;
 }
 
-std::optional<std::string> config_rewrite(const Config& config) {
-  if (config.config_file.empty()) return std::string("ERR The server is running without a config file");
-  const std::string& path = config.config_file;
-  auto io_error = [](int error) { return "ERR Rewriting config file: " + std::string(std::strerror(error)); };
-
-  int read_error = 0;
-  std::string old_content;
-  if (auto text = read_whole_file(path, read_error)) {
-    old_content = std::move(*text);
-  } else if (read_error != ENOENT) {
-    return io_error(read_error);  // a missing file is simply written anew
-  }
-
+std::string config_rewrite_text(const Config& config, std::string_view old_content,
+                                const std::vector<std::string>& user_lines) {
+  static constexpr std::string_view kUser = "user";
   // The old file as lines, and where each directive appears (by canonical name).
   std::vector<std::string> lines;
   std::vector<std::pair<std::string_view, std::vector<size_t>>> positions;
@@ -425,7 +423,7 @@ std::optional<std::string> config_rewrite(const Config& config) {
     while (start < old_content.size()) {
       size_t end = old_content.find('\n', start);
       if (end == std::string::npos) end = old_content.size();
-      std::string line = trim(std::string_view(old_content).substr(start, end - start));
+      std::string line = trim(old_content.substr(start, end - start));
       start = end + 1;
       if (line.empty() || line[0] == '#') {
         if (line == kRewriteSignature) has_signature = true;
@@ -438,15 +436,17 @@ std::optional<std::string> config_rewrite(const Config& config) {
         continue;
       }
       std::string name = lowercase((*words)[0]);
-      if (const Directive* d = find_directive(name)) {
-        auto it = std::find_if(positions.begin(), positions.end(), [&](const auto& p) { return p.first == d->name; });
+      const Directive* d = find_directive(name);
+      if (d != nullptr || name == kUser) {
+        const std::string_view option = d != nullptr ? d->name : kUser;
+        auto it = std::find_if(positions.begin(), positions.end(), [&](const auto& p) { return p.first == option; });
         if (it == positions.end()) {
-          positions.emplace_back(d->name, std::vector<size_t>{});
+          positions.emplace_back(option, std::vector<size_t>{});
           it = positions.end() - 1;
         }
         it->second.push_back(lines.size());
         lines.push_back(std::move(line));
-      } else if (name == "include" || name == "rename-command" || name == "user" || name == "sentinel") {
+      } else if (name == "include" || name == "rename-command" || name == "sentinel") {
         lines.push_back(std::move(line));  // kept as written
       } else if (name == "loadmodule") {
         lines.emplace_back();  // no module is ever loaded, so Redis would drop it
@@ -464,21 +464,31 @@ std::optional<std::string> config_rewrite(const Config& config) {
     }
     lines.push_back(std::move(line));
   };
-  for (const Directive& d : table()) {
+  // An option's new lines take the places of its old ones, first to first; the rest are
+  // appended when forced; old lines left over are blanked.
+  auto place = [&](std::string_view option, std::vector<RewriteLine> new_lines) {
     std::vector<size_t> slots;
     for (auto& p : positions) {
-      if (p.first == d.name) slots = p.second;
+      if (p.first == option) slots = p.second;
     }
     size_t used = 0;
-    for (RewriteLine& line : rewrite_lines(config, d)) {
+    for (RewriteLine& line : new_lines) {
       if (used < slots.size()) {
         lines[slots[used++]] = std::move(line.text);
       } else if (line.force) {
         append(std::move(line.text));
       }
     }
-    for (; used < slots.size(); ++used) lines[slots[used]].clear();  // extra occurrences
+    for (; used < slots.size(); ++used) lines[slots[used]].clear();
+  };
+  for (const Directive& d : table()) place(d.name, rewrite_lines(config, d));
+  // After every directive, as Redis does. With an aclfile the users live there, and the
+  // file's user lines are dropped (Redis refuses to start with both).
+  std::vector<RewriteLine> users;
+  if (config.aclfile.empty()) {
+    for (const std::string& line : user_lines) users.push_back({line, true});
   }
+  place(kUser, std::move(users));
 
   std::string content;
   bool previous_blank = false;
@@ -492,6 +502,22 @@ std::optional<std::string> config_rewrite(const Config& config) {
     content += line;
     content += '\n';
   }
+  return content;
+}
+
+std::optional<std::string> config_rewrite(const Config& config, const std::vector<std::string>& user_lines) {
+  if (config.config_file.empty()) return std::string("ERR The server is running without a config file");
+  const std::string& path = config.config_file;
+  auto io_error = [](int error) { return "ERR Rewriting config file: " + std::string(std::strerror(error)); };
+
+  int read_error = 0;
+  std::string old_content;
+  if (auto text = read_whole_file(path, read_error)) {
+    old_content = std::move(*text);
+  } else if (read_error != ENOENT) {
+    return io_error(read_error);  // a missing file is simply written anew
+  }
+  const std::string content = config_rewrite_text(config, old_content, user_lines);
 
   // Written next to the file and renamed over it, so a crash never leaves half a file.
   // The old file's permissions are kept (Redis resets them to 0644 & ~umask, which would

@@ -808,10 +808,10 @@ TEST_F(ConfigTest, SaveLinesInAFileReplaceTheDefaultsThenAddUp) {
   // CONFIG SET replaces the whole list; a rewrite writes one line per point, or save "".
   ASSERT_EQ(set({{"save", "10 1 20 2"}}), std::nullopt);
   EXPECT_EQ(get("save"), "10 1 20 2");
-  ASSERT_EQ(config_rewrite(config_), std::nullopt);
+  ASSERT_EQ(config_rewrite(config_, {}), std::nullopt);
   EXPECT_NE(read_text(path("redis.conf")).find("save 10 1\nsave 20 2\n"), std::string::npos);
   ASSERT_EQ(set({{"save", ""}}), std::nullopt);
-  ASSERT_EQ(config_rewrite(config_), std::nullopt);
+  ASSERT_EQ(config_rewrite(config_, {}), std::nullopt);
   EXPECT_NE(read_text(path("redis.conf")).find("save \"\"\n"), std::string::npos);
 }
 
@@ -934,7 +934,7 @@ TEST_F(ConfigTest, ReadsStdinForDash) {
 
 TEST_F(ConfigTest, RewriteWithoutConfigFile) {
   ASSERT_EQ(load({"--port", "7000"}), std::nullopt);
-  EXPECT_EQ(config_rewrite(config_), "ERR The server is running without a config file");
+  EXPECT_EQ(config_rewrite(config_, {}), "ERR The server is running without a config file");
 }
 
 TEST_F(ConfigTest, RewriteKeepsTheFileAndUpdatesInPlace) {
@@ -975,7 +975,9 @@ TEST_F(ConfigTest, RewriteKeepsTheFileAndUpdatesInPlace) {
                  {"appendfsync", "always"},
                  {"shutdown-on-sigint", "nosave now"}}),
             std::nullopt);
-  ASSERT_EQ(config_rewrite(config_), std::nullopt);
+  // The ACL's users: the first takes the file's user line, the other is appended last.
+  const std::vector<std::string> users = {"user bob on resetchannels -@all", "user default on nopass ~* &* +@all"};
+  ASSERT_EQ(config_rewrite(config_, users), std::nullopt);
   const std::string expected =
       "# top comment\n"
       "port 17208\n"
@@ -1001,7 +1003,7 @@ TEST_F(ConfigTest, RewriteKeepsTheFileAndUpdatesInPlace) {
       "rename-command a b\n"
       "\n"  // loadmodule: no module is loaded
       "sentinel foo\n"
-      "user bob on\n"
+      "user bob on resetchannels -@all\n"
       "# ??? port \"17208\n"
       "# tab comment\n"
       "\n"
@@ -1012,11 +1014,12 @@ TEST_F(ConfigTest, RewriteKeepsTheFileAndUpdatesInPlace) {
       "latency-tracking-info-percentiles 50 99 99.9\n"
       "shutdown-on-sigint nosave now\n"
       "dir \"" + dir_ + "\"\n"
-      "appendfsync always\n";
+      "appendfsync always\n"
+      "user default on nopass ~* &* +@all\n";
   EXPECT_EQ(read_text(path("redis.conf")), expected);
 
   // A second rewrite changes nothing, and the file still loads.
-  ASSERT_EQ(config_rewrite(config_), std::nullopt);
+  ASSERT_EQ(config_rewrite(config_, users), std::nullopt);
   EXPECT_EQ(read_text(path("redis.conf")), expected);
 }
 
@@ -1030,7 +1033,7 @@ TEST_F(ConfigTest, RewriteFormatsSpecialDirectives) {
                  {"bind", "127.0.0.1 ::1"},
                  {"requirepass", "foo"}}),
             std::nullopt);
-  ASSERT_EQ(config_rewrite(config_), std::nullopt);
+  ASSERT_EQ(config_rewrite(config_, {}), std::nullopt);
   EXPECT_EQ(read_text(path("redis.conf")),
             "unixsocketperm 700\n"
             "unixsocket \"/tmp/x.sock\"\n"
@@ -1048,10 +1051,41 @@ TEST_F(ConfigTest, RewriteFormatsSpecialDirectives) {
             "save 3600 1\nsave 300 100\nsave 60 10000\n");
 }
 
+TEST(ConfigRewriteText, UsersTakeTheUserLinesInOrderOrGoWithAnAclFile) {
+  Config config;
+  config.port = 7000;
+  const std::string old_text = "user zed on\nport 7000\nuser alice on\nuser bob off\n";
+  const std::vector<std::string> users = {"user alice on nopass", "user default on nopass ~* &* +@all"};
+  const std::string rewritten = config_rewrite_text(config, old_text, users);
+  EXPECT_TRUE(rewritten.starts_with("user alice on nopass\nport 7000\nuser default on nopass ~* &* +@all\n\n"))
+      << rewritten;
+  EXPECT_EQ(rewritten.find("zed"), std::string::npos);
+  EXPECT_EQ(rewritten.find("bob"), std::string::npos);
+  // More users than lines: the rest come after every directive.
+  const std::string appended = config_rewrite_text(config, "port 7000\n", users);
+  EXPECT_TRUE(appended.ends_with("\nuser alice on nopass\nuser default on nopass ~* &* +@all\n")) << appended;
+  // With an aclfile the users live there: no user line is written and the old ones go.
+  config.aclfile = "/tmp/users.acl";
+  const std::string with_file = config_rewrite_text(config, old_text, users);
+  EXPECT_TRUE(with_file.starts_with("\nport 7000\n")) << with_file;
+  EXPECT_EQ(with_file.find("user "), std::string::npos) << with_file;
+}
+
+TEST(LoadConfigText, ReadsLinesWithoutFiles) {
+  Config config;
+  EXPECT_EQ(load_config_text(config, "hz 20\n# comment\nmaxmemory 1mb\n"), std::nullopt);
+  EXPECT_EQ(config.hz, 20);
+  EXPECT_EQ(config.maxmemory, 1u << 20);
+  const auto refused = load_config_text(config, "dir /\n");
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_NE(refused->find("dir is not read without files"), std::string::npos) << *refused;
+  EXPECT_TRUE(load_config_text(config, "include /etc/redis/redis.conf\n").has_value());
+}
+
 TEST_F(ConfigTest, RewriteRecreatesAMissingFileAndKeepsPermissions) {
   ASSERT_EQ(load_file("port 7000\n"), std::nullopt);
   std::filesystem::remove(path("redis.conf"));
-  ASSERT_EQ(config_rewrite(config_), std::nullopt);
+  ASSERT_EQ(config_rewrite(config_, {}), std::nullopt);
   EXPECT_EQ(read_text(path("redis.conf")),
             "# Generated by CONFIG REWRITE\n"
             "port 7000\n"
@@ -1059,7 +1093,7 @@ TEST_F(ConfigTest, RewriteRecreatesAMissingFileAndKeepsPermissions) {
             "dir \"" + dir_ + "\"\n"
             "save 3600 1\nsave 300 100\nsave 60 10000\n");
   ASSERT_EQ(chmod(path("redis.conf").c_str(), 0600), 0);
-  ASSERT_EQ(config_rewrite(config_), std::nullopt);
+  ASSERT_EQ(config_rewrite(config_, {}), std::nullopt);
   struct stat st {};
   ASSERT_EQ(stat(path("redis.conf").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -1071,7 +1105,7 @@ TEST_F(ConfigTest, RewriteReportsWriteErrors) {
   ASSERT_EQ(load({path("gone/redis.conf")}), std::nullopt);
   std::filesystem::remove_all(path("gone"));
   // Oracle: the config file's directory removed under a running server.
-  EXPECT_EQ(config_rewrite(config_), "ERR Rewriting config file: No such file or directory");
+  EXPECT_EQ(config_rewrite(config_, {}), "ERR Rewriting config file: No such file or directory");
 }
 
 TEST(ClientEvictionLimit, BytesOrAShareOfMaxmemoryAndNeverBelow128KB) {
