@@ -6,12 +6,22 @@ namespace corvid {
 
 // Selectors may arrive split over several arguments ("(~a" "+get)"), joined with spaces as
 // Redis joins them.
-std::optional<std::string> Acl::merge_selectors(std::span<const std::string_view> rules, std::vector<std::string>& out) {
+std::optional<std::string> Acl::merge_selectors(std::span<const std::string_view> rules, std::vector<std::string>& out,
+                                                size_t* opened_at) {
   std::string open;
   bool in_selector = false;
   std::string_view started;
-  for (std::string_view rule : rules) {
-    if (in_selector) {
+  size_t started_index = 0;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const std::string_view rule = rules[i];
+    // As in Redis, an opening word starts a selector afresh even inside an open one (whose
+    // words so far are dropped).
+    if (rule.starts_with('(') && !rule.ends_with(')')) {
+      open = std::string(rule);
+      started = rule;
+      started_index = i;
+      in_selector = true;
+    } else if (in_selector) {
       open += ' ';
       open += rule;
       if (rule.ends_with(')')) {
@@ -19,15 +29,14 @@ std::optional<std::string> Acl::merge_selectors(std::span<const std::string_view
         open.clear();
         in_selector = false;
       }
-    } else if (rule.starts_with('(') && !rule.ends_with(')')) {
-      open = std::string(rule);
-      started = rule;
-      in_selector = true;
     } else {
       out.emplace_back(rule);
     }
   }
-  if (in_selector) return "ERR Unmatched parenthesis in acl selector starting at '" + std::string(started) + "'.";
+  if (in_selector) {
+    if (opened_at != nullptr) *opened_at = started_index;
+    return "ERR Unmatched parenthesis in acl selector starting at '" + std::string(started) + "'.";
+  }
   return std::nullopt;
 }
 

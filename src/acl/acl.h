@@ -49,9 +49,9 @@ class Acl {
   AclLog& log() { return log_; }
 
   // Joins "(" ... ")" selectors split over several words; the error (a whole reply text)
-  // names where an unclosed one opened.
+  // names where an unclosed one opened, and `opened_at` (if given) gets its index.
   static std::optional<std::string> merge_selectors(std::span<const std::string_view> rules,
-                                                    std::vector<std::string>& out);
+                                                    std::vector<std::string>& out, size_t* opened_at = nullptr);
 
   // ACL LOAD (and start-up with aclfile): replaces every user with the file's, or changes
   // nothing and returns the errors in Redis's words. The default user stays the same

@@ -55,7 +55,7 @@ std::optional<std::string> Acl::load_text(std::string_view content, std::string_
       continue;
     }
     const std::string& name = (*words)[1];
-    if (name.find(' ') != std::string::npos) {
+    if (acl_has_space(name)) {
       errors += where + ": Syntax error. ";
       continue;
     }
@@ -127,7 +127,7 @@ std::optional<std::string> Acl::save_file(const std::string& path) const {
 std::optional<std::string> Acl::load_config_users(const std::vector<std::vector<std::string>>& lines) {
   for (const std::vector<std::string>& words : lines) {
     const std::string& name = words[0];
-    if (name.find(' ') != std::string::npos) return std::string("Spaces not allowed in ACL usernames");
+    if (acl_has_space(name)) return std::string("Spaces not allowed in ACL usernames");
     std::shared_ptr<AclUser> user = find(name);
     if (user == nullptr) {
       user = std::make_shared<AclUser>(name, *table_, all_channels_by_default_);

@@ -22,10 +22,6 @@ struct ChannelArgs {
   bool patterns = false;
 };
 
-bool has_space(std::string_view text) {
-  return text.find_first_of(" \t\r\n") != std::string_view::npos;
-}
-
 ChannelArgs channel_args(const Command& command) {
   const std::string& name = command.full_name;
   if (name == "publish" || name == "spublish") return {1, false, false};
@@ -128,7 +124,7 @@ std::optional<std::string> AclSelector::apply(std::string_view rule) {
           "effect. Try 'resetchannels' to start with an empty list of channels");
     }
     std::string_view pattern = rule.substr(1);
-    if (has_space(pattern)) return std::string(kSyntaxError);
+    if (acl_has_space(pattern)) return std::string(kSyntaxError);
     if (std::find(channels_.begin(), channels_.end(), pattern) == channels_.end()) channels_.emplace_back(pattern);
     return std::nullopt;
   }
@@ -148,7 +144,7 @@ std::optional<std::string> AclSelector::add_key_pattern(std::string_view flags, 
     if (one == 0 || (access & one)) return std::string(kSyntaxError);
     access |= one;
   }
-  if (access == 0 || has_space(pattern)) return std::string(kSyntaxError);
+  if (access == 0 || acl_has_space(pattern)) return std::string(kSyntaxError);
   for (KeyPattern& existing : keys_) {
     if (existing.pattern == pattern) {
       existing.access |= access;
@@ -330,6 +326,10 @@ std::string AclSelector::describe(bool for_list) const {
   if (!out.empty()) out += ' ';
   out += describe_commands();
   return out;
+}
+
+bool acl_has_space(std::string_view text) {
+  return text.find_first_of(" \t\r\n\v\f") != std::string_view::npos;  // isspace()
 }
 
 }  // namespace corvid

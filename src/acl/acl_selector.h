@@ -18,6 +18,10 @@ namespace corvid {
 class CommandTable;
 struct Command;
 
+// Whether a name or pattern holds a blank (any isspace() byte): Redis refuses those in
+// key and channel patterns and in usernames read from files.
+bool acl_has_space(std::string_view text);
+
 enum AclKeyAccess : uint8_t {
   kAclKeyRead = 1,
   kAclKeyWrite = 2,

@@ -59,6 +59,25 @@ std::optional<std::string> read_whole_file(const std::string& path, int& error) 
   return content;
 }
 
+// Redis reads a config file with fgets() into a 1025-byte buffer and appends each piece
+// (a line, or 1024 bytes of a longer one) as a C string: a NUL byte drops the rest of its
+// piece. Config text is cut the same way before it is read.
+std::string without_nul_tails(std::string_view raw) {
+  constexpr size_t kPiece = 1024;
+  std::string text;
+  text.reserve(raw.size());
+  size_t start = 0;
+  while (start < raw.size()) {
+    size_t end = std::min(raw.size(), start + kPiece);
+    const size_t newline = raw.find('\n', start);
+    if (newline != std::string_view::npos && newline < end) end = newline + 1;
+    const std::string_view piece = raw.substr(start, end - start);
+    text.append(piece.substr(0, piece.find('\0')));
+    start = end;
+  }
+  return text;
+}
+
 std::string cannot_open(const std::string& path, int error) {
   return "Fatal error, can't open config file '" + path + "': " + std::strerror(error) + "\n";
 }
@@ -109,8 +128,11 @@ class Loader {
     if (words->empty()) return std::nullopt;
     std::string name = lowercase((*words)[0]);
     const size_t argc = words->size();
-    static constexpr std::string_view kBad = "Bad directive or wrong number of arguments";
-    if (!files_ && (name == "include" || name == "dir")) return name + " is not read without files";
+    if (!files_ && name == "include") return std::string("include is not read without files");
+    if (!files_ && name == "dir" && argc == 2) {
+      config_.dir = (*words)[1];  // as written: no directory is entered
+      return std::nullopt;
+    }
     if (name == "include" && argc == 2) return include((*words)[1]);
     if (is_deprecated(name) && argc == 2) return std::nullopt;
     if (name == "sentinel") {
@@ -121,11 +143,12 @@ class Loader {
     if (name == "loadmodule" && argc >= 2) return line + ": modules are not supported yet";
     if (name == "rename-command" && argc == 3) return rename_command((*words)[1], (*words)[2]);
     const Directive* d = find_directive(name);
-    if (d == nullptr) return std::string(kBad);
+    if (d == nullptr) return unknown_directive(*words);
     std::vector<std::string> values(words->begin() + 1, words->end());
     if (d->words < 0) {
-      // A list given as one quoted word ("save \"3600 1\"") is split at spaces.
-      if (values.size() == 1 && !values[0].empty()) values = split_spaces(values[0]);
+      // A list given as one quoted word ("save \"3600 1\"") is split again as a line is
+      // (unbalanced quotes inside leave no words at all, as in Redis).
+      if (values.size() == 1 && !values[0].empty()) values = split_line(values[0]).value_or(std::vector<std::string>{});
     } else if (values.size() != static_cast<size_t>(d->words)) {
       return std::string("wrong number of arguments");
     }
@@ -143,24 +166,47 @@ class Loader {
   }
   std::unique_ptr<CommandTable> renames_;
 
-  // user <name> <rules...>: kept for the ACL to load once the whole file is read; a
-  // name given twice or a selector left open stops the start as Redis stops it.
+  // An unknown name with a '.' in it is taken for a module's config, as Redis does: with
+  // one value it is kept (and stops the start later), otherwise it is an error here.
+  std::optional<std::string> unknown_directive(const std::vector<std::string>& words) {
+    if (words[0].find('.') == std::string::npos) return std::string("Bad directive or wrong number of arguments");
+    if (words.size() != 2) return std::string("Module config specified without value");
+    config_.module_configs.push_back(words);
+    return std::nullopt;
+  }
+
+  // user <name> <rules...>: kept for the ACL to load once the whole file is read. As in
+  // Redis, the rules are tried on a scratch user here, and a name given twice, a selector
+  // left open or a bad rule stops the start; unknown commands and categories wait for the
+  // ACL's own loading (and its message). Redis names the culprit by a position among the
+  // merged rules but reads it from the whole line ("user" is position 0); so does this.
   std::optional<std::string> user_line(const std::vector<std::string>& words) {
     const std::string& name = words[1];
+    auto declaration_error = [&](size_t position, std::string_view reason) {
+      return "Error in user declaration '" + words[position] + "': " + std::string(reason);
+    };
     for (const auto& user : config_.users) {
       if (user[0] == name) {
-        return "Error in user declaration '" + name +
-               "': Duplicate user found. A user can only be defined once in config files";
+        return declaration_error(1, "Duplicate user found. A user can only be defined once in config files");
       }
     }
     std::vector<std::string_view> rules(words.begin() + 2, words.end());
     std::vector<std::string> merged;
-    if (Acl::merge_selectors(rules, merged)) {
-      return "Error in user declaration '" + name + "': Unknown command or category name in ACL";
+    size_t opened_at = 0;
+    if (Acl::merge_selectors(rules, merged, &opened_at)) {
+      return declaration_error(opened_at, kUnknownAclName);
+    }
+    if (!acl_table_) acl_table_ = std::make_unique<CommandTable>();
+    AclUser scratch(name, *acl_table_, false);
+    for (size_t i = 0; i < merged.size(); ++i) {
+      auto error = scratch.apply(merged[i]);
+      if (error && *error != kUnknownAclName) return declaration_error(i, *error);
     }
     config_.users.emplace_back(words.begin() + 1, words.end());
     return std::nullopt;
   }
+  static constexpr std::string_view kUnknownAclName = "Unknown command or category name in ACL";
+  std::unique_ptr<CommandTable> acl_table_;
 
   // include <path>: a glob pattern takes every matching file (none is fine); the files
   // are read as one text, with their own line numbers.
@@ -181,7 +227,7 @@ class Loader {
       int error = 0;
       auto text = read_whole_file(file, error);
       if (!text) return cannot_open(file, error);
-      content += *text;
+      content += without_nul_tails(*text);
     }
     auto result = run(content);
     --depth_;
@@ -289,13 +335,15 @@ std::optional<std::string> load_config(Config& config, int argc, char** argv) {
     int error = 0;
     auto text = read_whole_file(file, error);
     if (!text) return cannot_open(file, error);
-    content = std::move(*text);
+    content = without_nul_tails(*text);
     config.config_file = file;
   }
   if (from_stdin) {
     char buf[65536];
     size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) content.append(buf, n);
+    std::string piped;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) piped.append(buf, n);
+    content += without_nul_tails(piped);
   }
   content += '\n';
   content += options;
@@ -317,7 +365,7 @@ std::optional<std::string> load_config(Config& config, int argc, char** argv) {
 
 std::optional<std::string> load_config_text(Config& config, std::string_view text) {
   Loader loader(config, /*files=*/false);
-  return loader.run(text);
+  return loader.run(without_nul_tails(text));
 }
 
 std::vector<std::pair<std::string, std::string>> config_get(const Config& config,
@@ -411,9 +459,14 @@ std::optional<std::string> config_set(Config& config,
   return std::nullopt;
 }
 
-std::string config_rewrite_text(const Config& config, std::string_view old_content,
+std::string config_rewrite_text(const Config& config, std::string_view old_file,
                                 const std::vector<std::string>& user_lines) {
   static constexpr std::string_view kUser = "user";
+  // The old file as loading reads it. (Redis 7.0 reads it here as lines of at most 1024
+  // bytes, each cut at a NUL: a longer line leaves a "# ??? " remnant of its tail at every
+  // rewrite, and a NUL can hide the next line from loading but not from rewriting.)
+  const std::string old_text = without_nul_tails(old_file);
+  const std::string_view old_content = old_text;
   // The old file as lines, and where each directive appears (by canonical name).
   std::vector<std::string> lines;
   std::vector<std::pair<std::string_view, std::vector<size_t>>> positions;

@@ -96,6 +96,9 @@ struct Config {
   std::vector<std::pair<std::string, std::string>> renamed_commands;
   // The config file's "user <name> <rules...>" lines, the words after "user".
   std::vector<std::vector<std::string>> users;
+  // Lines naming an unknown directive with a '.' in its name and one value: Redis takes
+  // them for module configs, and with no module loaded refuses to start.
+  std::vector<std::vector<std::string>> module_configs;
   int64_t acllog_max_len = 128;
   std::string dir;  // the working directory (absolute); load_config fills it in
   // What SIGINT / SIGTERM do: "default" or words among save, nosave, now, force.
@@ -200,7 +203,8 @@ inline ValueLimits value_limits(const Config& c) {
 // Loads built-in defaults, then the file (if any), stdin (for "-"), then "--name value"
 // arguments, as redis-server does. Like Redis, a `dir` directive changes the process's
 // working directory at once (later relative paths, includes among them, depend on it);
-// config.dir is the working directory afterwards.
+// config.dir is the working directory afterwards. A NUL byte in a file drops the rest of
+// its line (or of the 1024-byte piece of a longer line), as Redis's fgets() reading does.
 // On error returns the text to print to stderr before exiting with status 1: Redis's
 // "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n..." block, or, when a config file
 // cannot be opened, the single line "Fatal error, can't open config file '...': ...\n"
@@ -244,8 +248,9 @@ std::string config_rewrite_text(const Config& config, std::string_view old_conte
                                 const std::vector<std::string>& user_lines);
 
 // A config file's text read as load_config reads it, onto `config` as it is, but without
-// files: "include" and "dir" (which changes directory at once) are refused, and the log
-// file is not opened. For the config-line fuzz target; nullopt or the fatal error text.
+// files: "include" is refused, "dir" is taken as written without entering the directory,
+// and the log file is not opened. For the config-line fuzz target; nullopt or the fatal
+// error text.
 std::optional<std::string> load_config_text(Config& config, std::string_view text);
 
 // The value of a directive kept in Config::fixed_values, or its default when it was never

@@ -161,18 +161,32 @@ std::string min_backlog_on_set(std::string canonical, bool loading) {
   return std::to_string(std::max<uint64_t>(to_u64(canonical), 16 * 1024));
 }
 
+// Addresses are kept as one space-separated text, so a word holding a space counts as
+// the words it holds (Redis keeps it whole, then cannot listen on it and exits).
 Outcome parse_bind(const Config&, const std::vector<std::string>& words, bool) {
-  if (words.size() > 16) return fail("Too many bind addresses specified.");
-  return ok(join(words));
+  const std::string addresses = join(words);
+  if (split_spaces(addresses).size() > 16) return fail("Too many bind addresses specified.");
+  return ok(addresses);
 }
 
 std::string get_bind(const Config& c) { return join(c.bind); }
 void store_bind(Config& c, const std::string& v) { c.bind = split_spaces(v); }
 
+// Redis writes the addresses unquoted. One that would not read back so (holding control
+// bytes or quote marks: no server could listen on it, but the file must still load as it
+// was) is quoted.
+std::vector<RewriteLine> rewrite_bind(const Config& c, const Directive& d) {
+  std::string line(d.name);
+  for (const std::string& address : c.bind) line += " " + quote_if_needed(address);
+  if (c.bind.empty()) line += " \"\"";
+  return {{line, get_bind(c) != d.redis_default}};
+}
+
 // save "<seconds> <changes> ...". CONFIG SET replaces the whole list; in a config file the
-// first `save` line replaces the defaults and later ones add to it, as in Redis.
+// first `save` line replaces the defaults and later ones add to it, as in Redis (so a
+// later `save` without values changes nothing, while `save ""` always empties the list).
 Outcome parse_save(const Config& c, const std::vector<std::string>& words, bool loading) {
-  if (words.empty() || (words.size() == 1 && words[0].empty())) return ok("");
+  if (words.size() == 1 && words[0].empty()) return ok("");
   if (words.size() % 2 != 0) return fail("Invalid save parameters");
   std::vector<std::string> points;
   if (loading && c.save_lines_seen) {
@@ -498,7 +512,7 @@ std::vector<Directive> build_table() {
   constexpr std::string_view kNoYesLocal = "no,yes,local";
   return {
       // --- Network
-      special("bind", Kind::Special, -1, "* -::*", parse_bind).accessed(get_bind, store_bind),
+      special("bind", Kind::Special, -1, "* -::*", parse_bind).accessed(get_bind, store_bind).rewritten(rewrite_bind),
       integer("port", &C::port, 0, 65535, "6379"),
       text("unixsocket", &C::unixsocket, "").with(kImmutable),
       integer("unixsocketperm", &C::unixsocketperm, 0, 0777, "0").with(kImmutable | kOctal),

@@ -3,6 +3,7 @@
 
 #include "server/config_syntax.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -143,6 +144,13 @@ std::string quote(std::string_view s) {
   }
   out += '"';
   return out;
+}
+
+std::string quote_if_needed(std::string_view s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isgraph(static_cast<unsigned char>(c)) && c != '"' && c != '\'';
+  });
+  return plain ? std::string(s) : quote(s);
 }
 
 std::optional<int64_t> parse_strict_int(std::string_view s) {

@@ -36,6 +36,9 @@ std::optional<std::vector<std::string>> split_line(std::string_view line);
 // Quotes a value so that split_line() gives it back (Redis's repr form): used for
 // string values in CONFIG REWRITE and for command-line option values.
 std::string quote(std::string_view s);
+// The word as it is when split_line() reads it back unquoted (printable, no blanks or
+// quote marks, not empty); quote(s) otherwise.
+std::string quote_if_needed(std::string_view s);
 
 // ---- Numbers ----------------------------------------------------------------------
 

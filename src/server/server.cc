@@ -115,6 +115,10 @@ std::optional<std::string> Server::configure_tls() {
 }
 
 std::optional<std::string> Server::start() {
+  // Redis takes unknown dotted directives for module configs; no module claims them.
+  if (!config_.module_configs.empty()) {
+    return std::string("Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting");
+  }
   if (auto error = load_acl_users()) return error;
   std::string fatal;
   if (auto fitting = fit_open_files_limit(config_.maxclients, &fatal)) {

@@ -55,8 +55,10 @@ def fatal_text(output):
     start = text.find("*** FATAL CONFIG FILE ERROR")
     if start >= 0:
         return text[start:].strip()
-    # Later refusals are log lines: "<pid>:C <date> <time> # <message>".
-    return "\n".join(re.sub(r"^\d+:[A-Z] [^#*.-]+ [#*.-] ", "", line) for line in text.strip().split("\n")[-1:])
+    # Later refusals are log lines: "<pid>:M 07 Dec 2026 12:35:20.187 # <message>"; the last
+    # two say why.
+    prefix = r"^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ [#*.-] "
+    return "\n".join(re.sub(prefix, "", line) for line in text.strip().split("\n")[-2:])
 
 
 class Started:
@@ -146,7 +148,6 @@ def test_both_servers_read_the_corpus_alike(chunk, chosen_inputs, tmp_path):
             differing.append((data, ours, theirs))
         else:
             refused += 1
-    for d in differing: print("DIFF", d[0], d[1:] if len(d) == 3 else d[1])
     assert differing == [], differing[:3]
     assert refused + started + not_built == len(inputs)
     # Most inputs compare something.
