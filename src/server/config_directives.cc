@@ -89,18 +89,21 @@ Directive special(std::string_view name, Kind rewrite_as, int words, std::string
 
 // --- value checks and special directives -----------------------------------------------
 
+// Redis refuses both kinds of slash in file and directory names.
+bool is_path(std::string_view v) { return v.find_first_of("/\\") != std::string_view::npos; }
+
 const char* check_dbfilename(std::string_view v) {
-  return v.find('/') != std::string_view::npos ? "dbfilename can't be a path, just a filename" : nullptr;
+  return is_path(v) ? "dbfilename can't be a path, just a filename" : nullptr;
 }
 
 const char* check_appendfilename(std::string_view v) {
   if (v.empty()) return "appendfilename can't be empty";
-  return v.find('/') != std::string_view::npos ? "appendfilename can't be a path, just a filename" : nullptr;
+  return is_path(v) ? "appendfilename can't be a path, just a filename" : nullptr;
 }
 
 const char* check_appenddirname(std::string_view v) {
   if (v.empty()) return "appenddirname can't be empty";
-  return v.find('/') != std::string_view::npos ? "appenddirname can't be a path, just a dirname" : nullptr;
+  return is_path(v) ? "appenddirname can't be a path, just a dirname" : nullptr;
 }
 
 const char* check_hostname(std::string_view v) {
@@ -407,7 +410,14 @@ Outcome parse_client_memory(const Config&, const std::vector<std::string>& words
     return ok(*percent == 0 ? "0" : std::to_string(*percent) + "%");
   }
   auto bytes = parse_memory(v);
-  if (!bytes || static_cast<int64_t>(*bytes) < 0) return fail("argument must be a memory or percent value");
+  if (!bytes) return fail("argument must be a memory or percent value");
+  if (static_cast<int64_t>(*bytes) < 0) {
+    // Redis keeps a percentage as a negative number, so a byte count of 2^63 or more (or
+    // one that wrapped) reads as one: 18446744073709551615 is 1%.
+    const uint64_t percent = 0 - *bytes;
+    if (percent > 100) return fail("percentage argument must be less or equal to 100");
+    return ok(std::to_string(percent) + "%");
+  }
   return ok(std::to_string(*bytes));
 }
 

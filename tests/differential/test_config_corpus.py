@@ -29,8 +29,9 @@ from support.servers import corvid_binary, free_port
 OVERRIDDEN = {"port", "bind", "dir", "daemonize", "logfile", "pidfile", "unixsocket", "unixsocketperm",
               "tls-port", "supervised", "syslog-enabled", "syslog-ident", "syslog-facility", "include",
               "aclfile", "loadmodule", "oom-score-adj", "oom-score-adj-values", "io-threads", "maxclients"}
-# At most this many inputs, in name order (two server starts each).
-LIMIT = 120
+# At most this many inputs, in name order (two server starts each); CONFIG_CORPUS_LIMIT
+# raises it, to replay the whole corpus after new inputs are merged into it.
+LIMIT = int(os.environ.get("CONFIG_CORPUS_LIMIT", "120"))
 
 
 def first_words(text):
