@@ -98,7 +98,7 @@ bool is_deprecated(std::string_view name) {
 
 class Loader {
  public:
-  // Without files: include and dir are refused (load_config_text).
+  // Without files (load_config_text): include is refused, dir is taken as written.
   Loader(Config& config, bool files) : config_(config), files_(files) {}
 
   std::optional<std::string> run(std::string_view content) {
