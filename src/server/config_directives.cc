@@ -403,21 +403,20 @@ void store_notify(Config& c, const std::string& letters) { c.notify_keyspace_eve
 // maxmemory-clients: bytes, or a percentage of maxmemory written "N%".
 Outcome parse_client_memory(const Config&, const std::vector<std::string>& words, bool) {
   const std::string& v = words[0];
+  auto as_percent = [](uint64_t percent) {
+    if (percent > 100) return fail("percentage argument must be less or equal to 100");
+    return ok(percent == 0 ? "0" : std::to_string(percent) + "%");
+  };
   if (!v.empty() && v.back() == '%') {
     auto percent = parse_strict_int(std::string_view(v).substr(0, v.size() - 1));
     if (!percent || *percent < 0) return fail("argument must be a memory or percent value");
-    if (*percent > 100) return fail("percentage argument must be less or equal to 100");
-    return ok(*percent == 0 ? "0" : std::to_string(*percent) + "%");
+    return as_percent(static_cast<uint64_t>(*percent));
   }
   auto bytes = parse_memory(v);
   if (!bytes) return fail("argument must be a memory or percent value");
-  if (static_cast<int64_t>(*bytes) < 0) {
-    // Redis keeps a percentage as a negative number, so a byte count of 2^63 or more (or
-    // one that wrapped) reads as one: 18446744073709551615 is 1%.
-    const uint64_t percent = 0 - *bytes;
-    if (percent > 100) return fail("percentage argument must be less or equal to 100");
-    return ok(std::to_string(percent) + "%");
-  }
+  // Redis keeps a percentage as a negative number, so a byte count of 2^63 or more (or
+  // one that wrapped) reads as one: 18446744073709551615 is 1%.
+  if (static_cast<int64_t>(*bytes) < 0) return as_percent(0 - *bytes);
   return ok(std::to_string(*bytes));
 }
 

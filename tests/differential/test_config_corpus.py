@@ -56,10 +56,11 @@ def fatal_text(output):
     start = text.find("*** FATAL CONFIG FILE ERROR")
     if start >= 0:
         return text[start:].strip()
-    # Later refusals are log lines: "<pid>:M 07 Dec 2026 12:35:20.187 # <message>"; the last
-    # two say why.
+    # Later refusals are log lines: "<pid>:M 07 Dec 2026 12:35:20.187 # <message>". The
+    # last says why, or, after ACL errors, the one before it.
     prefix = r"^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ [#*.-] "
-    return "\n".join(re.sub(prefix, "", line) for line in text.strip().split("\n")[-2:])
+    lines = [re.sub(prefix, "", line) for line in text.strip().split("\n")]
+    return "\n".join(lines[-2:] if lines[-1].startswith("Critical error while loading ACLs") else lines[-1:])
 
 
 class Started:
